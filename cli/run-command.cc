@@ -1,0 +1,119 @@
+#include "cli/run-command.h"
+
+#include "cli/app-paths.h"
+#include "models/capture/trace-table.h"
+#include "models/config/toml-input.h"
+#include "models/scenario/scenario.h"
+#include "models/scenario/world.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace sim
+{
+
+namespace fs = std::filesystem;
+
+// The output folder: DIR as given (its parent must exist), or out/NAME in the checkout
+static fs::path
+OutputDir(const std::string& requested, const std::string& name)
+{
+    if (requested.empty())
+    {
+        fs::path dir = fs::path(RootDir()) / "out" / name;
+        fs::create_directories(dir);
+        return dir;
+    }
+    fs::path dir(requested);
+    const fs::path parent = fs::absolute(dir).parent_path();
+    if (!fs::is_directory(parent))
+    {
+        throw InputError(fmt::format("{}: output folder cannot be made: {} does not exist",
+                                     requested, parent.string()));
+    }
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string
+RunOne(const RunOptions& opt)
+{
+    const std::string root = RootDir();
+    const std::string path = ResolveScenarioPath(opt.scenario, root);
+    const Scenario sc = LoadScenario(path, root, opt.profile);
+    const fs::path dir = OutputDir(opt.out, sc.name);
+
+    const RunResult res = RunScenario(sc);
+    const std::string table = FormatTrace(AnalyzeTrace(DecodeCapture(res.capture)), opt.absolute);
+    WritePcap((dir / "trace.pcap").string(), res.capture);
+    WriteFileAtomic((dir / "trace.txt").string(), table);
+    if (!opt.quiet)
+    {
+        std::cout << table
+                  << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}; wrote {} and {}\n",
+                                 sc.name,
+                                 res.capture.frames.size(),
+                                 res.simulated_s,
+                                 sc.profile.name,
+                                 (dir / "trace.pcap").string(),
+                                 (dir / "trace.txt").string());
+    }
+    return table;
+}
+
+void
+AddRunCommands(CLI::App& app, int& exit_code)
+{
+    auto opt = std::make_shared<RunOptions>();
+    CLI::App* run = app.add_subcommand("run", "Simulate a scenario; write DIR/trace.pcap and DIR/trace.txt");
+    run->add_option("scenario", opt->scenario, "scenario name (see `sim list`) or path to a .toml")
+        ->required();
+    run->add_option("--out", opt->out, "output folder (default: out/NAME)");
+    run->add_option("--profile", opt->profile, "kernel profile instead of the scenario's (e.g. linux-6.18)");
+    run->add_flag("--absolute", opt->absolute, "raw sequence numbers in the table");
+    run->add_flag("-q,--quiet", opt->quiet, "do not print the table");
+    run->callback([opt, &exit_code]() {
+        RunOne(*opt);
+        exit_code = 0;
+    });
+
+    CLI::App* list = app.add_subcommand("list", "List the scenarios, one line each");
+    list->callback([&exit_code]() {
+        const std::string root = RootDir();
+        for (const auto& name : ListScenarios(root))
+        {
+            std::cout << fmt::format("{:<8} {}\n",
+                                     name,
+                                     ScenarioDescription(ResolveScenarioPath(name, root)));
+        }
+        exit_code = 0;
+    });
+
+    auto all_out = std::make_shared<std::string>();
+    auto all_profile = std::make_shared<std::string>();
+    CLI::App* all = app.add_subcommand("all", "Simulate every scenario (out/NAME for each)");
+    all->add_option("--out", *all_out, "parent folder for the NAME folders (default: out)");
+    all->add_option("--profile", *all_profile, "kernel profile instead of each scenario's");
+    all->callback([all_out, all_profile, &exit_code]() {
+        const std::string root = RootDir();
+        for (const auto& name : ListScenarios(root))
+        {
+            RunOptions o;
+            o.scenario = name;
+            o.profile = *all_profile;
+            o.quiet = true;
+            if (!all_out->empty())
+            {
+                o.out = (fs::path(*all_out) / name).string();
+            }
+            const std::string table = RunOne(o);
+            const size_t packets = static_cast<size_t>(std::count(table.begin(), table.end(), '\n'));
+            std::cout << fmt::format("{:<8} {:>4} packets\n", name, packets);
+        }
+        exit_code = 0;
+    });
+}
+
+} // namespace sim

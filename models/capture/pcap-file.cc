@@ -1,0 +1,112 @@
+#include "models/capture/pcap-file.h"
+
+#include <fmt/format.h>
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace sim
+{
+
+Capture
+ReadCapture(const std::string& path)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(),
+                                                        PCAP_TSTAMP_PRECISION_NANO,
+                                                        errbuf);
+    if (!p)
+    {
+        throw CaptureError(fmt::format("{}: not a readable capture file ({})", path, errbuf));
+    }
+    Capture cap;
+    cap.link_type = static_cast<LinkType>(pcap_datalink(p));
+    for (;;)
+    {
+        pcap_pkthdr* hdr = nullptr;
+        const u_char* data = nullptr;
+        const int rc = pcap_next_ex(p, &hdr, &data);
+        if (rc == PCAP_ERROR_BREAK)
+        {
+            break;
+        }
+        if (rc != 1)
+        {
+            const std::string why = pcap_geterr(p);
+            const size_t n = cap.frames.size();
+            pcap_close(p);
+            throw CaptureError(fmt::format("{}: truncated or damaged after {} packet{} ({})",
+                                           path, n, n == 1 ? "" : "s", why));
+        }
+        Frame f;
+        f.time_ns = static_cast<uint64_t>(hdr->ts.tv_sec) * 1000000000ULL +
+                    static_cast<uint64_t>(hdr->ts.tv_usec);
+        f.orig_len = hdr->len;
+        f.bytes.assign(data, data + hdr->caplen);
+        cap.frames.push_back(std::move(f));
+    }
+    pcap_close(p);
+    return cap;
+}
+
+static void
+Put32(std::string& out, uint32_t v)
+{
+    out.append(reinterpret_cast<const char*>(&v), 4); // pcap is written host-endian
+}
+
+static void
+Put16(std::string& out, uint16_t v)
+{
+    out.append(reinterpret_cast<const char*>(&v), 2);
+}
+
+void
+WriteFileAtomic(const std::string& path, const std::string& content)
+{
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f)
+        {
+            throw std::runtime_error(
+                fmt::format("{}: cannot write ({})", path, std::strerror(errno)));
+        }
+        f.write(content.data(), static_cast<std::streamsize>(content.size()));
+        if (!f.flush())
+        {
+            std::filesystem::remove(tmp);
+            throw std::runtime_error(fmt::format("{}: write failed", path));
+        }
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+void
+WritePcap(const std::string& path, const Capture& cap)
+{
+    std::string out;
+    // pcap file header, nanosecond variant (magic a1b23c4d)
+    Put32(out, 0xa1b23c4d);
+    Put16(out, 2);
+    Put16(out, 4);
+    Put32(out, 0);      // thiszone
+    Put32(out, 0);      // sigfigs
+    Put32(out, 262144); // snaplen
+    Put32(out, static_cast<uint32_t>(cap.link_type));
+    for (const Frame& f : cap.frames)
+    {
+        Put32(out, static_cast<uint32_t>(f.time_ns / 1000000000ULL));
+        Put32(out, static_cast<uint32_t>(f.time_ns % 1000000000ULL));
+        Put32(out, static_cast<uint32_t>(f.bytes.size()));
+        Put32(out, f.orig_len);
+        out.append(reinterpret_cast<const char*>(f.bytes.data()), f.bytes.size());
+    }
+    WriteFileAtomic(path, out);
+}
+
+} // namespace sim

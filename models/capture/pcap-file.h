@@ -1,0 +1,45 @@
+// Reading and writing capture files. Writing: classic pcap with nanosecond stamps, to a
+// temporary file that is renamed into place only when complete. Reading: libpcap, so
+// pcap (µs and ns) and pcapng of any link type come in the same way.
+#pragma once
+
+#include "models/capture/link-types.h"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sim
+{
+
+struct Frame
+{
+    uint64_t time_ns = 0;  // since the epoch of the file
+    uint32_t orig_len = 0; // on the wire
+    std::vector<uint8_t> bytes;
+};
+
+struct Capture
+{
+    LinkType link_type = LinkType::LinuxSll;
+    std::vector<Frame> frames;
+};
+
+// An unreadable, truncated or unsupported capture file
+class CaptureError : public std::runtime_error
+{
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws CaptureError; the message names the file.
+Capture ReadCapture(const std::string& path);
+
+// Writes `path` atomically (temp file + rename). Throws std::runtime_error.
+void WritePcap(const std::string& path, const Capture& cap);
+
+// Writes a text file atomically (temp file + rename). Throws std::runtime_error.
+void WriteFileAtomic(const std::string& path, const std::string& content);
+
+} // namespace sim

@@ -1,0 +1,107 @@
+#include "models/config/kernel-profile-loader.h"
+
+#include "models/config/toml-input.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace sim
+{
+
+static std::array<int, 3>
+Triple(TomlReader& t, const std::string& key, std::array<int, 3> fallback)
+{
+    if (!t.Has(key))
+    {
+        return fallback;
+    }
+    const std::vector<int64_t> v = t.IntegerList(key, 0, INT32_MAX);
+    if (v.size() != 3)
+    {
+        t.Fail(key, fmt::format("expected 3 values (min, default, max), got {}", v.size()));
+    }
+    return {static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2])};
+}
+
+KernelProfile
+LoadKernelProfile(const std::string& name_or_path, const std::string& root)
+{
+    namespace fs = std::filesystem;
+    std::string path = name_or_path;
+    if (path.find('/') == std::string::npos && path.find(".toml") == std::string::npos)
+    {
+        path = (fs::path(root) / "models" / "profiles" / (name_or_path + ".toml")).string();
+        if (!fs::exists(path))
+        {
+            std::string known;
+            for (const auto& e : fs::directory_iterator(fs::path(root) / "models" / "profiles"))
+            {
+                if (e.path().extension() == ".toml")
+                {
+                    known += (known.empty() ? "" : ", ") + e.path().stem().string();
+                }
+            }
+            throw InputError(
+                fmt::format("unknown kernel profile '{}' (profiles: {})", name_or_path, known));
+        }
+    }
+    const toml::table doc = ParseTomlFile(path);
+    TomlReader top(doc, path);
+    KernelProfile p;
+    p.name = top.String("name");
+    top.String("description", "");
+
+    TomlReader s = top.Table("sysctl");
+    p.tcp_rmem = Triple(s, "net.ipv4.tcp_rmem", p.tcp_rmem);
+    p.tcp_wmem = Triple(s, "net.ipv4.tcp_wmem", p.tcp_wmem);
+    p.tcp_adv_win_scale = static_cast<int>(s.Integer("net.ipv4.tcp_adv_win_scale", -31, 31, p.tcp_adv_win_scale));
+    p.tcp_timestamps = s.Integer("net.ipv4.tcp_timestamps", 0, 2, p.tcp_timestamps) != 0;
+    p.tcp_sack = s.Integer("net.ipv4.tcp_sack", 0, 1, p.tcp_sack) != 0;
+    p.tcp_window_scaling = s.Integer("net.ipv4.tcp_window_scaling", 0, 1, p.tcp_window_scaling) != 0;
+    p.tcp_workaround_signed_windows =
+        s.Integer("net.ipv4.tcp_workaround_signed_windows", 0, 1, p.tcp_workaround_signed_windows) != 0;
+    p.tcp_autocorking = s.Integer("net.ipv4.tcp_autocorking", 0, 1, p.tcp_autocorking) != 0;
+    p.tcp_moderate_rcvbuf = s.Integer("net.ipv4.tcp_moderate_rcvbuf", 0, 1, p.tcp_moderate_rcvbuf) != 0;
+    p.tcp_fin_timeout = static_cast<int>(s.Integer("net.ipv4.tcp_fin_timeout", 1, 3600, p.tcp_fin_timeout));
+    p.rmem_max = static_cast<int>(s.Integer("net.core.rmem_max", 0, INT32_MAX, p.rmem_max));
+    p.wmem_max = static_cast<int>(s.Integer("net.core.wmem_max", 0, INT32_MAX, p.wmem_max));
+    s.Finish();
+
+    TomlReader k = top.Table("kernel");
+    p.hz = static_cast<int>(k.Integer("hz", 100, 1000, p.hz));
+    const std::string ts = k.String("ts_offset", "per-address-pair");
+    if (ts == "per-address-pair")
+    {
+        p.ts_offset = TsOffsetPolicy::PerAddressPair;
+    }
+    else if (ts == "per-flow")
+    {
+        p.ts_offset = TsOffsetPolicy::PerFlow;
+    }
+    else
+    {
+        k.Fail("ts_offset", fmt::format("'{}': expected \"per-address-pair\" or \"per-flow\"", ts));
+    }
+    p.tcp_pingpong_thresh = static_cast<int>(k.Integer("tcp_pingpong_thresh", 1, 255, p.tcp_pingpong_thresh));
+    p.quickack_counts_every_ack = k.Bool("quickack_counts_every_ack", p.quickack_counts_every_ack);
+    p.skb_truesize_overhead =
+        static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));
+    k.Finish();
+
+    TomlReader lo = top.Table("loopback");
+    p.loopback_mtu = static_cast<int>(lo.Integer("mtu", 68, 1 << 20, p.loopback_mtu));
+    p.loopback_latency_ns =
+        static_cast<int64_t>(lo.Number("latency_us", 0, 1e6, static_cast<double>(p.loopback_latency_ns) / 1e3) * 1e3);
+    lo.Finish();
+
+    TomlReader sched = top.Table("scheduler");
+    p.wakeup_latency_ns =
+        static_cast<int64_t>(sched.Number("wakeup_latency_us", 0, 1e6, static_cast<double>(p.wakeup_latency_ns) / 1e3) * 1e3);
+    sched.Finish();
+
+    top.Finish();
+    return p;
+}
+
+} // namespace sim

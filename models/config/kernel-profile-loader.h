@@ -1,0 +1,14 @@
+#pragma once
+
+#include "models/tcp/kernel-profile.h"
+
+#include <string>
+
+namespace sim
+{
+
+// A profile by name (models/profiles/NAME.toml under `root`) or by path.
+// Throws InputError naming file, line and key.
+KernelProfile LoadKernelProfile(const std::string& name_or_path, const std::string& root);
+
+} // namespace sim

@@ -1,0 +1,95 @@
+// The echo server and client of the seed report (SCENARIOS.md), as ns-3 Applications
+// that make the same socket calls in the same order as the Python programs:
+//
+//   server: bind, listen; loop { accept; loop { [sleep]; recv(N); if empty break;
+//                                              send(upper(data) * k) }; close }
+//   client: connect; send(message * r) x n; recv(m) for each m; close
+#pragma once
+
+#include "models/programs/process-timing.h"
+#include "models/tcp/linux-tcp-socket.h"
+
+#include <ns3/application.h>
+#include <ns3/ipv4-address.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sim
+{
+
+
+struct EchoServerConfig
+{
+    ns3::Ipv4Address address = ns3::Ipv4Address::GetAny();
+    uint16_t port = 0;
+    std::optional<uint32_t> isn;
+    std::optional<uint32_t> ts_base;
+    uint32_t recv_size = 1024;        // conn.recv(BUFFER_SIZE)
+    uint32_t reply_multiplier = 1;    // conn.send(data.upper() * k)
+    ns3::Time sleep_before_recv;      // time.sleep() before each recv
+    ProcessTiming timing;             // steps: accept, recv, reply, close
+};
+
+struct EchoClientConfig
+{
+    ns3::Ipv4Address address;         // local address
+    uint16_t port = 0;                // local (ephemeral) port
+    ns3::Ipv4Address server;
+    uint16_t server_port = 0;
+    std::optional<uint32_t> isn;
+    std::optional<uint32_t> ts_base;
+    std::string message;
+    uint32_t repeat = 1;              // message * r
+    uint32_t sends = 1;               // send() calls
+    std::vector<uint32_t> recv_sizes; // one recv() per entry
+    bool nodelay = false;             // TCP_NODELAY
+    ProcessTiming timing;             // steps: connect, send, recv, close
+};
+
+class EchoServer : public ns3::Application
+{
+  public:
+    static ns3::TypeId GetTypeId();
+    void Configure(const EchoServerConfig& cfg) { m_cfg = cfg; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+    void AcceptNext();
+    void RecvNext();
+    void DoRecv();
+
+    EchoServerConfig m_cfg;
+    ns3::Ptr<LinuxTcpSocket> m_listen;
+    ns3::Ptr<LinuxTcpSocket> m_conn;
+    size_t m_accepts = 0;
+    size_t m_recvs = 0;
+};
+
+class EchoClient : public ns3::Application
+{
+  public:
+    static ns3::TypeId GetTypeId();
+    void Configure(const EchoClientConfig& cfg) { m_cfg = cfg; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+    void SendNext(size_t i);
+    void RecvNext(size_t i);
+    ns3::Time ThinkBeforeRecv(size_t i) const;
+
+    EchoClientConfig m_cfg;
+    ns3::Ptr<LinuxTcpSocket> m_sock;
+};
+
+} // namespace sim

@@ -1,0 +1,45 @@
+// A scenario: everything a person could know before running the experiment (hosts,
+// link, capture point, programs and their parameters, when processes run, ISNs, ports,
+// TS clock bases) and nothing the kernel decides. Loaded from scenarios/NAME.toml.
+#pragma once
+
+#include "models/capture/link-types.h"
+#include "models/programs/echo-programs.h"
+#include "models/tcp/kernel-profile.h"
+
+#include <cstdint>
+#include <string>
+
+namespace sim
+{
+
+struct Scenario
+{
+    std::string name;        // file stem
+    std::string file;        // path it came from
+    std::string description; // one line, for `sim list`
+    KernelProfile profile;
+    std::string link = "loopback";
+    LinkType capture_link = LinkType::LinuxSll;
+    uint32_t ts_base = 0;   // TSval of the host's clock at time 0
+    uint64_t ts_phase_ns = 0; // how far into a millisecond tick time 0 falls
+    EchoServerConfig server;
+    EchoClientConfig client;
+};
+
+// Finds a scenario by name in `root`/scenarios, or takes a path to a .toml file.
+std::string ResolveScenarioPath(const std::string& name_or_path, const std::string& root);
+
+// The scenario names in `root`/scenarios, sorted
+std::vector<std::string> ListScenarios(const std::string& root);
+
+// Reads and validates a scenario; `profile_override` replaces its kernel profile.
+// Throws InputError naming file, line and key.
+Scenario LoadScenario(const std::string& path,
+                      const std::string& root,
+                      const std::string& profile_override = "");
+
+// The first line of a scenario's `description`, without loading the rest
+std::string ScenarioDescription(const std::string& path);
+
+} // namespace sim

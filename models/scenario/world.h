@@ -1,0 +1,19 @@
+// Builds the ns-3 world of a scenario (a host with our Linux TCP, its loopback device
+// and the capture tap, the programs), runs it, and returns the capture.
+#pragma once
+
+#include "models/capture/pcap-file.h"
+#include "models/scenario/scenario.h"
+
+namespace sim
+{
+
+struct RunResult
+{
+    Capture capture;
+    double simulated_s = 0; // time of the last event that mattered (the last packet)
+};
+
+RunResult RunScenario(const Scenario& scenario);
+
+} // namespace sim

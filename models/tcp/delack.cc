@@ -1,0 +1,274 @@
+#include "models/tcp/delack.h"
+
+#include "models/tcp/window.h"
+
+#include <algorithm>
+
+namespace sim
+{
+
+void
+EnterPingpongMode(Tcb& tp, const KernelProfile& prof)
+{
+    tp.ack.pingpong = static_cast<uint32_t>(prof.tcp_pingpong_thresh);
+}
+
+void
+ExitPingpongMode(Tcb& tp)
+{
+    tp.ack.pingpong = 0;
+}
+
+bool
+InPingpongMode(const Tcb& tp, const KernelProfile& prof)
+{
+    return tp.ack.pingpong >= static_cast<uint32_t>(prof.tcp_pingpong_thresh);
+}
+
+void
+IncPingpongCnt(Tcb& tp)
+{
+    if (tp.ack.pingpong < 0xff)
+    {
+        tp.ack.pingpong++;
+    }
+}
+
+void
+TcpInitializeRcvMss(Tcb& tp)
+{
+    uint32_t hint = std::min(tp.advmss, tp.mss_cache);
+    hint = std::min(hint, tp.rcv_wnd / 2);
+    hint = std::min(hint, TCP_MSS_DEFAULT);
+    hint = std::max(hint, TCP_MIN_MSS);
+    tp.ack.rcv_mss = hint;
+}
+
+void
+TcpMeasureRcvMss(Tcb& tp, uint32_t len, uint32_t hdr_len, bool psh, bool remnant)
+{
+    const uint32_t lss = tp.ack.last_seg_size;
+    tp.ack.last_seg_size = 0;
+    if (len >= tp.ack.rcv_mss)
+    {
+        tp.ack.rcv_mss = std::min(len, tp.advmss);
+        // exactly one MSS with PSH: likely the end of a write, ACK on read
+        if (psh)
+        {
+            tp.ack.pending |= ICSK_ACK_PUSHED;
+        }
+        return;
+    }
+    // "len" is the invariant segment length, TCP header included
+    uint32_t seg = len + hdr_len;
+    if (seg >= TCP_MSS_DEFAULT + TCP_BASE_HEADER_LEN ||
+        (seg >= TCP_MIN_MSS + TCP_BASE_HEADER_LEN && !remnant))
+    {
+        seg -= tp.tcp_header_len;
+        tp.ack.last_seg_size = seg;
+        if (seg == lss)
+        {
+            tp.ack.rcv_mss = seg;
+            return;
+        }
+    }
+    if (tp.ack.pending & ICSK_ACK_PUSHED)
+    {
+        tp.ack.pending |= ICSK_ACK_PUSHED2;
+    }
+    tp.ack.pending |= ICSK_ACK_PUSHED;
+}
+
+void
+TcpIncrQuickack(Tcb& tp, uint32_t max_quickacks)
+{
+    uint32_t quickacks = tp.rcv_wnd / (2 * tp.ack.rcv_mss);
+    if (quickacks == 0)
+    {
+        quickacks = 2;
+    }
+    quickacks = std::min(quickacks, max_quickacks);
+    if (quickacks > tp.ack.quick)
+    {
+        tp.ack.quick = quickacks;
+    }
+}
+
+void
+TcpEnterQuickackMode(Tcb& tp, const Jiffies& j, uint32_t max_quickacks)
+{
+    TcpIncrQuickack(tp, max_quickacks);
+    ExitPingpongMode(tp);
+    tp.ack.ato = j.AtoMin();
+}
+
+bool
+TcpInQuickackMode(const Tcb& tp, const KernelProfile& prof)
+{
+    return tp.ack.quick && !InPingpongMode(tp, prof);
+}
+
+void
+TcpEventDataRecv(Tcb& tp, const Jiffies& j, uint32_t now, uint32_t rto)
+{
+    tp.ack.pending |= ICSK_ACK_SCHED; // inet_csk_schedule_ack()
+    if (!tp.ack.ato)
+    {
+        // The first data packet received: initialize the delayed ACK engine
+        TcpIncrQuickack(tp, TCP_MAX_QUICKACKS);
+        tp.ack.ato = j.AtoMin();
+    }
+    else
+    {
+        const int m = static_cast<int>(now - tp.ack.lrcvtime);
+        const int ato_min = static_cast<int>(j.AtoMin());
+        if (m <= ato_min / 2)
+        {
+            // The fastest case is the first
+            tp.ack.ato = (tp.ack.ato >> 1) + static_cast<uint32_t>(ato_min / 2);
+        }
+        else if (m < static_cast<int>(tp.ack.ato))
+        {
+            tp.ack.ato = std::min((tp.ack.ato >> 1) + static_cast<uint32_t>(m), rto);
+        }
+        else if (m > static_cast<int>(rto))
+        {
+            // Too long gap: the sender failed to restart its window, ACK quickly
+            TcpIncrQuickack(tp, TCP_MAX_QUICKACKS);
+        }
+    }
+    tp.ack.lrcvtime = now;
+}
+
+void
+TcpDecQuickackMode(Tcb& tp, const KernelProfile& prof, const Jiffies& j, bool acks_new_data)
+{
+    if (!tp.ack.quick)
+    {
+        return;
+    }
+    const uint32_t pkts = prof.quickack_counts_every_ack ? 1 : (acks_new_data ? 1 : 0);
+    if (pkts >= tp.ack.quick)
+    {
+        tp.ack.quick = 0;
+        // Leaving quickack mode we deflate ATO
+        tp.ack.ato = j.AtoMin();
+    }
+    else
+    {
+        tp.ack.quick -= pkts;
+    }
+}
+
+void
+TcpEventDataSent(Tcb& tp, const KernelProfile& prof, uint32_t now)
+{
+    // If it is a reply for ato after last received packet, count it (5.1-6.5:
+    // inet_csk_inc_pingpong_cnt(); otherwise enter pingpong mode at once)
+    if (now - tp.ack.lrcvtime < tp.ack.ato)
+    {
+        if (prof.tcp_pingpong_thresh > 1)
+        {
+            IncPingpongCnt(tp);
+        }
+        else
+        {
+            EnterPingpongMode(tp, prof);
+        }
+    }
+}
+
+AckDecision
+TcpAckSndCheck(Tcb& tp, const KernelProfile& prof)
+{
+    if (!(tp.ack.pending & ICSK_ACK_SCHED))
+    {
+        return AckDecision::None;
+    }
+    // More than one full frame received and the right edge advances far enough
+    const bool full_frames = (tp.rcv_nxt - tp.rcv_wup) > tp.ack.rcv_mss &&
+                             (tp.rcv_nxt - tp.copied_seq < 1 /* sk_rcvlowat */ ||
+                              TcpSelectWindowRaw(tp, prof) >= tp.rcv_wnd);
+    if (full_frames || TcpInQuickackMode(tp, prof) || (tp.ack.pending & ICSK_ACK_NOW))
+    {
+        return AckDecision::Now;
+    }
+    return AckDecision::Delayed;
+}
+
+DelayedAck
+TcpSendDelayedAck(Tcb& tp, const KernelProfile& prof, const Jiffies& j, uint32_t now,
+                  uint32_t srtt_us)
+{
+    uint32_t ato = tp.ack.ato;
+    if (ato > j.DelackMin())
+    {
+        uint32_t max_ato = static_cast<uint32_t>(prof.hz / 2);
+        if (InPingpongMode(tp, prof) || (tp.ack.pending & ICSK_ACK_PUSHED))
+        {
+            max_ato = j.DelackMax();
+        }
+        // If some rtt estimate is known, use it to bound delayed ack
+        if (srtt_us)
+        {
+            const uint32_t rtt_j = j.FromNs(static_cast<uint64_t>(srtt_us >> 3) * 1000ULL);
+            const uint32_t rtt = std::max(rtt_j, j.DelackMin());
+            max_ato = std::min(max_ato, rtt);
+        }
+        ato = std::min(ato, max_ato);
+    }
+    ato = std::min(ato, j.DelackMax()); // icsk_delack_max
+    uint32_t timeout = now + ato;
+    // Use new timeout only if there wasn't an older one earlier
+    if (tp.ack.pending & ICSK_ACK_TIMER)
+    {
+        // If delack timer is about to expire, send ACK now
+        if (static_cast<int32_t>(tp.ack.timeout - (now + (ato >> 2))) <= 0)
+        {
+            return {true, 0};
+        }
+        if (static_cast<int32_t>(timeout - tp.ack.timeout) >= 0)
+        {
+            timeout = tp.ack.timeout;
+        }
+    }
+    tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_TIMER;
+    tp.ack.timeout = timeout;
+    return {false, timeout};
+}
+
+bool
+TcpCleanupRbufWantsAck(Tcb& tp, const KernelProfile& prof, int copied)
+{
+    bool time_to_ack = false;
+    if (tp.ack.pending & ICSK_ACK_SCHED)
+    {
+        // Once-per-two-segments ACK was not sent by tcp_input.c, or this read emptied
+        // the buffer of a non-interactive connection that got a small segment
+        if (tp.rcv_nxt - tp.rcv_wup > tp.ack.rcv_mss ||
+            (copied > 0 &&
+             ((tp.ack.pending & ICSK_ACK_PUSHED2) ||
+              ((tp.ack.pending & ICSK_ACK_PUSHED) && !InPingpongMode(tp, prof))) &&
+             tp.rmem_alloc == 0))
+        {
+            time_to_ack = true;
+        }
+    }
+    // Send a window update if the read raised the window "significantly": at least
+    // twice the window left, and not once the peer has closed its side
+    if (copied > 0 && !time_to_ack && !(tp.shutdown & RCV_SHUTDOWN))
+    {
+        const uint32_t rcv_window_now = TcpReceiveWindow(tp);
+        if (2 * rcv_window_now <= tp.window_clamp)
+        {
+            const uint32_t new_window = TcpSelectWindowRaw(tp, prof);
+            if (new_window && new_window >= 2 * rcv_window_now)
+            {
+                time_to_ack = true;
+            }
+        }
+    }
+    return time_to_ack;
+}
+
+} // namespace sim

@@ -1,0 +1,58 @@
+// A Linux kernel's TCP behaviour as data: sysctls by name plus the few facts that are
+// not sysctls (CONFIG_HZ, TS offset policy, constants that changed between versions).
+// Loaded from models/profiles/NAME.toml by config/kernel-profile-loader.cc.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace sim
+{
+
+// secure_tcp_ts_off(): 5.x hashes (saddr, daddr) only, so both directions of a
+// loopback connection share one offset; 6.x hashes the whole flow.
+enum class TsOffsetPolicy
+{
+    PerAddressPair,
+    PerFlow,
+};
+
+struct KernelProfile
+{
+    std::string name;
+
+    // sysctls (names as in /proc/sys)
+    std::array<int, 3> tcp_rmem{4096, 131072, 6291456}; // net.ipv4.tcp_rmem
+    std::array<int, 3> tcp_wmem{4096, 16384, 4194304};  // net.ipv4.tcp_wmem
+    int tcp_adv_win_scale = 1;                          // net.ipv4.tcp_adv_win_scale
+    bool tcp_timestamps = true;                         // net.ipv4.tcp_timestamps
+    bool tcp_sack = true;                               // net.ipv4.tcp_sack
+    bool tcp_window_scaling = true;                     // net.ipv4.tcp_window_scaling
+    bool tcp_workaround_signed_windows = false; // net.ipv4.tcp_workaround_signed_windows
+    bool tcp_autocorking = true;                // net.ipv4.tcp_autocorking
+    bool tcp_moderate_rcvbuf = true;            // net.ipv4.tcp_moderate_rcvbuf
+    int tcp_fin_timeout = 60;                   // net.ipv4.tcp_fin_timeout (s)
+    int rmem_max = 212992;                      // net.core.rmem_max
+    int wmem_max = 212992;                      // net.core.wmem_max
+
+    // kernel facts
+    int hz = 250;                 // CONFIG_HZ: jiffies for ATO and delayed-ACK timers
+    TsOffsetPolicy ts_offset = TsOffsetPolicy::PerAddressPair;
+    int tcp_pingpong_thresh = 3;  // TCP_PINGPONG_THRESH (3 from 5.1, 1 again from 6.6)
+    // tcp_dec_quickack_mode(): before 6.6 every segment carrying an ACK used up a
+    // quick ACK (tcp_event_ack_sent(sk, pcount)); since, only ACKs of new data do.
+    bool quickack_counts_every_ack = true;
+    // SKB_TRUESIZE() overhead of an skb whose payload sits in page frags:
+    // SKB_DATA_ALIGN(sizeof(struct sk_buff)) + SKB_DATA_ALIGN(sizeof(skb_shared_info))
+    // plus the kmalloc'ed head of tcp_stream_alloc_skb(); depends on the build.
+    // x86_64: 256 + 320 + the 704-byte head of alloc_skb_fclone(MAX_TCP_HEADER) = 1280.
+    int skb_truesize_overhead = 1280;
+
+    // loopback device and scheduler
+    int loopback_mtu = 65536;           // loopback_setup(): dev->mtu = 64 * 1024
+    int64_t loopback_latency_ns = 5000; // netif_rx() to tcp_v4_rcv() on the same host
+    int64_t wakeup_latency_ns = 4000;   // a task woken by a socket event gets the CPU
+};
+
+} // namespace sim

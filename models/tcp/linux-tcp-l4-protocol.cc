@@ -1,0 +1,291 @@
+#include "models/tcp/linux-tcp-l4-protocol.h"
+
+#include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/options.h"
+
+#include <ns3/ipv4-header.h>
+#include <ns3/ipv4-l3-protocol.h>
+#include <ns3/ipv4.h>
+#include <ns3/log.h>
+#include <ns3/packet.h>
+#include <ns3/simulator.h>
+#include <ns3/tcp-header.h>
+
+#include <algorithm>
+
+namespace sim
+{
+
+NS_LOG_COMPONENT_DEFINE("LinuxTcpL4Protocol");
+NS_OBJECT_ENSURE_REGISTERED(LinuxTcpL4Protocol);
+
+using namespace ns3;
+
+TypeId
+LinuxTcpL4Protocol::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::LinuxTcpL4Protocol")
+                            .SetParent<IpL4Protocol>()
+                            .SetGroupName("Internet")
+                            .AddConstructor<LinuxTcpL4Protocol>();
+    return tid;
+}
+
+LinuxTcpL4Protocol::LinuxTcpL4Protocol() = default;
+LinuxTcpL4Protocol::~LinuxTcpL4Protocol() = default;
+
+void
+LinuxTcpL4Protocol::SetProfile(const KernelProfile& profile)
+{
+    m_profile = profile;
+}
+
+int
+LinuxTcpL4Protocol::GetProtocolNumber() const
+{
+    return PROT_NUMBER;
+}
+
+// Like TcpL4Protocol: once aggregated to a node with IPv4, register with it.
+void
+LinuxTcpL4Protocol::NotifyNewAggregate()
+{
+    Ptr<Node> node = GetObject<Node>();
+    Ptr<Ipv4> ipv4 = GetObject<Ipv4>();
+    if (!m_node && node && ipv4)
+    {
+        m_node = node;
+        ipv4->Insert(this);
+        m_downTarget = MakeCallback(&Ipv4::Send, ipv4);
+    }
+    IpL4Protocol::NotifyNewAggregate();
+}
+
+void
+LinuxTcpL4Protocol::DoDispose()
+{
+    for (auto& s : m_sockets)
+    {
+        s->Dispose();
+    }
+    m_sockets.clear();
+    m_backlog.clear();
+    m_node = nullptr;
+    m_downTarget = DownTargetCallback();
+    m_downTarget6 = DownTargetCallback6();
+    IpL4Protocol::DoDispose();
+}
+
+Ptr<LinuxTcpSocket>
+LinuxTcpL4Protocol::CreateSocket()
+{
+    Ptr<LinuxTcpSocket> s = CreateObject<LinuxTcpSocket>();
+    s->SetTcp(this);
+    return s;
+}
+
+void
+LinuxTcpL4Protocol::Register(Ptr<LinuxTcpSocket> socket)
+{
+    if (std::find(m_sockets.begin(), m_sockets.end(), socket) == m_sockets.end())
+    {
+        m_sockets.push_back(socket);
+    }
+}
+
+void
+LinuxTcpL4Protocol::Unregister(LinuxTcpSocket* socket)
+{
+    // Keep the object alive until the events that still point at it have run.
+    auto it = std::find(m_sockets.begin(), m_sockets.end(), socket);
+    if (it != m_sockets.end())
+    {
+        Ptr<LinuxTcpSocket> keep = *it;
+        m_sockets.erase(it);
+        Simulator::ScheduleNow([keep]() {});
+    }
+}
+
+// __inet_lookup_skb(): an established (or half-open) socket first, then a listener
+LinuxTcpSocket*
+LinuxTcpL4Protocol::Lookup(const Segment& seg) const
+{
+    for (const auto& s : m_sockets)
+    {
+        if (s->Matches(seg, false))
+        {
+            return PeekPointer(s);
+        }
+    }
+    for (const auto& s : m_sockets)
+    {
+        if (s->Matches(seg, true))
+        {
+            return PeekPointer(s);
+        }
+    }
+    return nullptr;
+}
+
+IpL4Protocol::RxStatus
+LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
+                            const Ipv4Header& ip,
+                            Ptr<Ipv4Interface> /* incomingInterface */)
+{
+    TcpHeader th;
+    packet->RemoveHeader(th);
+    Segment seg;
+    seg.src = ip.GetSource();
+    seg.dst = ip.GetDestination();
+    seg.sport = th.GetSourcePort();
+    seg.dport = th.GetDestinationPort();
+    seg.seq = th.GetSequenceNumber().GetValue();
+    seg.ack_seq = th.GetAckNumber().GetValue();
+    seg.flags = th.GetFlags();
+    seg.window = th.GetWindowSize();
+    seg.hdr_len = th.GetLength() * 4u;
+    seg.payload.resize(packet->GetSize());
+    packet->CopyData(reinterpret_cast<uint8_t*>(seg.payload.data()), seg.payload.size());
+    seg.end_seq = seg.seq + seg.Len() + (seg.Has(TCPHDR_SYN) ? 1 : 0) +
+                  (seg.Has(TCPHDR_FIN) ? 1 : 0);
+    seg.opt = ParseOptions(th);
+    // SKB_TRUESIZE() of the skb as the sender built it: head plus page frags
+    seg.truesize = m_profile.skb_truesize_overhead + static_cast<int>(seg.Len());
+
+    BeginSoftirq();
+    if (LinuxTcpSocket* s = Lookup(seg))
+    {
+        Ptr<LinuxTcpSocket> hold = s;
+        s->Receive(seg);
+    }
+    else
+    {
+        SendResetFor(seg);
+    }
+    EndSoftirq();
+    return RX_OK;
+}
+
+IpL4Protocol::RxStatus
+LinuxTcpL4Protocol::Receive(Ptr<Packet>, const Ipv6Header&, Ptr<Ipv6Interface>)
+{
+    return RX_ENDPOINT_UNREACH;
+}
+
+// tcp_v4_send_reset(): RST for a segment's ACK number, or RST,ACK covering it
+void
+LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
+{
+    if (seg.Has(TCPHDR_RST))
+    {
+        return;
+    }
+    TcpHeader th;
+    th.SetSourcePort(seg.dport);
+    th.SetDestinationPort(seg.sport);
+    if (seg.Has(TCPHDR_ACK))
+    {
+        th.SetSequenceNumber(SequenceNumber32(seg.ack_seq));
+        th.SetAckNumber(SequenceNumber32(0));
+        th.SetFlags(TCPHDR_RST);
+    }
+    else
+    {
+        th.SetSequenceNumber(SequenceNumber32(0));
+        th.SetAckNumber(SequenceNumber32(seg.end_seq));
+        th.SetFlags(TCPHDR_RST | TCPHDR_ACK);
+    }
+    th.SetWindowSize(0);
+    Ptr<Packet> p = Create<Packet>();
+    if (Node::ChecksumEnabled())
+    {
+        th.EnableChecksums();
+        th.InitializeChecksum(seg.dst, seg.src, PROT_NUMBER);
+    }
+    p->AddHeader(th);
+    Transmit(p, seg.dst, seg.src);
+}
+
+// The receive path runs as a softirq. What it sends is queued on the CPU's backlog
+// (netif_rx() on loopback). If the arrival woke a task, __do_softirq() finds
+// need_resched() set and leaves the backlog to ksoftirqd (wakeup_softirqd()), which
+// the scheduler runs once the woken task has the CPU: the backlog leaves then.
+void
+LinuxTcpL4Protocol::BeginSoftirq()
+{
+    m_inSoftirq = true;
+    m_taskWoken = false;
+}
+
+void
+LinuxTcpL4Protocol::NoteTaskWakeup(Time latency)
+{
+    if (!m_inSoftirq)
+    {
+        return;
+    }
+    if (!m_taskWoken || latency < m_taskLatency)
+    {
+        m_taskLatency = latency;
+    }
+    m_taskWoken = true;
+}
+
+void
+LinuxTcpL4Protocol::EndSoftirq()
+{
+    m_inSoftirq = false;
+    std::vector<Pending> backlog;
+    backlog.swap(m_backlog);
+    for (auto& b : backlog)
+    {
+        if (m_taskWoken && m_taskLatency.IsStrictlyPositive())
+        {
+            DownTargetCallback down = m_downTarget;
+            Simulator::Schedule(m_taskLatency, [down, b]() {
+                down(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
+            });
+        }
+        else
+        {
+            m_downTarget(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
+        }
+    }
+}
+
+void
+LinuxTcpL4Protocol::Transmit(Ptr<Packet> packet, Ipv4Address src, Ipv4Address dst)
+{
+    if (m_inSoftirq)
+    {
+        m_backlog.push_back({packet, src, dst});
+        return;
+    }
+    m_downTarget(packet, src, dst, PROT_NUMBER, nullptr);
+}
+
+void
+LinuxTcpL4Protocol::SetDownTarget(DownTargetCallback cb)
+{
+    m_downTarget = cb;
+}
+
+void
+LinuxTcpL4Protocol::SetDownTarget6(DownTargetCallback6 cb)
+{
+    m_downTarget6 = cb;
+}
+
+IpL4Protocol::DownTargetCallback
+LinuxTcpL4Protocol::GetDownTarget() const
+{
+    return m_downTarget;
+}
+
+IpL4Protocol::DownTargetCallback6
+LinuxTcpL4Protocol::GetDownTarget6() const
+{
+    return m_downTarget6;
+}
+
+} // namespace sim

@@ -1,0 +1,97 @@
+// Our TCP as an ns-3 layer-4 protocol (IP protocol 6), installed on a node with
+// InternetStackHelper::SetTcp("ns3::LinuxTcpL4Protocol"). It demultiplexes arriving
+// segments to sockets (__inet_lookup_skb(): established first, then listeners),
+// answers segments for no socket with a reset (tcp_v4_send_reset()), and hands
+// outgoing segments to IPv4.
+#pragma once
+
+#include "models/tcp/kernel-profile.h"
+#include "models/tcp/segment.h"
+#include "models/tcp/ts-clock.h"
+
+#include <ns3/ip-l4-protocol.h>
+#include <ns3/ipv4-address.h>
+#include <ns3/node.h>
+#include <ns3/nstime.h>
+
+#include <vector>
+
+namespace sim
+{
+
+class LinuxTcpSocket;
+
+class LinuxTcpL4Protocol : public ns3::IpL4Protocol
+{
+  public:
+    static constexpr uint8_t PROT_NUMBER = 6;
+
+    static ns3::TypeId GetTypeId();
+    LinuxTcpL4Protocol();
+    ~LinuxTcpL4Protocol() override;
+
+    void SetProfile(const KernelProfile& profile);
+    const KernelProfile& Profile() const { return m_profile; }
+    void SetClock(const TsClock& clock) { m_clock = clock; }
+    const TsClock& Clock() const { return m_clock; }
+    ns3::Ptr<ns3::Node> GetNode() const { return m_node; }
+
+    ns3::Ptr<LinuxTcpSocket> CreateSocket();
+
+    // sockets register once bound, and leave when closed for good
+    void Register(ns3::Ptr<LinuxTcpSocket> socket);
+    void Unregister(LinuxTcpSocket* socket);
+
+    // Hand a segment (TcpHeader already added) to IPv4. Inside the receive path
+    // (softirq) it is queued with the CPU's backlog; see EndSoftirq().
+    void Transmit(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst);
+
+    // tcp_v4_send_reset(): answer a segment that no connection accepts
+    void SendResetFor(const Segment& seg);
+
+    // A socket woke a task blocked on it; the task gets the CPU after `latency`.
+    void NoteTaskWakeup(ns3::Time latency);
+
+    // ns3::IpL4Protocol
+    int GetProtocolNumber() const override;
+    RxStatus Receive(ns3::Ptr<ns3::Packet> p,
+                     const ns3::Ipv4Header& header,
+                     ns3::Ptr<ns3::Ipv4Interface> incomingInterface) override;
+    RxStatus Receive(ns3::Ptr<ns3::Packet> p,
+                     const ns3::Ipv6Header& header,
+                     ns3::Ptr<ns3::Ipv6Interface> incomingInterface) override;
+    void SetDownTarget(DownTargetCallback cb) override;
+    void SetDownTarget6(DownTargetCallback6 cb) override;
+    DownTargetCallback GetDownTarget() const override;
+    DownTargetCallback6 GetDownTarget6() const override;
+
+  protected:
+    void NotifyNewAggregate() override;
+    void DoDispose() override;
+
+  private:
+    LinuxTcpSocket* Lookup(const Segment& seg) const;
+    void BeginSoftirq();
+    void EndSoftirq();
+
+    struct Pending
+    {
+        ns3::Ptr<ns3::Packet> packet;
+        ns3::Ipv4Address src;
+        ns3::Ipv4Address dst;
+    };
+
+    ns3::Ptr<ns3::Node> m_node;
+    DownTargetCallback m_downTarget;
+    DownTargetCallback6 m_downTarget6;
+    KernelProfile m_profile;
+    TsClock m_clock;
+    std::vector<ns3::Ptr<LinuxTcpSocket>> m_sockets;
+
+    bool m_inSoftirq = false;
+    bool m_taskWoken = false;
+    ns3::Time m_taskLatency;
+    std::vector<Pending> m_backlog;
+};
+
+} // namespace sim

@@ -1,0 +1,573 @@
+// The system calls of a Linux TCP socket: tcp_v4_connect(), inet_listen(),
+// inet_accept(), tcp_sendmsg(), tcp_recvmsg(), tcp_close().
+#include "models/tcp/linux-tcp-socket.h"
+
+#include "models/tcp/linux-tcp-l4-protocol.h"
+#include "models/tcp/ts-clock.h"
+#include "models/tcp/window.h"
+
+#include <ns3/ipv4-route.h>
+#include <ns3/ipv4-routing-protocol.h>
+#include <ns3/ipv4.h>
+#include <ns3/log.h>
+#include <ns3/simulator.h>
+
+#include <algorithm>
+
+namespace sim
+{
+
+NS_LOG_COMPONENT_DEFINE("LinuxTcpSocket");
+NS_OBJECT_ENSURE_REGISTERED(LinuxTcpSocket);
+
+using namespace ns3;
+
+const char*
+ToString(TcpState s)
+{
+    switch (s)
+    {
+    case TcpState::Closed:
+        return "CLOSED";
+    case TcpState::Listen:
+        return "LISTEN";
+    case TcpState::SynSent:
+        return "SYN_SENT";
+    case TcpState::SynRecv:
+        return "SYN_RECV";
+    case TcpState::Established:
+        return "ESTABLISHED";
+    case TcpState::FinWait1:
+        return "FIN_WAIT1";
+    case TcpState::FinWait2:
+        return "FIN_WAIT2";
+    case TcpState::CloseWait:
+        return "CLOSE_WAIT";
+    case TcpState::Closing:
+        return "CLOSING";
+    case TcpState::LastAck:
+        return "LAST_ACK";
+    case TcpState::TimeWait:
+        return "TIME_WAIT";
+    }
+    return "?";
+}
+
+TypeId
+LinuxTcpSocket::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::LinuxTcpSocket")
+                            .SetParent<Socket>()
+                            .SetGroupName("Internet")
+                            .AddConstructor<LinuxTcpSocket>();
+    return tid;
+}
+
+LinuxTcpSocket::LinuxTcpSocket() = default;
+LinuxTcpSocket::~LinuxTcpSocket() = default;
+
+void
+LinuxTcpSocket::SetTcp(Ptr<LinuxTcpL4Protocol> tcp)
+{
+    m_tcp = tcp;
+    m_prof = &tcp->Profile();
+    m_j = Jiffies{m_prof->hz};
+    InitSock();
+}
+
+// tcp_init_sock(): buffers from tcp_rmem[1]/tcp_wmem[1], MSS 536 until told better
+void
+LinuxTcpSocket::InitSock()
+{
+    m_tp = Tcb{};
+    m_tp.rcvbuf = m_prof->tcp_rmem[1];
+    m_tp.sndbuf = m_prof->tcp_wmem[1];
+    m_tp.mss_cache = TCP_MSS_DEFAULT;
+    m_tp.mss_clamp = TCP_MSS_DEFAULT;
+    m_rto = m_j.TimeoutInit();
+}
+
+Ptr<Node>
+LinuxTcpSocket::GetNode() const
+{
+    return m_tcp->GetNode();
+}
+
+uint64_t
+LinuxTcpSocket::NowNs() const
+{
+    return static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+}
+
+uint32_t
+LinuxTcpSocket::NowJiffies() const
+{
+    return m_j.FromNs(NowNs());
+}
+
+bool
+LinuxTcpSocket::Matches(const Segment& seg, bool listener) const
+{
+    if (seg.dport != m_localPort || !m_bound)
+    {
+        return false;
+    }
+    if (listener)
+    {
+        return m_tp.state == TcpState::Listen &&
+               (m_local == Ipv4Address::GetAny() || m_local == seg.dst);
+    }
+    return m_tp.state != TcpState::Listen && m_tp.state != TcpState::Closed &&
+           seg.src == m_peer && seg.sport == m_peerPort && seg.dst == m_local;
+}
+
+void
+LinuxTcpSocket::SetState(TcpState s)
+{
+    NS_LOG_LOGIC(this << " " << ToString(m_tp.state) << " -> " << ToString(s));
+    m_tp.state = s;
+}
+
+// --- blocking calls ------------------------------------------------------------------
+
+bool
+LinuxTcpSocket::Ready(WaitFor what) const
+{
+    switch (what)
+    {
+    case WaitFor::Readable:
+        return !m_rcvQueue.empty() || (m_tp.shutdown & RCV_SHUTDOWN) ||
+               m_tp.state == TcpState::Closed;
+    case WaitFor::Connected:
+        return m_tp.state != TcpState::SynSent && m_tp.state != TcpState::SynRecv;
+    case WaitFor::Acceptable:
+        return !m_acceptQueue.empty();
+    }
+    return false;
+}
+
+void
+LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then)
+{
+    if (Ready(what))
+    {
+        Simulator::ScheduleNow(std::move(then));
+        return;
+    }
+    m_waiter = Waiter{what, wake_latency, std::move(then)};
+}
+
+// sk_data_ready()/sk_state_change(): wake the task if it sleeps on this condition
+void
+LinuxTcpSocket::Wake(WaitFor what)
+{
+    if (!m_waiter || m_waiter->what != what || !Ready(what))
+    {
+        return;
+    }
+    Waiter w = std::move(*m_waiter);
+    m_waiter.reset();
+    m_tcp->NoteTaskWakeup(w.latency);
+    Simulator::Schedule(w.latency, std::move(w.then));
+}
+
+// --- bind, listen, connect -------------------------------------------------------------
+
+int
+LinuxTcpSocket::Bind(const Address& address)
+{
+    if (!InetSocketAddress::IsMatchingType(address))
+    {
+        m_errno = ERROR_INVAL;
+        return -1;
+    }
+    const InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
+    m_local = a.GetIpv4();
+    m_localPort = a.GetPort();
+    m_bound = true;
+    m_tcp->Register(this);
+    return 0;
+}
+
+int
+LinuxTcpSocket::Bind()
+{
+    return Bind(InetSocketAddress(Ipv4Address::GetAny(), 0));
+}
+
+int
+LinuxTcpSocket::Bind6()
+{
+    m_errno = ERROR_AFNOSUPPORT;
+    return -1;
+}
+
+int
+LinuxTcpSocket::Listen()
+{
+    SetState(TcpState::Listen);
+    return 0;
+}
+
+// tcp_sync_mss(): MSS from the path MTU, clamped by the peer's MSS, less the options
+// every segment carries (tcp_mtu_to_mss())
+void
+LinuxTcpSocket::SyncMss(uint32_t pmtu)
+{
+    uint32_t mss = pmtu - IPV4_TCP_HEADERS;
+    mss = std::min(mss, m_tp.mss_clamp);
+    mss -= m_tp.tcp_header_len - TCP_BASE_HEADER_LEN;
+    m_tp.mss_cache = std::max(mss, 48u);
+}
+
+int
+LinuxTcpSocket::Connect(const Address& address)
+{
+    const InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
+    m_peer = a.GetIpv4();
+    m_peerPort = a.GetPort();
+
+    // ip_route_connect(): the route gives the source address and the device MTU
+    Ptr<Ipv4> ipv4 = GetNode()->GetObject<Ipv4>();
+    Ipv4Header probe;
+    probe.SetDestination(m_peer);
+    probe.SetProtocol(LinuxTcpL4Protocol::PROT_NUMBER);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> route = ipv4->GetRoutingProtocol()->RouteOutput(nullptr, probe, nullptr, err);
+    if (!route)
+    {
+        m_errno = ERROR_NOROUTETOHOST;
+        return -1;
+    }
+    if (m_local == Ipv4Address::GetAny())
+    {
+        m_local = route->GetSource();
+    }
+    if (!m_bound)
+    {
+        Bind(InetSocketAddress(m_local, m_localPort));
+    }
+    const uint32_t mtu = route->GetOutputDevice()->GetMtu();
+
+    // tcp_v4_connect(): ISN and TS offset (scenario inputs here)
+    m_tp.iss = m_isn.value_or(0);
+    m_tp.write_seq = m_tp.iss;
+    m_tp.tsoffset = TsOffsetForBase(m_tsBase.value_or(0), m_tcp->Clock());
+
+    // tcp_connect_init()
+    m_tp.tcp_header_len =
+        TCP_BASE_HEADER_LEN + (m_prof->tcp_timestamps ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    SyncMss(mtu);
+    m_tp.advmss = Ipv4DefaultAdvmss(mtu);
+    TcpInitializeRcvMss(m_tp);
+    const InitialWindow w = TcpSelectInitialWindow(*m_prof,
+                                                   TcpFullSpace(m_tp, *m_prof),
+                                                   m_tp.advmss,
+                                                   m_tp.window_clamp,
+                                                   m_prof->tcp_window_scaling,
+                                                   0);
+    m_tp.rcv_wnd = w.rcv_wnd;
+    m_tp.window_clamp = w.window_clamp;
+    m_tp.rcv_wscale = w.rcv_wscale;
+    m_tp.rcv_ssthresh = m_tp.rcv_wnd;
+    m_tp.snd_una = m_tp.write_seq;
+    m_tp.snd_nxt = m_tp.write_seq;
+    m_snd_sml = m_tp.write_seq;
+    m_tp.rcv_nxt = 0;
+    m_tp.rcv_wup = 0;
+    m_tp.copied_seq = 0;
+
+    // tcp_connect()
+    SetState(TcpState::SynSent);
+    SendSyn();
+    return 0;
+}
+
+// --- send and receive ------------------------------------------------------------------
+
+uint32_t
+LinuxTcpSocket::GetTxAvailable() const
+{
+    int queued = 0;
+    for (const Skb& s : m_writeQueue)
+    {
+        queued += s.truesize;
+    }
+    return static_cast<uint32_t>(std::max(0, m_tp.sndbuf - queued));
+}
+
+int
+LinuxTcpSocket::Send(Ptr<Packet> p, uint32_t /* flags */)
+{
+    std::string data(p->GetSize(), '\0');
+    p->CopyData(reinterpret_cast<uint8_t*>(data.data()), data.size());
+    return Write(data);
+}
+
+int
+LinuxTcpSocket::SendTo(Ptr<Packet> p, uint32_t flags, const Address&)
+{
+    return Send(p, flags);
+}
+
+// tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
+int
+LinuxTcpSocket::Write(const std::string& data)
+{
+    if (m_tp.state != TcpState::Established && m_tp.state != TcpState::CloseWait)
+    {
+        m_errno = ERROR_NOTCONN;
+        return -1;
+    }
+    if (m_tp.shutdown & SEND_SHUTDOWN)
+    {
+        m_errno = ERROR_SHUTDOWN;
+        return -1;
+    }
+    const uint32_t mss_now = CurrentMss();
+    const uint32_t size_goal = SizeGoal();
+    size_t off = 0;
+    while (off < data.size())
+    {
+        Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
+        if (!tail || tail->sent || (tail->flags & TCPHDR_FIN) ||
+            tail->data.size() >= size_goal)
+        {
+            Skb skb;
+            skb.seq = m_tp.write_seq;
+            skb.end_seq = m_tp.write_seq;
+            skb.truesize = m_prof->skb_truesize_overhead;
+            m_writeQueue.push_back(skb);
+            tail = &m_writeQueue.back();
+        }
+        const size_t copy = std::min<size_t>(data.size() - off, size_goal - tail->data.size());
+        tail->data.append(data, off, copy);
+        tail->end_seq += static_cast<uint32_t>(copy);
+        tail->truesize += static_cast<int>(copy);
+        if (off == 0)
+        {
+            tail->flags &= static_cast<uint8_t>(~TCPHDR_PSH);
+        }
+        m_tp.write_seq += static_cast<uint32_t>(copy);
+        off += copy;
+        if (off < data.size() && tail->data.size() >= size_goal)
+        {
+            // forced_push() or the head of the queue: send what is full
+            WriteXmit(m_tp.nodelay ? 1 : 0);
+        }
+    }
+    (void)mss_now;
+    Push(m_tp.nodelay ? 1 /* TCP_NAGLE_OFF */ : 0, false);
+    return static_cast<int>(data.size());
+}
+
+uint32_t
+LinuxTcpSocket::GetRxAvailable() const
+{
+    uint32_t n = 0;
+    for (const Skb& s : m_rcvQueue)
+    {
+        n += static_cast<uint32_t>(s.data.size());
+    }
+    return n;
+}
+
+// tcp_recvmsg_locked(): copy from the receive queue, then tcp_rcv_space_adjust() and
+// tcp_cleanup_rbuf()
+int
+LinuxTcpSocket::Read(std::string& out, uint32_t max)
+{
+    out.clear();
+    while (!m_rcvQueue.empty() && out.size() < max)
+    {
+        Skb& skb = m_rcvQueue.front();
+        const uint32_t offset = m_tp.copied_seq - skb.seq;
+        const uint32_t avail = static_cast<uint32_t>(skb.data.size()) - offset;
+        const uint32_t used = std::min<uint32_t>(avail, max - static_cast<uint32_t>(out.size()));
+        out.append(skb.data, offset, used);
+        m_tp.copied_seq += used;
+        if (used == avail)
+        {
+            m_tp.rmem_alloc -= skb.truesize;
+            m_rcvQueue.pop_front();
+        }
+    }
+    if (out.empty())
+    {
+        if ((m_tp.shutdown & RCV_SHUTDOWN) || m_tp.state == TcpState::Closed)
+        {
+            return 0;
+        }
+        m_errno = ERROR_AGAIN;
+        return -1;
+    }
+    RcvSpaceAdjust();
+    CleanupRbuf(static_cast<int>(out.size()));
+    return static_cast<int>(out.size());
+}
+
+// tcp_rcv_space_adjust(): refreshes the clock (receive-buffer autotuning to come)
+void
+LinuxTcpSocket::RcvSpaceAdjust()
+{
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+}
+
+// tcp_cleanup_rbuf(): ACK what the read made worth acknowledging
+void
+LinuxTcpSocket::CleanupRbuf(int copied)
+{
+    if (TcpCleanupRbufWantsAck(m_tp, *m_prof, copied))
+    {
+        SendAck();
+    }
+}
+
+Ptr<Packet>
+LinuxTcpSocket::Recv(uint32_t maxSize, uint32_t /* flags */)
+{
+    std::string out;
+    if (Read(out, maxSize) <= 0)
+    {
+        return nullptr;
+    }
+    return Create<Packet>(reinterpret_cast<const uint8_t*>(out.data()), out.size());
+}
+
+Ptr<Packet>
+LinuxTcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags, Address& from)
+{
+    from = InetSocketAddress(m_peer, m_peerPort);
+    return Recv(maxSize, flags);
+}
+
+int
+LinuxTcpSocket::GetSockName(Address& address) const
+{
+    address = InetSocketAddress(m_local, m_localPort);
+    return 0;
+}
+
+int
+LinuxTcpSocket::GetPeerName(Address& address) const
+{
+    address = InetSocketAddress(m_peer, m_peerPort);
+    return 0;
+}
+
+Ptr<LinuxTcpSocket>
+LinuxTcpSocket::Accept()
+{
+    if (m_acceptQueue.empty())
+    {
+        m_errno = ERROR_AGAIN;
+        return nullptr;
+    }
+    Ptr<LinuxTcpSocket> child = m_acceptQueue.front();
+    m_acceptQueue.pop_front();
+    child->m_listener = nullptr;
+    return child;
+}
+
+// --- close -----------------------------------------------------------------------------
+
+int
+LinuxTcpSocket::ShutdownSend()
+{
+    // tcp_shutdown(): tcp_close_state() and a FIN
+    if (m_tp.state == TcpState::Established)
+    {
+        SetState(TcpState::FinWait1);
+        SendFin();
+    }
+    else if (m_tp.state == TcpState::CloseWait)
+    {
+        SetState(TcpState::LastAck);
+        SendFin();
+    }
+    m_tp.shutdown |= SEND_SHUTDOWN;
+    return 0;
+}
+
+int
+LinuxTcpSocket::ShutdownRecv()
+{
+    m_tp.shutdown |= RCV_SHUTDOWN;
+    return 0;
+}
+
+// __tcp_close(): discard unread data; with data unread, reset instead of FIN
+// (RFC 2525 2.17); otherwise tcp_close_state() and tcp_send_fin()
+int
+LinuxTcpSocket::Close()
+{
+    m_dead = true;
+    m_waiter.reset();
+    m_tp.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+    if (m_tp.state == TcpState::Listen)
+    {
+        SetState(TcpState::Closed);
+        m_tcp->Unregister(this);
+        return 0;
+    }
+    uint32_t data_was_unread = 0;
+    for (const Skb& s : m_rcvQueue)
+    {
+        data_was_unread += static_cast<uint32_t>(s.data.size());
+    }
+    m_rcvQueue.clear(); // whole skbs count, even when partly read
+    m_tp.rmem_alloc = 0;
+    switch (m_tp.state)
+    {
+    case TcpState::Closed:
+        return 0;
+    case TcpState::SynSent:
+        Done();
+        return 0;
+    default:
+        break;
+    }
+    if (data_was_unread)
+    {
+        SetState(TcpState::Closed);
+        SendActiveReset();
+        Done();
+        return 0;
+    }
+    if (m_tp.state == TcpState::Established || m_tp.state == TcpState::SynRecv)
+    {
+        SetState(TcpState::FinWait1);
+        SendFin();
+    }
+    else if (m_tp.state == TcpState::CloseWait)
+    {
+        SetState(TcpState::LastAck);
+        SendFin();
+    }
+    return 0;
+}
+
+// tcp_done(): the connection is gone; wake anybody still waiting
+void
+LinuxTcpSocket::Done()
+{
+    SetState(TcpState::Closed);
+    m_delackTimer.Cancel();
+    m_tcp->Unregister(this);
+    Wake(WaitFor::Readable);
+    Wake(WaitFor::Connected);
+}
+
+void
+LinuxTcpSocket::DoDispose()
+{
+    m_delackTimer.Cancel();
+    m_timewaitTimer.Cancel();
+    m_waiter.reset();
+    m_acceptQueue.clear();
+    m_listener = nullptr;
+    m_tcp = nullptr;
+    Socket::DoDispose();
+}
+
+} // namespace sim

@@ -1,0 +1,224 @@
+// A Linux TCP socket as an ns-3 Socket. The state is the TCB (tcb.h); this class holds
+// the queues, the timers and the ns-3 plumbing, and runs the kernel's paths:
+//   linux-tcp-socket.cc  the system calls (connect, listen, accept, send, recv, close)
+//   tcp-input.cc         segment arrival (tcp_rcv_state_process() and friends)
+//   tcp-output.cc        what goes on the wire (tcp_write_xmit(), ACKs, FIN, RST)
+//   tcp-timers.cc        delayed ACK and TIME_WAIT
+// Programs may block on it the way a process does: Wait() runs a continuation when
+// the socket becomes readable, connected or acceptable, after the scheduler latency.
+#pragma once
+
+#include "models/tcp/delack.h"
+#include "models/tcp/segment.h"
+#include "models/tcp/tcb.h"
+
+#include <ns3/event-id.h>
+#include <ns3/inet-socket-address.h>
+#include <ns3/socket.h>
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace sim
+{
+
+class LinuxTcpL4Protocol;
+
+// A queued buffer: one skb of the write or receive queue
+struct Skb
+{
+    uint32_t seq = 0;
+    uint32_t end_seq = 0;
+    uint8_t flags = 0; // TCPHDR_SYN / FIN / PSH carried with it
+    std::string data;
+    int truesize = 0;
+    bool sent = false;
+    uint64_t sent_ns = 0;
+};
+
+// What a process blocked on the socket waits for
+enum class WaitFor
+{
+    Readable,
+    Connected,
+    Acceptable,
+};
+
+// A connection request of a listener (struct request_sock / tcp_request_sock)
+struct RequestSock
+{
+    ns3::Ipv4Address laddr;
+    ns3::Ipv4Address raddr;
+    uint16_t rport = 0;
+    uint32_t rcv_isn = 0;
+    uint32_t snt_isn = 0;
+    uint32_t ts_recent = 0;
+    uint32_t ts_off = 0;
+    uint32_t mss_clamp = 0;
+    uint32_t advmss = 0;
+    bool tstamp_ok = false;
+    bool sack_ok = false;
+    bool wscale_ok = false;
+    uint8_t snd_wscale = 0;
+    uint8_t rcv_wscale = 0;
+    uint32_t rcv_wnd = 0;
+    uint32_t window_clamp = 0;
+};
+
+class LinuxTcpSocket : public ns3::Socket
+{
+  public:
+    static ns3::TypeId GetTypeId();
+    LinuxTcpSocket();
+    ~LinuxTcpSocket() override;
+
+    void SetTcp(ns3::Ptr<LinuxTcpL4Protocol> tcp);
+
+    // Scenario inputs: the ISN this socket uses (secure_tcp_seq() otherwise) and the
+    // TS value its clock shows at time 0 (the base of secure_tcp_ts_off()).
+    void SetIsn(uint32_t isn) { m_isn = isn; }
+    void SetTsBase(uint32_t base) { m_tsBase = base; }
+    void SetNoDelay(bool on) { m_tp.nodelay = on; }
+
+    // Blocking-call emulation: run `then` once the condition holds. If it holds now the
+    // call does not block; otherwise the task sleeps and, when woken by the kernel, gets
+    // the CPU `wake_latency` later.
+    void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then);
+
+    // Byte-level system calls for programs: write() and read() on the socket.
+    int Write(const std::string& data);
+    // Returns bytes read, 0 at end of stream, -1 if nothing is there yet.
+    int Read(std::string& out, uint32_t max);
+    ns3::Ptr<LinuxTcpSocket> Accept();
+
+    const Tcb& GetTcb() const { return m_tp; }
+    ns3::Ipv4Address LocalAddress() const { return m_local; }
+    uint16_t LocalPort() const { return m_localPort; }
+    ns3::Ipv4Address PeerAddress() const { return m_peer; }
+    uint16_t PeerPort() const { return m_peerPort; }
+    bool Matches(const Segment& seg, bool listener) const;
+
+    // Called by LinuxTcpL4Protocol for a segment demultiplexed to this socket.
+    void Receive(const Segment& seg);
+
+    // ns3::Socket
+    SocketErrno GetErrno() const override { return m_errno; }
+    SocketType GetSocketType() const override { return NS3_SOCK_STREAM; }
+    ns3::Ptr<ns3::Node> GetNode() const override;
+    int Bind(const ns3::Address& address) override;
+    int Bind() override;
+    int Bind6() override;
+    int Close() override;
+    int ShutdownSend() override;
+    int ShutdownRecv() override;
+    int Connect(const ns3::Address& address) override;
+    int Listen() override;
+    uint32_t GetTxAvailable() const override;
+    int Send(ns3::Ptr<ns3::Packet> p, uint32_t flags) override;
+    int SendTo(ns3::Ptr<ns3::Packet> p, uint32_t flags, const ns3::Address& to) override;
+    uint32_t GetRxAvailable() const override;
+    ns3::Ptr<ns3::Packet> Recv(uint32_t maxSize, uint32_t flags) override;
+    ns3::Ptr<ns3::Packet> RecvFrom(uint32_t maxSize, uint32_t flags, ns3::Address& from) override;
+    int GetSockName(ns3::Address& address) const override;
+    int GetPeerName(ns3::Address& address) const override;
+    bool SetAllowBroadcast(bool) override { return false; }
+    bool GetAllowBroadcast() const override { return false; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    // --- tcp-input.cc
+    void ListenRx(const Segment& seg);
+    void ConnRequest(const Segment& seg);
+    void CompleteHandshake(const RequestSock& req, const Segment& seg);
+    void SynSentRx(const Segment& seg);
+    void StateProcess(const Segment& seg);
+    bool SequenceAcceptable(const Segment& seg) const;
+    bool PawsReject(const Segment& seg) const;
+    void TcpAck(const Segment& seg);
+    void DataQueue(const Segment& seg);
+    void TcpFin();
+    void TcpReset();
+    void AckSndCheck();
+    void StoreTimestamps(const Segment& seg);
+    void UpdateRtt(uint64_t sent_ns);
+
+    // --- tcp-output.cc
+    ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq, uint8_t flags, const std::string& data);
+    void TransmitSkb(Skb& skb);
+    void WriteXmit(int nonagle);
+    void Push(int nonagle, bool more);
+    bool NagleTest(const Skb& skb, uint32_t mss_now, int nonagle) const;
+    void SendAck();
+    void SendDelayedAck();
+    void SendFin();
+    void SendActiveReset();
+    void SendSyn();
+    void SendSynAck(const RequestSock& req);
+    void EventAckSent(bool data_or_fin);
+    uint32_t CurrentMss() const;
+    uint32_t SizeGoal() const;
+
+    // --- tcp-timers.cc
+    void DelackTimer();
+    void ArmDelackTimer(uint32_t timeout_jiffies);
+    void EnterTimeWait();
+    void TimeWaitDone();
+
+    // --- linux-tcp-socket.cc
+    void SetState(TcpState s);
+    void Wake(WaitFor what);
+    bool Ready(WaitFor what) const;
+    void InitSock();
+    void SyncMss(uint32_t pmtu);
+    uint32_t NowJiffies() const;
+    uint64_t NowNs() const;
+    void CleanupRbuf(int copied);
+    void RcvSpaceAdjust();
+    void Done();
+
+    ns3::Ptr<LinuxTcpL4Protocol> m_tcp;
+    const KernelProfile* m_prof = nullptr;
+    Jiffies m_j{250};
+    Tcb m_tp;
+    SocketErrno m_errno = ERROR_NOTERROR;
+
+    ns3::Ipv4Address m_local;
+    uint16_t m_localPort = 0;
+    ns3::Ipv4Address m_peer;
+    uint16_t m_peerPort = 0;
+    bool m_bound = false;
+    std::optional<uint32_t> m_isn;
+    std::optional<uint32_t> m_tsBase;
+
+    std::deque<Skb> m_writeQueue; // sent-unacked then unsent, in sequence order
+    std::deque<Skb> m_rcvQueue;
+    uint32_t m_packetsOut = 0;
+    uint32_t m_sndCwnd = 10; // TCP_INIT_CWND
+    uint32_t m_snd_sml = 0;  // end of the last small segment sent (Minshall)
+    uint32_t m_srtt_us = 0;  // smoothed RTT << 3 (tp->srtt_us)
+    uint32_t m_rto = 0;      // icsk_rto, jiffies
+    bool m_dead = false;     // SOCK_DEAD: the process closed it
+    bool m_finQueued = false;
+
+    // listener
+    std::deque<RequestSock> m_requests;
+    std::deque<ns3::Ptr<LinuxTcpSocket>> m_acceptQueue;
+    ns3::Ptr<LinuxTcpSocket> m_listener; // of a child not yet accepted
+
+    struct Waiter
+    {
+        WaitFor what;
+        ns3::Time latency;
+        std::function<void()> then;
+    };
+    std::optional<Waiter> m_waiter;
+
+    ns3::EventId m_delackTimer;
+    ns3::EventId m_timewaitTimer;
+};
+
+} // namespace sim

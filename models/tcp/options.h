@@ -1,0 +1,40 @@
+// TCP option layout on the wire, after tcp_options_write(): the order and padding a
+// Linux sender uses, built with ns-3's TcpHeader option classes.
+#pragma once
+
+#include "models/tcp/segment.h"
+
+#include <ns3/tcp-header.h>
+
+#include <cstdint>
+
+namespace sim
+{
+
+struct SynOptions
+{
+    uint16_t mss = 0;
+    bool sack_perm = false;
+    bool ts = false;
+    uint32_t tsval = 0;
+    uint32_t tsecr = 0;
+    bool ws = false;
+    uint8_t wscale = 0;
+};
+
+// SYN and SYN-ACK: MSS, then SACK_PERM+TS (or NOP,NOP,TS / NOP,NOP,SACK_PERM), then NOP,WS
+void AppendSynOptions(ns3::TcpHeader& th, const SynOptions& o);
+
+// Established: NOP, NOP, TS when timestamps were negotiated
+void AppendEstablishedOptions(ns3::TcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr);
+
+// Bytes the options of an established segment take (tcp_established_options())
+inline uint32_t EstablishedOptionsLen(bool ts)
+{
+    return ts ? 12 : 0;
+}
+
+// tcp_parse_options()
+ReceivedOptions ParseOptions(const ns3::TcpHeader& th);
+
+} // namespace sim

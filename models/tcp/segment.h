@@ -1,0 +1,64 @@
+// A received TCP segment, parsed once from the ns-3 headers (the kernel's
+// TCP_SKB_CB(skb) plus the options of tcp_parse_options()).
+#pragma once
+
+#include <ns3/ipv4-address.h>
+
+#include <cstdint>
+#include <string>
+
+namespace sim
+{
+
+// TCP header flag bits (TCPHDR_*)
+inline constexpr uint8_t TCPHDR_FIN = 0x01;
+inline constexpr uint8_t TCPHDR_SYN = 0x02;
+inline constexpr uint8_t TCPHDR_RST = 0x04;
+inline constexpr uint8_t TCPHDR_PSH = 0x08;
+inline constexpr uint8_t TCPHDR_ACK = 0x10;
+inline constexpr uint8_t TCPHDR_URG = 0x20;
+
+struct ReceivedOptions
+{
+    bool mss_present = false;
+    uint16_t mss = 0;
+    bool sack_perm = false;
+    bool ts_present = false;
+    uint32_t tsval = 0;
+    uint32_t tsecr = 0;
+    bool ws_present = false;
+    uint8_t ws = 0;
+};
+
+struct Segment
+{
+    ns3::Ipv4Address src;
+    ns3::Ipv4Address dst;
+    uint16_t sport = 0;
+    uint16_t dport = 0;
+    uint32_t seq = 0;
+    uint32_t end_seq = 0; // seq + len + SYN + FIN
+    uint32_t ack_seq = 0;
+    uint8_t flags = 0;
+    uint16_t window = 0; // raw header field, not scaled
+    uint32_t hdr_len = 0;
+    std::string payload;
+    ReceivedOptions opt;
+    int truesize = 0; // of the skb the receiver charges to its buffer
+
+    bool Has(uint8_t f) const { return (flags & f) != 0; }
+    uint32_t Len() const { return static_cast<uint32_t>(payload.size()); }
+};
+
+// before()/after() of include/net/tcp.h: sequence-space comparisons
+inline bool SeqBefore(uint32_t a, uint32_t b)
+{
+    return static_cast<int32_t>(a - b) < 0;
+}
+
+inline bool SeqAfter(uint32_t a, uint32_t b)
+{
+    return SeqBefore(b, a);
+}
+
+} // namespace sim

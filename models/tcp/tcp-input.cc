@@ -1,0 +1,643 @@
+// Segment arrival, after net/ipv4/tcp_input.c (tcp_rcv_state_process(),
+// tcp_rcv_synsent_state_process(), tcp_ack(), tcp_data_queue(), tcp_fin()) and
+// tcp_minisocks.c (tcp_check_req(), tcp_create_openreq_child()). Runs in the receive
+// path ("softirq"): whatever it sends may wait for the CPU (LinuxTcpL4Protocol).
+#include "models/tcp/linux-tcp-l4-protocol.h"
+#include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/ts-clock.h"
+#include "models/tcp/window.h"
+
+#include <ns3/ipv4-route.h>
+#include <ns3/ipv4-routing-protocol.h>
+#include <ns3/ipv4.h>
+#include <ns3/log.h>
+#include <ns3/simulator.h>
+
+#include <algorithm>
+
+namespace sim
+{
+
+NS_LOG_COMPONENT_DEFINE("LinuxTcpInput");
+
+using namespace ns3;
+
+void
+LinuxTcpSocket::Receive(const Segment& seg)
+{
+    // tcp_rcv_established() / tcp_rcv_state_process(): tcp_mstamp_refresh()
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    switch (m_tp.state)
+    {
+    case TcpState::Listen:
+        ListenRx(seg);
+        return;
+    case TcpState::SynSent:
+        SynSentRx(seg);
+        return;
+    case TcpState::Closed:
+        return;
+    case TcpState::TimeWait:
+        // tcp_timewait_state_process(): a retransmitted FIN is ACKed again
+        if (seg.Has(TCPHDR_RST))
+        {
+            Done();
+        }
+        else if (seg.Has(TCPHDR_FIN))
+        {
+            SendAck();
+        }
+        return;
+    default:
+        StateProcess(seg);
+        return;
+    }
+}
+
+// --- listener --------------------------------------------------------------------------
+
+void
+LinuxTcpSocket::ListenRx(const Segment& seg)
+{
+    if (seg.Has(TCPHDR_RST))
+    {
+        return;
+    }
+    if (seg.Has(TCPHDR_ACK))
+    {
+        // tcp_check_req(): the ACK that completes a request
+        auto it = std::find_if(m_requests.begin(), m_requests.end(), [&](const RequestSock& r) {
+            return r.raddr == seg.src && r.rport == seg.sport && r.laddr == seg.dst;
+        });
+        if (it != m_requests.end() && seg.ack_seq == it->snt_isn + 1 &&
+            !seg.Has(TCPHDR_SYN))
+        {
+            const RequestSock req = *it;
+            m_requests.erase(it);
+            CompleteHandshake(req, seg);
+            return;
+        }
+        m_tcp->SendResetFor(seg);
+        return;
+    }
+    if (seg.Has(TCPHDR_SYN))
+    {
+        ConnRequest(seg);
+    }
+}
+
+// The device MTU towards `dst`, from the route (dst_mtu())
+static uint32_t
+PathMtu(Ptr<Node> node, Ipv4Address dst)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    Ipv4Header probe;
+    probe.SetDestination(dst);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> route = ipv4->GetRoutingProtocol()->RouteOutput(nullptr, probe, nullptr, err);
+    return route ? route->GetOutputDevice()->GetMtu() : 1500;
+}
+
+// tcp_conn_request(): parse the SYN's options, choose the window
+// (tcp_openreq_init_rwin()) and answer with a SYN-ACK
+void
+LinuxTcpSocket::ConnRequest(const Segment& seg)
+{
+    RequestSock req;
+    req.laddr = seg.dst;
+    req.raddr = seg.src;
+    req.rport = seg.sport;
+    req.rcv_isn = seg.seq;
+    req.snt_isn = m_isn.value_or(0);
+    req.mss_clamp = seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT;
+    req.tstamp_ok = seg.opt.ts_present && m_prof->tcp_timestamps;
+    req.ts_recent = seg.opt.tsval;
+    req.sack_ok = seg.opt.sack_perm && m_prof->tcp_sack;
+    req.wscale_ok = seg.opt.ws_present && m_prof->tcp_window_scaling;
+    req.snd_wscale = req.wscale_ok ? std::min<uint8_t>(seg.opt.ws, TCP_MAX_WSCALE) : 0;
+    req.ts_off = TsOffsetForBase(m_tsBase.value_or(0), m_tcp->Clock());
+
+    const uint32_t advmss = Ipv4DefaultAdvmss(PathMtu(GetNode(), seg.src));
+    req.advmss = advmss;
+    const InitialWindow w =
+        TcpSelectInitialWindow(*m_prof,
+                               TcpFullSpace(m_tp, *m_prof),
+                               advmss - (req.tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0),
+                               m_tp.window_clamp,
+                               req.wscale_ok,
+                               0);
+    req.rcv_wnd = w.rcv_wnd;
+    req.window_clamp = w.window_clamp;
+    req.rcv_wscale = w.rcv_wscale;
+    m_requests.push_back(req);
+    SendSynAck(req);
+}
+
+// tcp_v4_syn_recv_sock() + tcp_create_openreq_child(), then the child processes the
+// ACK as in tcp_rcv_state_process(TCP_SYN_RECV)
+void
+LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
+{
+    Ptr<LinuxTcpSocket> child = m_tcp->CreateSocket();
+    child->m_local = req.laddr;
+    child->m_localPort = m_localPort;
+    child->m_peer = req.raddr;
+    child->m_peerPort = req.rport;
+    child->m_bound = true;
+    child->m_listener = this;
+
+    Tcb& tp = child->m_tp;
+    tp.state = TcpState::SynRecv;
+    tp.iss = req.snt_isn;
+    tp.snd_una = tp.snd_nxt = tp.write_seq = req.snt_isn + 1;
+    child->m_snd_sml = tp.snd_nxt;
+    tp.irs = req.rcv_isn;
+    tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = req.rcv_isn + 1;
+    tp.rcv_wnd = req.rcv_wnd;
+    tp.rcv_ssthresh = req.rcv_wnd;
+    tp.window_clamp = req.window_clamp;
+    tp.tstamp_ok = req.tstamp_ok;
+    tp.sack_ok = req.sack_ok;
+    tp.wscale_ok = req.wscale_ok;
+    tp.snd_wscale = req.snd_wscale;
+    tp.rcv_wscale = req.rcv_wscale;
+    tp.ts_recent = req.ts_recent;
+    tp.tsoffset = req.ts_off;
+    tp.mss_clamp = req.mss_clamp;
+    tp.tcp_header_len = TCP_BASE_HEADER_LEN + (tp.tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    tp.tcp_clock_cache = m_tp.tcp_clock_cache;
+    tp.snd_wnd = static_cast<uint32_t>(seg.window) << tp.snd_wscale;
+    tp.snd_wl1 = req.rcv_isn;
+    tp.max_window = tp.snd_wnd;
+    tp.ack.lrcvtime = NowJiffies();
+
+    const uint32_t mtu = PathMtu(GetNode(), req.raddr);
+    child->SyncMss(mtu);
+    tp.advmss = Ipv4DefaultAdvmss(mtu);
+    TcpInitializeRcvMss(tp);
+    m_tcp->Register(child);
+
+    child->StateProcess(seg);
+
+    if (child->m_tp.state != TcpState::Closed)
+    {
+        m_acceptQueue.push_back(child);
+        NotifyNewConnectionCreated(child, InetSocketAddress(req.raddr, req.rport));
+        Wake(WaitFor::Acceptable);
+    }
+}
+
+// tcp_init_transfer() -> tcp_init_buffer_space(): clamp the window to the buffer,
+// keeping tcp_app_win's share for the application
+static void
+InitBufferSpace(Tcb& tp, const KernelProfile& prof)
+{
+    const uint32_t maxwin = static_cast<uint32_t>(TcpFullSpace(tp, prof));
+    constexpr int tcp_app_win = 31; // net.ipv4.tcp_app_win default
+    if (tp.window_clamp >= maxwin)
+    {
+        tp.window_clamp = maxwin;
+        if (maxwin > 4 * tp.advmss)
+        {
+            tp.window_clamp = std::max(maxwin - (maxwin >> tcp_app_win), 4 * tp.advmss);
+        }
+    }
+    // Force reservation of one segment
+    if (tp.window_clamp > 2 * tp.advmss && tp.window_clamp + tp.advmss > maxwin)
+    {
+        tp.window_clamp = std::max(2 * tp.advmss, maxwin - tp.advmss);
+    }
+    tp.rcv_ssthresh = std::min(tp.rcv_ssthresh, tp.window_clamp);
+}
+
+// --- active open -----------------------------------------------------------------------
+
+void
+LinuxTcpSocket::SynSentRx(const Segment& seg)
+{
+    if (seg.Has(TCPHDR_ACK))
+    {
+        if (!SeqAfter(seg.ack_seq, m_tp.snd_una) || SeqAfter(seg.ack_seq, m_tp.snd_nxt))
+        {
+            if (!seg.Has(TCPHDR_RST))
+            {
+                m_tcp->SendResetFor(seg);
+            }
+            return;
+        }
+        if (seg.Has(TCPHDR_RST))
+        {
+            m_errno = ERROR_NOTCONN; // ECONNREFUSED
+            TcpReset();
+            return;
+        }
+        if (!seg.Has(TCPHDR_SYN))
+        {
+            return;
+        }
+        // The SYN-ACK. tcp_ack() takes the SYN off the queue.
+        m_tp.snd_wl1 = seg.seq;
+        TcpAck(seg);
+        m_tp.rcv_nxt = seg.seq + 1;
+        m_tp.rcv_wup = m_tp.rcv_nxt;
+        m_tp.copied_seq = m_tp.rcv_nxt;
+        m_tp.irs = seg.seq;
+        // RFC 7323: the window in SYN and SYN-ACK segments is never scaled
+        m_tp.snd_wnd = seg.window;
+        m_tp.wscale_ok = seg.opt.ws_present && m_prof->tcp_window_scaling;
+        if (m_tp.wscale_ok)
+        {
+            m_tp.snd_wscale = std::min<uint8_t>(seg.opt.ws, TCP_MAX_WSCALE);
+        }
+        else
+        {
+            m_tp.snd_wscale = m_tp.rcv_wscale = 0;
+            m_tp.window_clamp = std::min(m_tp.window_clamp, 65535u);
+        }
+        m_tp.sack_ok = seg.opt.sack_perm && m_prof->tcp_sack;
+        m_tp.mss_clamp = seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT;
+        if (seg.opt.ts_present && m_prof->tcp_timestamps)
+        {
+            m_tp.tstamp_ok = true;
+            m_tp.tcp_header_len = TCP_BASE_HEADER_LEN + TCPOLEN_TSTAMP_ALIGNED;
+            m_tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
+            m_tp.ts_recent = seg.opt.tsval;
+        }
+        else
+        {
+            m_tp.tstamp_ok = false;
+            m_tp.tcp_header_len = TCP_BASE_HEADER_LEN;
+        }
+        SyncMss(PathMtu(GetNode(), m_peer));
+        TcpInitializeRcvMss(m_tp);
+
+        // tcp_finish_connect()
+        SetState(TcpState::Established);
+        m_tp.ack.lrcvtime = NowJiffies();
+        InitBufferSpace(m_tp, *m_prof);
+        NotifyConnectionSucceeded();
+        Wake(WaitFor::Connected);
+        // No write is pending (the process blocks in connect()): ACK at once
+        SendAck();
+        return;
+    }
+    // A SYN without ACK (simultaneous open) or a stray RST: not modelled, dropped.
+}
+
+// --- synchronized states ---------------------------------------------------------------
+
+// tcp_sequence(): the segment overlaps the receive window
+bool
+LinuxTcpSocket::SequenceAcceptable(const Segment& seg) const
+{
+    return !SeqBefore(seg.end_seq, m_tp.rcv_wup) &&
+           !SeqAfter(seg.seq, m_tp.rcv_nxt + TcpReceiveWindow(m_tp));
+}
+
+// tcp_paws_discard(): an older timestamp than ts_recent means an old duplicate
+bool
+LinuxTcpSocket::PawsReject(const Segment& seg) const
+{
+    return m_tp.tstamp_ok && seg.opt.ts_present && !seg.Has(TCPHDR_RST) &&
+           static_cast<int32_t>(seg.opt.tsval - m_tp.ts_recent) < 0;
+}
+
+// tcp_replace_ts_recent(): remember the peer's TSval for TSecr, if the segment starts
+// at or before the last window edge we advertised
+void
+LinuxTcpSocket::StoreTimestamps(const Segment& seg)
+{
+    if (m_tp.tstamp_ok && seg.opt.ts_present && !SeqAfter(seg.seq, m_tp.rcv_wup))
+    {
+        m_tp.ts_recent = seg.opt.tsval;
+    }
+}
+
+// tcp_rtt_estimator() and tcp_set_rto(), in microseconds like tp->srtt_us
+void
+LinuxTcpSocket::UpdateRtt(uint64_t sent_ns)
+{
+    const uint64_t now = NowNs();
+    long m = static_cast<long>((now - sent_ns) / 1000);
+    if (m <= 0)
+    {
+        m = 1;
+    }
+    if (m_srtt_us == 0)
+    {
+        m_srtt_us = static_cast<uint32_t>(m << 3);
+    }
+    else
+    {
+        m -= static_cast<long>(m_srtt_us >> 3);
+        m_srtt_us = static_cast<uint32_t>(static_cast<long>(m_srtt_us) + m);
+    }
+    // rttvar never drops below tcp_rto_min: on these paths the RTO is 200 ms
+    const uint32_t rto = m_j.FromNs(static_cast<uint64_t>(m_srtt_us >> 3) * 1000) + m_j.RtoMin();
+    m_rto = std::max(rto, m_j.RtoMin());
+}
+
+// tcp_ack(): window update and the retransmit queue
+void
+LinuxTcpSocket::TcpAck(const Segment& seg)
+{
+    const uint32_t ack = seg.ack_seq;
+    if (SeqBefore(ack, m_tp.snd_una))
+    {
+        return; // an old duplicate ACK
+    }
+    // tcp_ack_update_window()
+    uint32_t nwin = seg.window;
+    if (!seg.Has(TCPHDR_SYN))
+    {
+        nwin <<= m_tp.snd_wscale;
+    }
+    if (SeqAfter(ack, m_tp.snd_una) || SeqAfter(seg.seq, m_tp.snd_wl1) ||
+        (seg.seq == m_tp.snd_wl1 && nwin > m_tp.snd_wnd))
+    {
+        m_tp.snd_wl1 = seg.seq;
+        if (m_tp.snd_wnd != nwin)
+        {
+            m_tp.snd_wnd = nwin;
+            if (nwin > m_tp.max_window)
+            {
+                m_tp.max_window = nwin;
+                SyncMss(PathMtu(GetNode(), m_peer));
+            }
+        }
+    }
+    // tcp_clean_rtx_queue(): drop what is acknowledged; RTT from the newest of it
+    uint64_t newest_sent = 0;
+    while (!m_writeQueue.empty() && m_writeQueue.front().sent &&
+           !SeqAfter(m_writeQueue.front().end_seq, ack))
+    {
+        newest_sent = m_writeQueue.front().sent_ns;
+        m_packetsOut--;
+        m_writeQueue.pop_front();
+    }
+    if (newest_sent && SeqAfter(ack, m_tp.snd_una))
+    {
+        UpdateRtt(newest_sent);
+    }
+    m_tp.snd_una = ack;
+}
+
+void
+LinuxTcpSocket::StateProcess(const Segment& seg)
+{
+    // Step 1: sequence number and PAWS (tcp_validate_incoming())
+    if (PawsReject(seg) || !SequenceAcceptable(seg))
+    {
+        if (!seg.Has(TCPHDR_RST))
+        {
+            // tcp_send_dupack(): a duplicate of data already received
+            if (seg.end_seq != seg.seq && SeqBefore(seg.seq, m_tp.rcv_nxt))
+            {
+                TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
+            }
+            SendAck();
+        }
+        return;
+    }
+    // Step 2: RST. In-window but not exact: challenge ACK (RFC 5961)
+    if (seg.Has(TCPHDR_RST))
+    {
+        if (seg.seq == m_tp.rcv_nxt)
+        {
+            m_errno = ERROR_SHUTDOWN; // ECONNRESET
+            TcpReset();
+        }
+        else
+        {
+            SendAck();
+        }
+        return;
+    }
+    // Step 4: a SYN in the window is answered with a challenge ACK
+    if (seg.Has(TCPHDR_SYN))
+    {
+        SendAck();
+        return;
+    }
+    // Step 5: ACK
+    if (!seg.Has(TCPHDR_ACK))
+    {
+        return;
+    }
+    if (m_tp.state == TcpState::SynRecv)
+    {
+        if (SeqBefore(seg.ack_seq, m_tp.snd_una) || SeqAfter(seg.ack_seq, m_tp.snd_nxt))
+        {
+            m_tcp->SendResetFor(seg);
+            return;
+        }
+        SetState(TcpState::Established);
+        m_tp.snd_una = seg.ack_seq;
+        m_tp.snd_wnd = static_cast<uint32_t>(seg.window) << m_tp.snd_wscale;
+        m_tp.snd_wl1 = seg.seq;
+        if (m_tp.tstamp_ok)
+        {
+            m_tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
+        }
+        InitBufferSpace(m_tp, *m_prof);
+        TcpInitializeRcvMss(m_tp);
+    }
+    if (SeqAfter(seg.ack_seq, m_tp.snd_nxt))
+    {
+        SendAck(); // it acknowledges something not yet sent
+        return;
+    }
+    TcpAck(seg);
+    StoreTimestamps(seg);
+
+    const bool all_acked = m_tp.snd_una == m_tp.write_seq;
+    switch (m_tp.state)
+    {
+    case TcpState::FinWait1:
+        if (all_acked)
+        {
+            SetState(TcpState::FinWait2);
+            m_tp.shutdown |= SEND_SHUTDOWN;
+            if (m_dead && !seg.Has(TCPHDR_FIN))
+            {
+                // an orphan waits tcp_fin_timeout for the peer's FIN
+                m_timewaitTimer = Simulator::Schedule(Seconds(m_prof->tcp_fin_timeout),
+                                                      &LinuxTcpSocket::TimeWaitDone,
+                                                      this);
+            }
+        }
+        break;
+    case TcpState::Closing:
+        if (all_acked)
+        {
+            EnterTimeWait();
+            return;
+        }
+        break;
+    case TcpState::LastAck:
+        if (all_acked)
+        {
+            Done();
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+
+    // Step 7: the segment text
+    switch (m_tp.state)
+    {
+    case TcpState::CloseWait:
+    case TcpState::Closing:
+    case TcpState::LastAck:
+        if (!SeqBefore(seg.seq, m_tp.rcv_nxt))
+        {
+            break; // the peer already closed: nothing more can come
+        }
+        [[fallthrough]];
+    case TcpState::FinWait1:
+    case TcpState::FinWait2:
+        // RFC 1122: data after our close gets a reset (BSD does the same)
+        if ((m_tp.shutdown & RCV_SHUTDOWN) && m_dead && seg.end_seq != seg.seq &&
+            SeqAfter(seg.end_seq - (seg.Has(TCPHDR_FIN) ? 1 : 0), m_tp.rcv_nxt))
+        {
+            m_tcp->SendResetFor(seg);
+            TcpReset();
+            return;
+        }
+        [[fallthrough]];
+    case TcpState::Established:
+        DataQueue(seg);
+        break;
+    default:
+        break;
+    }
+    if (m_tp.state != TcpState::Closed && m_tp.state != TcpState::TimeWait)
+    {
+        // tcp_data_snd_check(), tcp_ack_snd_check()
+        Push(m_tp.nodelay ? 1 : 0, false);
+        AckSndCheck();
+    }
+}
+
+// tcp_data_queue(): in-order data goes to the receive queue; anything else is a
+// duplicate or out of order and is ACKed at once
+void
+LinuxTcpSocket::DataQueue(const Segment& seg)
+{
+    if (seg.seq == seg.end_seq)
+    {
+        return;
+    }
+    if (seg.seq == m_tp.rcv_nxt)
+    {
+        if (TcpReceiveWindow(m_tp) == 0 && seg.Len() > 0)
+        {
+            // out of window: drop it and tell the peer our window again
+            TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
+            m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
+            return;
+        }
+        if (seg.Len() > 0)
+        {
+            Skb skb;
+            skb.seq = seg.seq;
+            skb.end_seq = seg.seq + seg.Len();
+            skb.data = seg.payload;
+            skb.truesize = seg.truesize;
+            m_tp.rmem_alloc += skb.truesize;
+            m_rcvQueue.push_back(std::move(skb));
+        }
+        m_tp.rcv_nxt = seg.end_seq;
+        if (seg.Len() > 0)
+        {
+            // tcp_event_data_recv()
+            TcpMeasureRcvMss(m_tp,
+                             seg.Len(),
+                             seg.hdr_len,
+                             seg.Has(TCPHDR_PSH),
+                             seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
+            TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_rto);
+            if (seg.Len() >= 128)
+            {
+                // truesize_adjust(): payload in page frags counts without the head
+                TcpGrowWindow(m_tp,
+                              *m_prof,
+                              seg.Len(),
+                              seg.truesize - m_prof->skb_truesize_overhead);
+            }
+        }
+        if (seg.Has(TCPHDR_FIN))
+        {
+            TcpFin();
+        }
+        if (!m_dead)
+        {
+            NotifyDataRecv();
+            Wake(WaitFor::Readable);
+        }
+        return;
+    }
+    // A retransmission of data already received, or a segment past a hole: ACK now.
+    // (No out-of-order queue: loopback and the paths modelled here do not reorder.)
+    TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
+    m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
+}
+
+// tcp_fin()
+void
+LinuxTcpSocket::TcpFin()
+{
+    m_tp.ack.pending |= ICSK_ACK_SCHED;
+    m_tp.shutdown |= RCV_SHUTDOWN;
+    switch (m_tp.state)
+    {
+    case TcpState::SynRecv:
+    case TcpState::Established:
+        SetState(TcpState::CloseWait);
+        EnterPingpongMode(m_tp, *m_prof);
+        break;
+    case TcpState::FinWait1:
+        // simultaneous close
+        SendAck();
+        SetState(TcpState::Closing);
+        break;
+    case TcpState::FinWait2:
+        SendAck();
+        EnterTimeWait();
+        break;
+    default:
+        break;
+    }
+}
+
+// tcp_reset(): the peer reset the connection
+void
+LinuxTcpSocket::TcpReset()
+{
+    Done();
+    if (!m_dead)
+    {
+        NotifyErrorClose();
+    }
+}
+
+// tcp_ack_snd_check()
+void
+LinuxTcpSocket::AckSndCheck()
+{
+    switch (TcpAckSndCheck(m_tp, *m_prof))
+    {
+    case AckDecision::Now:
+        SendAck();
+        break;
+    case AckDecision::Delayed:
+        SendDelayedAck();
+        break;
+    case AckDecision::None:
+        break;
+    }
+}
+
+} // namespace sim

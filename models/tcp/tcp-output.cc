@@ -1,0 +1,339 @@
+// What goes on the wire, after net/ipv4/tcp_output.c: __tcp_transmit_skb(),
+// tcp_write_xmit() with the Nagle test, tcp_send_ack(), tcp_send_fin(),
+// tcp_send_active_reset(), tcp_connect() and tcp_make_synack().
+#include "models/tcp/linux-tcp-l4-protocol.h"
+#include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/options.h"
+#include "models/tcp/ts-clock.h"
+#include "models/tcp/window.h"
+
+#include <ns3/node.h>
+#include <ns3/packet.h>
+#include <ns3/simulator.h>
+
+#include <algorithm>
+
+namespace sim
+{
+
+using namespace ns3;
+
+// tp->nonagle and the nonagle argument of tcp_write_xmit()
+inline constexpr int TCP_NAGLE_OFF = 1;
+inline constexpr int TCP_NAGLE_CORK = 2;
+inline constexpr int TCP_NAGLE_PUSH = 4;
+
+// sk_gso_max_size of the loopback and Ethernet devices, and MAX_TCP_HEADER on x86_64
+inline constexpr uint32_t GSO_MAX_SIZE = 65536;
+inline constexpr uint32_t MAX_TCP_HEADER = 320;
+
+static Ptr<Packet>
+MakePacket(const std::string& data)
+{
+    return Create<Packet>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+}
+
+static void
+FinishHeader(TcpHeader& th, Ptr<Packet> p, Ipv4Address src, Ipv4Address dst)
+{
+    if (Node::ChecksumEnabled())
+    {
+        th.EnableChecksums();
+        th.InitializeChecksum(src, dst, LinuxTcpL4Protocol::PROT_NUMBER);
+    }
+    p->AddHeader(th);
+}
+
+// The header of a segment of this connection: __tcp_transmit_skb()
+Ptr<Packet>
+LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& data)
+{
+    TcpHeader th;
+    th.SetSourcePort(m_localPort);
+    th.SetDestinationPort(m_peerPort);
+    th.SetSequenceNumber(SequenceNumber32(seq));
+    th.SetAckNumber(SequenceNumber32((flags & TCPHDR_ACK) ? m_tp.rcv_nxt : 0));
+    th.SetFlags(flags);
+    if (flags & TCPHDR_SYN)
+    {
+        // RFC 7323: the window of a SYN is never scaled
+        th.SetWindowSize(static_cast<uint16_t>(std::min(m_tp.rcv_wnd, 65535u)));
+        SynOptions o;
+        o.mss = static_cast<uint16_t>(m_tp.advmss);
+        o.sack_perm = m_prof->tcp_sack;
+        o.ts = m_prof->tcp_timestamps;
+        o.tsval = TcpTsval(m_tp);
+        o.tsecr = 0;
+        o.ws = m_prof->tcp_window_scaling;
+        o.wscale = m_tp.rcv_wscale;
+        AppendSynOptions(th, o);
+    }
+    else
+    {
+        th.SetWindowSize(TcpSelectWindow(m_tp, *m_prof));
+        AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
+    }
+    Ptr<Packet> p = MakePacket(data);
+    FinishHeader(th, p, m_local, m_peer);
+    return p;
+}
+
+// tcp_event_ack_sent(): the delayed ACK is no longer needed
+void
+LinuxTcpSocket::EventAckSent(bool /* data_or_fin */)
+{
+    TcpDecQuickackMode(m_tp, *m_prof, m_j, (m_tp.ack.pending & ICSK_ACK_SCHED) != 0);
+    m_tp.ack.pending = 0; // inet_csk_clear_xmit_timer(ICSK_TIME_DACK)
+    m_delackTimer.Cancel();
+}
+
+// tcp_transmit_skb() for a queued skb, then tcp_event_new_data_sent()
+void
+LinuxTcpSocket::TransmitSkb(Skb& skb)
+{
+    uint8_t flags = skb.flags;
+    if (!(flags & TCPHDR_SYN) || m_tp.state != TcpState::SynSent)
+    {
+        flags |= TCPHDR_ACK;
+    }
+    Ptr<Packet> p = BuildSegment(skb.seq, flags, skb.data);
+    if (flags & TCPHDR_ACK)
+    {
+        EventAckSent(true);
+    }
+    if (!skb.data.empty())
+    {
+        TcpEventDataSent(m_tp, *m_prof, NowJiffies());
+    }
+    skb.sent = true;
+    skb.sent_ns = NowNs();
+    m_packetsOut++;
+    if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
+    {
+        m_tp.snd_nxt = skb.end_seq;
+    }
+    m_tcp->Transmit(p, m_local, m_peer);
+}
+
+// tcp_current_mss(): mss_cache already excludes the timestamp option
+uint32_t
+LinuxTcpSocket::CurrentMss() const
+{
+    return m_tp.mss_cache;
+}
+
+// tcp_bound_to_half_wnd(): no segment larger than half the peer's largest window
+static uint32_t
+BoundToHalfWnd(const Tcb& tp, uint32_t pktsize)
+{
+    const uint32_t cutoff = tp.max_window > TCP_MSS_DEFAULT ? tp.max_window >> 1 : tp.max_window;
+    if (cutoff && pktsize > cutoff)
+    {
+        return std::max<uint32_t>(cutoff, 68u - tp.tcp_header_len);
+    }
+    return pktsize;
+}
+
+// tcp_xmit_size_goal(): how much tcp_sendmsg() puts in one skb (GSO on)
+uint32_t
+LinuxTcpSocket::SizeGoal() const
+{
+    const uint32_t mss_now = CurrentMss();
+    const uint32_t new_size_goal = BoundToHalfWnd(m_tp, GSO_MAX_SIZE - 1 - MAX_TCP_HEADER);
+    const uint32_t gso_segs = std::min<uint32_t>(new_size_goal / mss_now, 65535);
+    return std::max(gso_segs * mss_now, mss_now);
+}
+
+// tcp_nagle_test() with tcp_nagle_check() and tcp_minshall_check()
+bool
+LinuxTcpSocket::NagleTest(const Skb& skb, uint32_t mss_now, int nonagle) const
+{
+    if (nonagle & TCP_NAGLE_PUSH)
+    {
+        return true;
+    }
+    if (skb.flags & TCPHDR_FIN)
+    {
+        return true;
+    }
+    const bool partial = skb.data.size() < mss_now;
+    const bool minshall = SeqAfter(m_snd_sml, m_tp.snd_una) && !SeqAfter(m_snd_sml, m_tp.snd_nxt);
+    const bool hold = partial && ((nonagle & TCP_NAGLE_CORK) ||
+                                  (!nonagle && m_packetsOut && minshall));
+    return !hold;
+}
+
+// tcp_write_xmit(): send what the windows and Nagle allow
+void
+LinuxTcpSocket::WriteXmit(int nonagle)
+{
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    const uint32_t mss_now = CurrentMss();
+    for (size_t i = 0; i < m_writeQueue.size(); ++i)
+    {
+        if (m_writeQueue[i].sent)
+        {
+            continue;
+        }
+        // tcp_cwnd_test(): a lone FIN is not held back by the congestion window
+        const bool lone_fin = m_writeQueue[i].data.empty() && (m_writeQueue[i].flags & TCPHDR_FIN);
+        if (m_packetsOut >= m_sndCwnd && !lone_fin)
+        {
+            break;
+        }
+        // tcp_snd_wnd_test(): the first mss of it must fit the peer's window
+        uint32_t end_seq = m_writeQueue[i].end_seq;
+        if (m_writeQueue[i].data.size() > mss_now)
+        {
+            end_seq = m_writeQueue[i].seq + mss_now;
+        }
+        if (SeqAfter(end_seq, m_tp.snd_una + m_tp.snd_wnd))
+        {
+            break;
+        }
+        const bool last = i + 1 == m_writeQueue.size();
+        if (!NagleTest(m_writeQueue[i], mss_now, last ? nonagle : TCP_NAGLE_PUSH))
+        {
+            break;
+        }
+        if (m_writeQueue[i].data.size() > mss_now)
+        {
+            // tso_fragment(): split at mss_now; flags like FIN and PSH go with the tail
+            Skb tail;
+            tail.seq = m_writeQueue[i].seq + mss_now;
+            tail.end_seq = m_writeQueue[i].end_seq;
+            tail.flags = m_writeQueue[i].flags;
+            tail.data = m_writeQueue[i].data.substr(mss_now);
+            tail.truesize = static_cast<int>(tail.data.size());
+            m_writeQueue[i].data.resize(mss_now);
+            m_writeQueue[i].end_seq = tail.seq;
+            m_writeQueue[i].flags &= static_cast<uint8_t>(~(TCPHDR_FIN | TCPHDR_PSH));
+            m_writeQueue[i].truesize -= tail.truesize;
+            m_writeQueue.insert(m_writeQueue.begin() + static_cast<long>(i) + 1, tail);
+        }
+        TransmitSkb(m_writeQueue[i]);
+        // tcp_minshall_update()
+        if (m_writeQueue[i].data.size() < mss_now)
+        {
+            m_snd_sml = m_writeQueue[i].end_seq;
+        }
+    }
+}
+
+// tcp_push(): mark the end of the write with PSH and send. Autocorking
+// (tcp_should_autocork()) waits for TX completions still in the qdisc or device; the
+// loopback frees them in loopback_xmit(), so it never holds data back here.
+void
+LinuxTcpSocket::Push(int nonagle, bool more)
+{
+    if (m_writeQueue.empty() || m_writeQueue.back().sent)
+    {
+        return;
+    }
+    if (!more)
+    {
+        // tcp_mark_push()
+        m_writeQueue.back().flags |= TCPHDR_PSH;
+        m_tp.pushed_seq = m_tp.write_seq;
+    }
+    WriteXmit(more ? TCP_NAGLE_CORK : nonagle);
+}
+
+// tcp_send_ack(): a pure ACK, stamped with the cached clock
+void
+LinuxTcpSocket::SendAck()
+{
+    if (m_tp.state == TcpState::Closed)
+    {
+        return;
+    }
+    Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_ACK, "");
+    EventAckSent(false);
+    m_tcp->Transmit(p, m_local, m_peer);
+}
+
+// tcp_send_delayed_ack()
+void
+LinuxTcpSocket::SendDelayedAck()
+{
+    const DelayedAck d = TcpSendDelayedAck(m_tp, *m_prof, m_j, NowJiffies(), m_srtt_us);
+    if (d.send_now)
+    {
+        SendAck();
+        return;
+    }
+    ArmDelackTimer(d.timeout);
+}
+
+// tcp_send_fin(): FIN rides on the last unsent skb, or goes alone
+void
+LinuxTcpSocket::SendFin()
+{
+    if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
+    {
+        Skb& tail = m_writeQueue.back();
+        tail.flags |= TCPHDR_FIN;
+        tail.end_seq++;
+    }
+    else
+    {
+        Skb fin;
+        fin.seq = m_tp.write_seq;
+        fin.end_seq = m_tp.write_seq + 1;
+        fin.flags = TCPHDR_FIN;
+        m_writeQueue.push_back(fin);
+    }
+    m_tp.write_seq++;
+    m_finQueued = true;
+    WriteXmit(TCP_NAGLE_OFF);
+}
+
+// tcp_send_active_reset(): RST,ACK at snd_nxt with the window of the (purged) queue
+void
+LinuxTcpSocket::SendActiveReset()
+{
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_RST | TCPHDR_ACK, "");
+    m_tcp->Transmit(p, m_local, m_peer);
+}
+
+// tcp_connect(): queue the SYN and send it with a fresh clock
+void
+LinuxTcpSocket::SendSyn()
+{
+    Skb syn;
+    syn.seq = m_tp.iss;
+    syn.end_seq = m_tp.iss + 1;
+    syn.flags = TCPHDR_SYN;
+    m_writeQueue.push_back(syn);
+    m_tp.write_seq = m_tp.iss + 1;
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    TransmitSkb(m_writeQueue.back());
+}
+
+// tcp_make_synack(): from the request, stamped with the current clock
+void
+LinuxTcpSocket::SendSynAck(const RequestSock& req)
+{
+    TcpHeader th;
+    th.SetSourcePort(m_localPort);
+    th.SetDestinationPort(req.rport);
+    th.SetSequenceNumber(SequenceNumber32(req.snt_isn));
+    th.SetAckNumber(SequenceNumber32(req.rcv_isn + 1));
+    th.SetFlags(TCPHDR_SYN | TCPHDR_ACK);
+    th.SetWindowSize(static_cast<uint16_t>(std::min(req.rcv_wnd, 65535u)));
+    SynOptions o;
+    o.mss = static_cast<uint16_t>(req.advmss);
+    o.sack_perm = req.sack_ok;
+    o.ts = req.tstamp_ok;
+    o.tsval = static_cast<uint32_t>(m_tcp->Clock().Now(NowNs()) / 1000000ULL) + req.ts_off;
+    o.tsecr = req.ts_recent;
+    o.ws = req.wscale_ok;
+    o.wscale = req.rcv_wscale;
+    AppendSynOptions(th, o);
+    Ptr<Packet> p = Create<Packet>();
+    FinishHeader(th, p, req.laddr, req.raddr);
+    m_tcp->Transmit(p, req.laddr, req.raddr);
+}
+
+} // namespace sim

@@ -1,0 +1,79 @@
+// Timers, after net/ipv4/tcp_timer.c (tcp_delack_timer_handler()) and
+// tcp_minisocks.c (tcp_time_wait()).
+#include "models/tcp/linux-tcp-l4-protocol.h"
+#include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/ts-clock.h"
+
+#include <ns3/simulator.h>
+
+#include <algorithm>
+
+namespace sim
+{
+
+using namespace ns3;
+
+// TCP_TIMEWAIT_LEN: 60 s in TIME_WAIT
+inline constexpr int64_t TCP_TIMEWAIT_LEN_S = 60;
+
+void
+LinuxTcpSocket::ArmDelackTimer(uint32_t timeout_jiffies)
+{
+    m_delackTimer.Cancel();
+    const uint64_t at = m_j.ToNs(timeout_jiffies);
+    const uint64_t now = NowNs();
+    m_delackTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at > now ? at - now : 0)),
+                                        &LinuxTcpSocket::DelackTimer,
+                                        this);
+}
+
+// tcp_delack_timer_handler(): a delayed ACK that was still owed
+void
+LinuxTcpSocket::DelackTimer()
+{
+    if (m_tp.state == TcpState::Closed || m_tp.state == TcpState::Listen ||
+        !(m_tp.ack.pending & ICSK_ACK_TIMER))
+    {
+        return;
+    }
+    m_tp.ack.pending &= static_cast<uint8_t>(~ICSK_ACK_TIMER);
+    if (m_tp.ack.pending & ICSK_ACK_SCHED)
+    {
+        if (!InPingpongMode(m_tp, *m_prof))
+        {
+            // Delayed ACK missed: inflate ATO
+            m_tp.ack.ato = std::min(m_tp.ack.ato << 1, m_rto);
+        }
+        else
+        {
+            // Delayed ACK missed: leave pingpong mode and deflate ATO
+            ExitPingpongMode(m_tp);
+            m_tp.ack.ato = m_j.AtoMin();
+        }
+        TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+        SendAck();
+    }
+}
+
+// tcp_time_wait(): linger 60 s, then forget the connection
+void
+LinuxTcpSocket::EnterTimeWait()
+{
+    SetState(TcpState::TimeWait);
+    m_delackTimer.Cancel();
+    m_timewaitTimer.Cancel();
+    m_timewaitTimer =
+        Simulator::Schedule(Seconds(TCP_TIMEWAIT_LEN_S), &LinuxTcpSocket::TimeWaitDone, this);
+    if (!m_dead)
+    {
+        Wake(WaitFor::Readable);
+    }
+}
+
+void
+LinuxTcpSocket::TimeWaitDone()
+{
+    Done();
+}
+
+} // namespace sim
