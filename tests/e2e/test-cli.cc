@@ -1,0 +1,165 @@
+// Bad input gets one clear line naming file, line and key, exit status 2, and leaves
+// no output file behind.
+#include "tests/e2e/harness.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <regex>
+
+using namespace simtest;
+
+namespace
+{
+
+// Runs `sim FILE --out DIR` for a scenario written from `text`
+Outcome
+RunScenarioText(const TempDir& dir, const std::string& text)
+{
+    WriteFile(dir / "bad.toml", text);
+    return RunSim("'" + (dir / "bad.toml").string() + "' -q --out '" + (dir / "out").string() + "'");
+}
+
+size_t
+Lines(const std::string& s)
+{
+    return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+// v1.toml with one line replaced (or appended when `from` is empty)
+std::string
+V1With(const std::string& from, const std::string& to)
+{
+    std::string text = ReadFile(SourceDir() / "scenarios" / "v1.toml");
+    if (from.empty())
+    {
+        return text + to + "\n";
+    }
+    const size_t at = text.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+size_t
+LineOf(const std::string& text, const std::string& needle)
+{
+    const size_t at = text.find(needle);
+    return static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) + 1;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(unknown_scenario_lists_the_known_ones)
+{
+    TempDir dir;
+    const Outcome o = RunSim("nosuch -q --out '" + (dir / "x").string() + "'");
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    BOOST_TEST(o.err.find("unknown scenario 'nosuch'") != std::string::npos, o.err);
+    BOOST_TEST(o.err.find("v1") != std::string::npos, o.err);
+    BOOST_TEST(FilesIn(dir.path()).empty());
+}
+
+BOOST_AUTO_TEST_CASE(toml_syntax_error_names_file_and_line)
+{
+    TempDir dir;
+    const std::string text = V1With("sends = 1", "sends = = 1");
+    const Outcome o = RunScenarioText(dir, text);
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    const std::string where = "bad.toml:" + std::to_string(LineOf(text, "sends = = 1")) + ":";
+    BOOST_TEST(o.err.find(where) != std::string::npos, o.err);
+    BOOST_TEST(o.err.find("syntax") != std::string::npos, o.err);
+    BOOST_TEST(!std::filesystem::exists(dir / "out"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_names_file_line_and_key)
+{
+    TempDir dir;
+    const std::string text = V1With("recv_size = 1024", "recv_size = 1024\nrecv_buffer = 5");
+    const Outcome o = RunScenarioText(dir, text);
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    const std::string where = "bad.toml:" + std::to_string(LineOf(text, "recv_buffer")) + ": server.recv_buffer: unknown key";
+    BOOST_TEST(o.err.find(where) != std::string::npos, o.err);
+    BOOST_TEST(!std::filesystem::exists(dir / "out"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_in_a_sub_table)
+{
+    TempDir dir;
+    const std::string text = V1With("close = 3.13", "close = 3.13\nsleep = 1");
+    const Outcome o = RunScenarioText(dir, text);
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(o.err.find("client.think.sleep: unknown key") != std::string::npos, o.err);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_type_names_file_line_key_and_types)
+{
+    TempDir dir;
+    const std::string text = V1With("port = 12345", "port = \"12345\"");
+    const Outcome o = RunScenarioText(dir, text);
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    const std::string where = "bad.toml:" + std::to_string(LineOf(text, "port = \"12345\"")) +
+                              ": server.port: expected an integer, got a string";
+    BOOST_TEST(o.err.find(where) != std::string::npos, o.err);
+    BOOST_TEST(!std::filesystem::exists(dir / "out"));
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_value_is_rejected)
+{
+    TempDir dir;
+    const Outcome o = RunScenarioText(dir, V1With("port = 51408", "port = 70000"));
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(o.err.find("client.port: 70000 is out of range") != std::string::npos, o.err);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_profile_is_named)
+{
+    TempDir dir;
+    const Outcome o = RunScenarioText(dir, V1With("profile = \"linux-5.15\"", "profile = \"linux-2.4\""));
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(o.err.find(": profile: unknown kernel profile 'linux-2.4'") != std::string::npos, o.err);
+}
+
+BOOST_AUTO_TEST_CASE(missing_output_folder_is_bad_input)
+{
+    TempDir dir;
+    const Outcome o = RunSim("v1 -q --out '" + (dir / "no" / "such" / "dir").string() + "'");
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    BOOST_TEST(o.err.find("does not exist") != std::string::npos, o.err);
+    BOOST_TEST(FilesIn(dir.path()).empty());
+}
+
+BOOST_AUTO_TEST_CASE(list_shows_each_scenario_with_its_description)
+{
+    const Outcome o = RunSim("list");
+    BOOST_TEST(o.status == 0);
+    BOOST_TEST(std::regex_search(o.out, std::regex("(^|\\n)v1 +Echo of 'Hello, world!'")), o.out);
+}
+
+BOOST_AUTO_TEST_CASE(every_command_has_help)
+{
+    for (const char* cmd : {"--help", "run --help", "list --help", "all --help"})
+    {
+        const Outcome o = RunSim(cmd);
+        BOOST_TEST(o.status == 0, cmd);
+        BOOST_TEST(o.out.find("Usage") != std::string::npos, cmd << ": " << o.out);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(run_writes_pcap_and_txt)
+{
+    TempDir dir;
+    const Outcome o = RunSim("v1 --out '" + (dir / "v1").string() + "'");
+    BOOST_TEST(o.status == 0);
+    BOOST_TEST(std::filesystem::file_size(dir / "v1" / "trace.pcap") > 24u);
+    BOOST_TEST(o.out.find(ReadFile(dir / "v1" / "trace.txt")) == 0u); // the table is printed
+    BOOST_TEST(FilesIn(dir / "v1").size() == 2u);                      // and no temp file is left
+}
+
+BOOST_AUTO_TEST_SUITE_END()

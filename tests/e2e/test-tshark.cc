@@ -1,0 +1,44 @@
+// Our pcap as Wireshark reads it: every frame dissected, nothing malformed, no
+// expert error. Skipped (with the reason) where tshark is not installed.
+#include "tests/e2e/harness.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+using namespace simtest;
+namespace utf = boost::unit_test;
+
+static boost::test_tools::assertion_result
+TsharkPresent(utf::test_unit_id)
+{
+    const bool present = HaveProgram("tshark");
+    boost::test_tools::assertion_result r(present);
+    r.message() << "tshark is not installed (apt-get install tshark)";
+    return r;
+}
+
+BOOST_AUTO_TEST_SUITE(tshark)
+
+BOOST_AUTO_TEST_CASE(v1_has_no_malformed_packets_or_expert_errors,
+                     *utf::precondition(TsharkPresent))
+{
+    TempDir dir;
+    const Outcome run = RunSim("v1 -q --out '" + (dir / "v1").string() + "'");
+    BOOST_REQUIRE_EQUAL(run.status, 0);
+    const std::string pcap = (dir / "v1" / "trace.pcap").string();
+
+    const Outcome all = RunShell("tshark -n -r '" + pcap + "' -T fields -e frame.number -e tcp.srcport");
+    BOOST_REQUIRE_MESSAGE(all.status == 0, all.err);
+    BOOST_TEST(std::count(all.out.begin(), all.out.end(), '\n') == 10);
+    BOOST_TEST(all.out.find("\t") != std::string::npos); // every frame decoded as TCP
+
+    const Outcome bad = RunShell("tshark -n -r '" + pcap +
+                                 "' -Y '_ws.malformed || _ws.expert.severity >= \"error\" "
+                                 "|| ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"' "
+                                 "-o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE");
+    BOOST_REQUIRE_MESSAGE(bad.status == 0, bad.err);
+    BOOST_TEST(bad.out == "", "frames tshark flags:\n" << bad.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
