@@ -1,0 +1,67 @@
+// Kernel profiles are data keyed by sysctl names; unknown keys are errors.
+#include "models/config/kernel-profile-loader.h"
+#include "models/config/toml-input.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+using namespace sim;
+namespace fs = std::filesystem;
+
+BOOST_AUTO_TEST_SUITE(profile)
+
+BOOST_AUTO_TEST_CASE(linux_5_15_reads_its_sysctls)
+{
+    const KernelProfile p = LoadKernelProfile("linux-5.15", SIM_SOURCE_DIR);
+    BOOST_TEST(p.name == "linux-5.15");
+    BOOST_TEST(p.tcp_rmem[2] == 6291456);
+    BOOST_TEST(p.tcp_adv_win_scale == 1);
+    BOOST_TEST(p.hz == 250);
+    BOOST_TEST((p.ts_offset == TsOffsetPolicy::PerAddressPair));
+    BOOST_TEST(p.loopback_latency_ns == 5000);
+}
+
+static std::string
+LoadError(const std::string& text)
+{
+    const fs::path path = fs::temp_directory_path() / "sim-profile-test.toml";
+    {
+        std::ofstream f(path);
+        f << text;
+    }
+    std::string what;
+    try
+    {
+        LoadKernelProfile(path.string(), SIM_SOURCE_DIR);
+    }
+    catch (const InputError& e)
+    {
+        what = e.what();
+    }
+    fs::remove(path);
+    return what;
+}
+
+BOOST_AUTO_TEST_CASE(unknown_sysctl_is_an_error_with_its_line)
+{
+    const std::string what =
+        LoadError("name = \"x\"\n[sysctl]\n\"net.ipv4.tcp_rmem\" = [1, 2, 3]\n\"net.ipv4.tcp_bogus\" = 1\n");
+    BOOST_TEST(what.find(":4: sysctl.net.ipv4.tcp_bogus: unknown key") != std::string::npos, what);
+}
+
+BOOST_AUTO_TEST_CASE(rmem_needs_three_values)
+{
+    const std::string what = LoadError("name = \"x\"\n[sysctl]\n\"net.ipv4.tcp_rmem\" = [1, 2]\n");
+    BOOST_TEST(what.find(":3: sysctl.net.ipv4.tcp_rmem: expected 3 values") != std::string::npos, what);
+}
+
+BOOST_AUTO_TEST_CASE(ts_offset_policy_is_checked)
+{
+    const std::string what = LoadError("name = \"x\"\n[kernel]\nts_offset = \"random\"\n");
+    BOOST_TEST(what.find(":3: kernel.ts_offset: 'random'") != std::string::npos, what);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
