@@ -99,6 +99,22 @@ void
 EchoServer::DoRecv()
 {
     const size_t call = m_recvs++;
+    const Time hold = m_cfg.timing.Hold("recv", call);
+    if (hold.IsStrictlyPositive())
+    {
+        m_conn->LockSock();
+        Simulator::Schedule(hold, [this, call]() {
+            m_conn->ReleaseSock();
+            WaitAndRead(call);
+        });
+        return;
+    }
+    WaitAndRead(call);
+}
+
+void
+EchoServer::WaitAndRead(size_t call)
+{
     m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", call), [this, call]() {
         std::string data;
         if (m_conn->Read(data, m_cfg.recv_size) <= 0)

@@ -64,6 +64,7 @@ class EchoServer : public ns3::Application
     void AcceptNext();
     void RecvNext();
     void DoRecv();
+    void WaitAndRead(size_t call);
 
     EchoServerConfig m_cfg;
     ns3::Ptr<LinuxTcpSocket> m_listen;

@@ -94,16 +94,17 @@ Address(TomlReader& t, const std::string& key, const std::string& fallback = "")
     return a;
 }
 
-// [role.think] and [role.wake]: milliseconds per step, a number or a list
+// [role.think], [role.wake], [role.hold]: milliseconds per step, a number or a list
 static ProcessTiming
 Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProfile& prof)
 {
     ProcessTiming t;
     t.default_wake = ns3::NanoSeconds(prof.wakeup_latency_ns);
-    for (const char* kind : {"think", "wake"})
+    for (const char* kind : {"think", "wake", "hold"})
     {
         TomlReader table = role.Table(kind);
-        auto& dest = std::string(kind) == "think" ? t.think : t.wake;
+        const std::string k(kind);
+        auto& dest = k == "think" ? t.think : k == "wake" ? t.wake : t.hold;
         for (const auto& step : steps)
         {
             for (double ms : table.NumberOrList(step, 0, 3.6e6))

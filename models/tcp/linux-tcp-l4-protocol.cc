@@ -156,7 +156,14 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
     if (LinuxTcpSocket* s = Lookup(seg))
     {
         Ptr<LinuxTcpSocket> hold = s;
-        s->Receive(seg);
+        if (s->OwnedByUser())
+        {
+            s->AddBacklog(seg); // tcp_v4_rcv(): sock_owned_by_user() -> tcp_add_backlog()
+        }
+        else
+        {
+            s->Receive(seg);
+        }
     }
     else
     {

@@ -171,6 +171,19 @@ LinuxTcpSocket::Wake(WaitFor what)
     Simulator::Schedule(w.latency, std::move(w.then));
 }
 
+// __release_sock(): the segments that arrived meanwhile, in order, in process context
+void
+LinuxTcpSocket::ReleaseSock()
+{
+    m_ownedByUser = false;
+    while (!m_backlog.empty())
+    {
+        const Segment seg = m_backlog.front();
+        m_backlog.pop_front();
+        Receive(seg);
+    }
+}
+
 // --- bind, listen, connect -------------------------------------------------------------
 
 int

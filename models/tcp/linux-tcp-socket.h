@@ -87,6 +87,14 @@ class LinuxTcpSocket : public ns3::Socket
     // the CPU `wake_latency` later.
     void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then);
 
+    // lock_sock()/release_sock(): while a process is inside a socket call holding the
+    // socket (even preempted there), arriving segments wait in the backlog
+    // (tcp_add_backlog()); release_sock() processes them (__release_sock()).
+    void LockSock() { m_ownedByUser = true; }
+    void ReleaseSock();
+    bool OwnedByUser() const { return m_ownedByUser; }
+    void AddBacklog(const Segment& seg) { m_backlog.push_back(seg); }
+
     // Byte-level system calls for programs: write() and read() on the socket.
     int Write(const std::string& data);
     // Returns bytes read, 0 at end of stream, -1 if nothing is there yet.
@@ -216,6 +224,8 @@ class LinuxTcpSocket : public ns3::Socket
         std::function<void()> then;
     };
     std::optional<Waiter> m_waiter;
+    bool m_ownedByUser = false;
+    std::deque<Segment> m_backlog;
 
     ns3::EventId m_delackTimer;
     ns3::EventId m_timewaitTimer;
