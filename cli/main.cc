@@ -1,5 +1,6 @@
 // The `sim` binary: run scenarios and list them. The launcher script `./sim` builds
 // this and handles `./sim test`.
+#include "cli/bench-command.h"
 #include "cli/run-command.h"
 #include "models/capture/pcap-file.h"
 #include "models/config/toml-input.h"
@@ -20,6 +21,7 @@ main(int argc, char** argv)
     app.require_subcommand(1);
     int exit_code = 2;
     sim::AddRunCommands(app, exit_code);
+    sim::AddBenchCommand(app, exit_code);
 
     // `sim v1 ...` is `sim run v1 ...`
     std::vector<std::string> args(argv + 1, argv + argc);

@@ -84,7 +84,7 @@ LinuxTcpSocket::InitSock()
     m_tp.sndbuf = m_prof->tcp_wmem[1];
     m_tp.mss_cache = TCP_MSS_DEFAULT;
     m_tp.mss_clamp = TCP_MSS_DEFAULT;
-    m_rto = m_j.TimeoutInit();
+    m_tp.icsk_rto = m_j.TimeoutInit();
 }
 
 Ptr<Node>
@@ -285,7 +285,7 @@ LinuxTcpSocket::Connect(const Address& address)
     m_tp.rcv_ssthresh = m_tp.rcv_wnd;
     m_tp.snd_una = m_tp.write_seq;
     m_tp.snd_nxt = m_tp.write_seq;
-    m_snd_sml = m_tp.write_seq;
+    m_tp.snd_sml = m_tp.write_seq;
     m_tp.rcv_nxt = 0;
     m_tp.rcv_wup = 0;
     m_tp.copied_seq = 0;
@@ -366,11 +366,11 @@ LinuxTcpSocket::Write(const std::string& data)
         if (off < data.size() && tail->data.size() >= size_goal)
         {
             // forced_push() or the head of the queue: send what is full
-            WriteXmit(m_tp.nodelay ? 1 : 0);
+            WriteXmit(Nonagle());
         }
     }
     (void)mss_now;
-    Push(m_tp.nodelay ? 1 /* TCP_NAGLE_OFF */ : 0, false);
+    Push(Nonagle(), false);
     return static_cast<int>(data.size());
 }
 

@@ -159,7 +159,6 @@ class LinuxTcpSocket : public ns3::Socket
     void TransmitSkb(Skb& skb);
     void WriteXmit(int nonagle);
     void Push(int nonagle, bool more);
-    bool NagleTest(const Skb& skb, uint32_t mss_now, int nonagle) const;
     void SendAck();
     void SendDelayedAck();
     void SendFin();
@@ -168,6 +167,7 @@ class LinuxTcpSocket : public ns3::Socket
     void SendSynAck(const RequestSock& req);
     void EventAckSent(bool data_or_fin);
     uint32_t CurrentMss() const;
+    int Nonagle() const; // tp->nonagle: TCP_NAGLE_OFF with TCP_NODELAY
     uint32_t SizeGoal() const;
 
     // --- tcp-timers.cc
@@ -204,11 +204,6 @@ class LinuxTcpSocket : public ns3::Socket
 
     std::deque<Skb> m_writeQueue; // sent-unacked then unsent, in sequence order
     std::deque<Skb> m_rcvQueue;
-    uint32_t m_packetsOut = 0;
-    uint32_t m_sndCwnd = 10; // TCP_INIT_CWND
-    uint32_t m_snd_sml = 0;  // end of the last small segment sent (Minshall)
-    uint32_t m_srtt_us = 0;  // smoothed RTT << 3 (tp->srtt_us)
-    uint32_t m_rto = 0;      // icsk_rto, jiffies
     bool m_dead = false;     // SOCK_DEAD: the process closed it
     bool m_finQueued = false;
 

@@ -150,7 +150,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     tp.state = TcpState::SynRecv;
     tp.iss = req.snt_isn;
     tp.snd_una = tp.snd_nxt = tp.write_seq = req.snt_isn + 1;
-    child->m_snd_sml = tp.snd_nxt;
+    child->m_tp.snd_sml = tp.snd_nxt;
     tp.irs = req.rcv_isn;
     tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = req.rcv_isn + 1;
     tp.rcv_wnd = req.rcv_wnd;
@@ -323,18 +323,18 @@ LinuxTcpSocket::UpdateRtt(uint64_t sent_ns)
     {
         m = 1;
     }
-    if (m_srtt_us == 0)
+    if (m_tp.srtt_us == 0)
     {
-        m_srtt_us = static_cast<uint32_t>(m << 3);
+        m_tp.srtt_us = static_cast<uint32_t>(m << 3);
     }
     else
     {
-        m -= static_cast<long>(m_srtt_us >> 3);
-        m_srtt_us = static_cast<uint32_t>(static_cast<long>(m_srtt_us) + m);
+        m -= static_cast<long>(m_tp.srtt_us >> 3);
+        m_tp.srtt_us = static_cast<uint32_t>(static_cast<long>(m_tp.srtt_us) + m);
     }
     // rttvar never drops below tcp_rto_min: on these paths the RTO is 200 ms
-    const uint32_t rto = m_j.FromNs(static_cast<uint64_t>(m_srtt_us >> 3) * 1000) + m_j.RtoMin();
-    m_rto = std::max(rto, m_j.RtoMin());
+    const uint32_t rto = m_j.FromNs(static_cast<uint64_t>(m_tp.srtt_us >> 3) * 1000) + m_j.RtoMin();
+    m_tp.icsk_rto = std::max(rto, m_j.RtoMin());
 }
 
 // tcp_ack(): window update and the retransmit queue
@@ -372,7 +372,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
            !SeqAfter(m_writeQueue.front().end_seq, ack))
     {
         newest_sent = m_writeQueue.front().sent_ns;
-        m_packetsOut--;
+        m_tp.packets_out--;
         m_writeQueue.pop_front();
     }
     if (newest_sent && SeqAfter(ack, m_tp.snd_una))
@@ -516,7 +516,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     if (m_tp.state != TcpState::Closed && m_tp.state != TcpState::TimeWait)
     {
         // tcp_data_snd_check(), tcp_ack_snd_check()
-        Push(m_tp.nodelay ? 1 : 0, false);
+        Push(Nonagle(), false);
         AckSndCheck();
     }
 }
@@ -558,7 +558,7 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
                              seg.hdr_len,
                              seg.Has(TCPHDR_PSH),
                              seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
-            TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_rto);
+            TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_tp.icsk_rto);
             if (seg.Len() >= 128)
             {
                 // truesize_adjust(): payload in page frags counts without the head

@@ -4,6 +4,7 @@
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
+#include "models/tcp/send-policy.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
 
@@ -17,11 +18,6 @@ namespace sim
 {
 
 using namespace ns3;
-
-// tp->nonagle and the nonagle argument of tcp_write_xmit()
-inline constexpr int TCP_NAGLE_OFF = 1;
-inline constexpr int TCP_NAGLE_CORK = 2;
-inline constexpr int TCP_NAGLE_PUSH = 4;
 
 // sk_gso_max_size of the loopback and Ethernet devices, and MAX_TCP_HEADER on x86_64
 inline constexpr uint32_t GSO_MAX_SIZE = 65536;
@@ -107,12 +103,18 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     }
     skb.sent = true;
     skb.sent_ns = NowNs();
-    m_packetsOut++;
+    m_tp.packets_out++;
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
         m_tp.snd_nxt = skb.end_seq;
     }
     m_tcp->Transmit(p, m_local, m_peer);
+}
+
+int
+LinuxTcpSocket::Nonagle() const
+{
+    return m_tp.nodelay ? TCP_NAGLE_OFF : 0;
 }
 
 // tcp_current_mss(): mss_cache already excludes the timestamp option
@@ -144,25 +146,6 @@ LinuxTcpSocket::SizeGoal() const
     return std::max(gso_segs * mss_now, mss_now);
 }
 
-// tcp_nagle_test() with tcp_nagle_check() and tcp_minshall_check()
-bool
-LinuxTcpSocket::NagleTest(const Skb& skb, uint32_t mss_now, int nonagle) const
-{
-    if (nonagle & TCP_NAGLE_PUSH)
-    {
-        return true;
-    }
-    if (skb.flags & TCPHDR_FIN)
-    {
-        return true;
-    }
-    const bool partial = skb.data.size() < mss_now;
-    const bool minshall = SeqAfter(m_snd_sml, m_tp.snd_una) && !SeqAfter(m_snd_sml, m_tp.snd_nxt);
-    const bool hold = partial && ((nonagle & TCP_NAGLE_CORK) ||
-                                  (!nonagle && m_packetsOut && minshall));
-    return !hold;
-}
-
 // tcp_write_xmit(): send what the windows and Nagle allow
 void
 LinuxTcpSocket::WriteXmit(int nonagle)
@@ -177,7 +160,7 @@ LinuxTcpSocket::WriteXmit(int nonagle)
         }
         // tcp_cwnd_test(): a lone FIN is not held back by the congestion window
         const bool lone_fin = m_writeQueue[i].data.empty() && (m_writeQueue[i].flags & TCPHDR_FIN);
-        if (m_packetsOut >= m_sndCwnd && !lone_fin)
+        if (m_tp.packets_out >= m_tp.snd_cwnd && !lone_fin)
         {
             break;
         }
@@ -192,7 +175,11 @@ LinuxTcpSocket::WriteXmit(int nonagle)
             break;
         }
         const bool last = i + 1 == m_writeQueue.size();
-        if (!NagleTest(m_writeQueue[i], mss_now, last ? nonagle : TCP_NAGLE_PUSH))
+        if (!TcpNagleTest(m_tp,
+                          static_cast<uint32_t>(m_writeQueue[i].data.size()),
+                          m_writeQueue[i].flags & TCPHDR_FIN,
+                          mss_now,
+                          last ? nonagle : TCP_NAGLE_PUSH))
         {
             break;
         }
@@ -215,14 +202,13 @@ LinuxTcpSocket::WriteXmit(int nonagle)
         // tcp_minshall_update()
         if (m_writeQueue[i].data.size() < mss_now)
         {
-            m_snd_sml = m_writeQueue[i].end_seq;
+            m_tp.snd_sml = m_writeQueue[i].end_seq;
         }
     }
 }
 
-// tcp_push(): mark the end of the write with PSH and send. Autocorking
-// (tcp_should_autocork()) waits for TX completions still in the qdisc or device; the
-// loopback frees them in loopback_xmit(), so it never holds data back here.
+// tcp_push(): mark the end of the write with PSH and send, unless autocorking holds a
+// small write back until earlier ones have left the device (TSQ then pushes it)
 void
 LinuxTcpSocket::Push(int nonagle, bool more)
 {
@@ -230,11 +216,20 @@ LinuxTcpSocket::Push(int nonagle, bool more)
     {
         return;
     }
+    Skb& tail = m_writeQueue.back();
     if (!more)
     {
         // tcp_mark_push()
-        m_writeQueue.back().flags |= TCPHDR_PSH;
+        tail.flags |= TCPHDR_PSH;
         m_tp.pushed_seq = m_tp.write_seq;
+    }
+    const bool rtx_queue_empty = m_writeQueue.front().sent == false;
+    // sk_wmem_alloc: the loopback frees every skb in loopback_xmit() (skb_orphan())
+    constexpr int kWmemAllocOnLoopback = 0;
+    if (TcpShouldAutocork(m_tp, *m_prof, static_cast<uint32_t>(tail.data.size()), tail.truesize,
+                          SizeGoal(), rtx_queue_empty, kWmemAllocOnLoopback))
+    {
+        return;
     }
     WriteXmit(more ? TCP_NAGLE_CORK : nonagle);
 }
@@ -256,7 +251,7 @@ LinuxTcpSocket::SendAck()
 void
 LinuxTcpSocket::SendDelayedAck()
 {
-    const DelayedAck d = TcpSendDelayedAck(m_tp, *m_prof, m_j, NowJiffies(), m_srtt_us);
+    const DelayedAck d = TcpSendDelayedAck(m_tp, *m_prof, m_j, NowJiffies(), m_tp.srtt_us);
     if (d.send_now)
     {
         SendAck();

@@ -42,7 +42,7 @@ LinuxTcpSocket::DelackTimer()
         if (!InPingpongMode(m_tp, *m_prof))
         {
             // Delayed ACK missed: inflate ATO
-            m_tp.ack.ato = std::min(m_tp.ack.ato << 1, m_rto);
+            m_tp.ack.ato = std::min(m_tp.ack.ato << 1, m_tp.icsk_rto);
         }
         else
         {

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sim
+{
+
+// `sim bench`: simulated time against wall time, per scenario
+void AddBenchCommand(CLI::App& app, int& exit_code);
+
+} // namespace sim

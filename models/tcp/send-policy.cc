@@ -1,0 +1,47 @@
+#include "models/tcp/send-policy.h"
+
+#include "models/tcp/segment.h"
+
+namespace sim
+{
+
+// tcp_minshall_check(): a small segment is still unacknowledged
+static bool
+MinshallCheck(const Tcb& tp)
+{
+    return SeqAfter(tp.snd_sml, tp.snd_una) && !SeqAfter(tp.snd_sml, tp.snd_nxt);
+}
+
+bool
+TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagle)
+{
+    if (nonagle & TCP_NAGLE_PUSH)
+    {
+        return true;
+    }
+    // Don't use the nagle rule for urgent data (or for the final FIN)
+    if (fin)
+    {
+        return true;
+    }
+    // tcp_nagle_check(): hold a partial segment when corked, or under Nagle while a
+    // small segment is in flight
+    const bool partial = len < mss_now;
+    const bool hold =
+        partial && ((nonagle & TCP_NAGLE_CORK) || (!nonagle && tp.packets_out && MinshallCheck(tp)));
+    return !hold;
+}
+
+bool
+TcpShouldAutocork(const Tcb&,
+                  const KernelProfile& prof,
+                  uint32_t len,
+                  int truesize,
+                  uint32_t size_goal,
+                  bool rtx_queue_empty,
+                  int wmem_alloc)
+{
+    return len < size_goal && prof.tcp_autocorking && !rtx_queue_empty && wmem_alloc > truesize;
+}
+
+} // namespace sim
