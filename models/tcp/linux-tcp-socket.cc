@@ -337,7 +337,6 @@ LinuxTcpSocket::Write(const std::string& data)
         m_errno = ERROR_SHUTDOWN;
         return -1;
     }
-    const uint32_t mss_now = CurrentMss();
     const uint32_t size_goal = SizeGoal();
     size_t off = 0;
     while (off < data.size())
@@ -365,11 +364,10 @@ LinuxTcpSocket::Write(const std::string& data)
         off += copy;
         if (off < data.size() && tail->data.size() >= size_goal)
         {
-            // forced_push() or the head of the queue: send what is full
+            // a full skb with more to come: tcp_push_one() / __tcp_push_pending_frames()
             WriteXmit(Nonagle());
         }
     }
-    (void)mss_now;
     Push(Nonagle(), false);
     return static_cast<int>(data.size());
 }

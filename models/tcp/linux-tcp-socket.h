@@ -165,7 +165,7 @@ class LinuxTcpSocket : public ns3::Socket
     void SendActiveReset();
     void SendSyn();
     void SendSynAck(const RequestSock& req);
-    void EventAckSent(bool data_or_fin);
+    void EventAckSent();
     uint32_t CurrentMss() const;
     int Nonagle() const; // tp->nonagle: TCP_NAGLE_OFF with TCP_NODELAY
     uint32_t SizeGoal() const;
@@ -205,7 +205,6 @@ class LinuxTcpSocket : public ns3::Socket
     std::deque<Skb> m_writeQueue; // sent-unacked then unsent, in sequence order
     std::deque<Skb> m_rcvQueue;
     bool m_dead = false;     // SOCK_DEAD: the process closed it
-    bool m_finQueued = false;
 
     // listener
     std::deque<RequestSock> m_requests;

@@ -76,7 +76,7 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& dat
 
 // tcp_event_ack_sent(): the delayed ACK is no longer needed
 void
-LinuxTcpSocket::EventAckSent(bool /* data_or_fin */)
+LinuxTcpSocket::EventAckSent()
 {
     TcpDecQuickackMode(m_tp, *m_prof, m_j, (m_tp.ack.pending & ICSK_ACK_SCHED) != 0);
     m_tp.ack.pending = 0; // inet_csk_clear_xmit_timer(ICSK_TIME_DACK)
@@ -95,7 +95,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     Ptr<Packet> p = BuildSegment(skb.seq, flags, skb.data);
     if (flags & TCPHDR_ACK)
     {
-        EventAckSent(true);
+        EventAckSent();
     }
     if (!skb.data.empty())
     {
@@ -243,7 +243,7 @@ LinuxTcpSocket::SendAck()
         return;
     }
     Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_ACK, "");
-    EventAckSent(false);
+    EventAckSent();
     m_tcp->Transmit(p, m_local, m_peer);
 }
 
@@ -279,7 +279,6 @@ LinuxTcpSocket::SendFin()
         m_writeQueue.push_back(fin);
     }
     m_tp.write_seq++;
-    m_finQueued = true;
     WriteXmit(TCP_NAGLE_OFF);
 }
 

@@ -104,28 +104,33 @@ BOOST_AUTO_TEST_CASE(never_shrinks_the_right_edge)
     BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 512);
 }
 
-BOOST_AUTO_TEST_CASE(unscaled_window_drops_by_what_was_received)
+// Part A's guest: no scaling, mss 1460, 5 bytes received and unread
+static Tcb
+UnscaledAfterFiveBytes(int rmem_alloc)
 {
-    // Part A's guest: no scaling, mss 1460. 5 bytes sit in an skb that charges a 4 KiB
-    // page: the free space falls below the current offer, the new window is rounded
-    // down to whole MSS (62780), and the right edge is kept: 64240 - 5
     Tcb tp = Established(64240, 0);
     tp.window_clamp = 64240;
     tp.rcv_wnd = 64240;
     tp.ack.rcv_mss = 1460;
     tp.rcv_nxt = tp.rcv_wup + 5;
-    tp.rmem_alloc = 4352;
+    tp.rmem_alloc = rmem_alloc;
+    return tp;
+}
+
+BOOST_AUTO_TEST_CASE(unscaled_window_drops_by_what_was_received)
+{
+    // The 5 bytes sit in an skb that charges a 4 KiB page: the free space falls below
+    // the current offer, the new window is rounded down to whole MSS (62780), and the
+    // right edge is kept: 64240 - 5
+    Tcb tp = UnscaledAfterFiveBytes(4352);
     BOOST_TEST(TcpSelectWindowRaw(tp, Linux515()) == 62780u);
     BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 64235);
+}
 
-    // With the space to spare, the offer stays where it is
-    Tcb roomy = Established(64240, 0);
-    roomy.window_clamp = 64240;
-    roomy.rcv_wnd = 64240;
-    roomy.ack.rcv_mss = 1460;
-    roomy.rcv_nxt = roomy.rcv_wup + 5;
-    roomy.rmem_alloc = 1285;
-    BOOST_TEST(TcpSelectWindow(roomy, Linux515()) == 64240);
+BOOST_AUTO_TEST_CASE(unscaled_window_kept_while_space_allows)
+{
+    Tcb tp = UnscaledAfterFiveBytes(1285);
+    BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 64240);
 }
 
 BOOST_AUTO_TEST_CASE(advmss_caps_at_ipv4_max_pmtu)
