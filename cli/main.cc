@@ -1,6 +1,8 @@
 // The `sim` binary: run scenarios and list them. The launcher script `./sim` builds
 // this and handles `./sim test`.
 #include "cli/bench-command.h"
+#include "cli/compare-command.h"
+#include "cli/record-command.h"
 #include "cli/run-command.h"
 #include "models/capture/pcap-file.h"
 #include "models/config/toml-input.h"
@@ -22,6 +24,8 @@ main(int argc, char** argv)
     int exit_code = 2;
     sim::AddRunCommands(app, exit_code);
     sim::AddBenchCommand(app, exit_code);
+    sim::AddCompareCommand(app, exit_code);
+    sim::AddRecordCommand(app, exit_code);
 
     // `sim v1 ...` is `sim run v1 ...`
     std::vector<std::string> args(argv + 1, argv + argc);

@@ -16,8 +16,7 @@ namespace sim
 
 namespace fs = std::filesystem;
 
-// The output folder: DIR as given (its parent must exist), or out/NAME in the checkout
-static fs::path
+fs::path
 OutputDir(const std::string& requested, const std::string& name)
 {
     if (requested.empty())

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace sim
@@ -18,6 +19,10 @@ struct RunOptions
 
 // `sim run SCENARIO`, `sim list`, `sim all`
 void AddRunCommands(CLI::App& app, int& exit_code);
+
+// The output folder: DIR as given (its parent must exist, DIR is made), or out/NAME in
+// the checkout. Throws InputError.
+std::filesystem::path OutputDir(const std::string& requested, const std::string& name);
 
 // Runs one scenario and writes DIR/trace.pcap and DIR/trace.txt; returns the table.
 std::string RunOne(const RunOptions& opt);

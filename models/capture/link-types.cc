@@ -36,6 +36,31 @@ static const struct
     {LinkType::Null, "null"},
 };
 
+bool
+IsSupportedLinkType(uint32_t lt)
+{
+    for (const auto& n : kNames)
+    {
+        if (static_cast<uint32_t>(n.lt) == lt)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string
+SupportedLinkTypes()
+{
+    std::string out;
+    for (const auto& n : kNames)
+    {
+        out += (out.empty() ? "" : ", ") + std::string(n.name) + " (" +
+               std::to_string(static_cast<uint32_t>(n.lt)) + ")";
+    }
+    return out;
+}
+
 std::string
 LinkTypeName(LinkType lt)
 {

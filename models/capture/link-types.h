@@ -20,6 +20,10 @@ enum class LinkType : uint32_t
 // Bytes of the link header before IP for a link type we write
 uint32_t LinkHeaderLen(LinkType lt);
 
+// Whether captures of this link type can be read (DecodeFrame() knows its header)
+bool IsSupportedLinkType(uint32_t lt);
+std::string SupportedLinkTypes(); // for messages
+
 // "linux-sll", "ethernet", ... as scenario files and messages spell them
 std::string LinkTypeName(LinkType lt);
 bool LinkTypeFromName(const std::string& name, LinkType& out);

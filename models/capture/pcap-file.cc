@@ -24,7 +24,19 @@ ReadCapture(const std::string& path)
         throw CaptureError(fmt::format("{}: not a readable capture file ({})", path, errbuf));
     }
     Capture cap;
-    cap.link_type = static_cast<LinkType>(pcap_datalink(p));
+    int dlt = pcap_datalink(p);
+    if (dlt == DLT_RAW || dlt == 14) // libpcap's DLT_RAW for LINKTYPE_RAW (12, or 14 on BSDs)
+    {
+        dlt = static_cast<int>(LinkType::Raw);
+    }
+    if (!IsSupportedLinkType(static_cast<uint32_t>(dlt)))
+    {
+        pcap_close(p);
+        throw CaptureError(fmt::format("{}: unsupported link type {} ({}); supported: {}", path, dlt,
+                                       pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?",
+                                       SupportedLinkTypes()));
+    }
+    cap.link_type = static_cast<LinkType>(dlt);
     for (;;)
     {
         pcap_pkthdr* hdr = nullptr;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <unistd.h>
 
 using namespace simtest;
 
@@ -144,7 +145,8 @@ BOOST_AUTO_TEST_CASE(list_shows_each_scenario_with_its_description)
 
 BOOST_AUTO_TEST_CASE(every_command_has_help)
 {
-    for (const char* cmd : {"--help", "run --help", "list --help", "all --help"})
+    for (const char* cmd : {"--help", "run --help", "list --help", "all --help", "bench --help",
+                            "compare --help", "show --help", "record --help"})
     {
         const Outcome o = RunSim(cmd);
         BOOST_TEST(o.status == 0, cmd);
@@ -160,6 +162,60 @@ BOOST_AUTO_TEST_CASE(run_writes_pcap_and_txt)
     BOOST_TEST(std::filesystem::file_size(dir / "v1" / "trace.pcap") > 24u);
     BOOST_TEST(o.out.find(ReadFile(dir / "v1" / "trace.txt")) == 0u); // the table is printed
     BOOST_TEST(FilesIn(dir / "v1").size() == 2u);                      // and no temp file is left
+}
+
+BOOST_AUTO_TEST_CASE(compare_exit_status_and_last_line)
+{
+    TempDir dir;
+    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --out '" + (dir / "v1").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(RunSim("v3 -q --out '" + (dir / "v3").string() + "'").status, 0);
+    const std::string v1 = "'" + (dir / "v1" / "trace.pcap").string() + "'";
+    const std::string v3 = "'" + (dir / "v3" / "trace.pcap").string() + "'";
+
+    const Outcome same = RunSim("compare " + v1 + " " + v1);
+    BOOST_TEST(same.status == 0);
+    BOOST_TEST(same.out == "MATCH 10/10 packets\n");
+
+    const Outcome differ = RunSim("compare " + v3 + " " + v1);
+    BOOST_TEST(differ.status == 1);
+    BOOST_TEST(differ.out.find("\nMATCH ") != std::string::npos, differ.out);
+    BOOST_TEST(differ.out.find(" packets\n") == differ.out.size() - 9);
+
+    const Outcome fields = RunSim("compare --fields flags,dir " + v3 + " " + v1);
+    BOOST_TEST(fields.out.find("win:") == std::string::npos, fields.out);
+
+    WriteFile(dir / "junk.pcap", "not a capture at all");
+    const Outcome bad = RunSim("compare " + v1 + " '" + (dir / "junk.pcap").string() + "'");
+    BOOST_TEST(bad.status == 2);
+    BOOST_TEST(Lines(bad.err) == 1u);
+    BOOST_TEST(bad.err.find("junk.pcap: not a readable capture file") != std::string::npos, bad.err);
+
+    const Outcome missing = RunSim("compare " + v1 + " '" + (dir / "nothing.pcap").string() + "'");
+    BOOST_TEST(missing.status == 2);
+
+    const Outcome unknown_field = RunSim("compare --fields colour " + v1 + " " + v1);
+    BOOST_TEST(unknown_field.status == 2);
+    BOOST_TEST(unknown_field.err.find("unknown field 'colour'") != std::string::npos, unknown_field.err);
+}
+
+BOOST_AUTO_TEST_CASE(show_prints_any_capture_like_trace_txt)
+{
+    TempDir dir;
+    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --out '" + (dir / "v1").string() + "'").status, 0);
+    const Outcome o = RunSim("show '" + (dir / "v1" / "trace.pcap").string() + "'");
+    BOOST_TEST(o.status == 0);
+    BOOST_TEST(o.out == ReadFile(dir / "v1" / "trace.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(record_without_root_is_refused_with_one_line)
+{
+    // as root, drop to nobody for this one command (setpriv, from util-linux)
+    const std::string as_user = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    const Outcome o = RunShell("cd '" + SourceDir().string() + "' && " + as_user + "env SIM_ROOT='" +
+                               SourceDir().string() + "' '" + SIM_BINARY + "' record v1");
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    BOOST_TEST(o.err.find("needs root") != std::string::npos, o.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,106 @@
+#include "cli/compare-command.h"
+
+#include "models/capture/compare.h"
+#include "models/capture/pcap-file.h"
+#include "models/capture/trace-table.h"
+#include "models/config/toml-input.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <sstream>
+
+namespace sim
+{
+
+namespace
+{
+
+struct CompareArgs
+{
+    std::string sim;
+    std::string real;
+    bool absolute = false;
+    double time_tolerance = -1;
+    std::string fields;
+};
+
+std::vector<PacketRecord>
+Load(const std::string& path, const char* role)
+{
+    size_t skipped = 0;
+    std::vector<PacketRecord> packets = DecodeCapture(ReadCapture(path), &skipped);
+    if (skipped)
+    {
+        std::cerr << fmt::format("{} ({}): skipped {} packet{} that are not TCP over IPv4\n",
+                                 path, role, skipped, skipped == 1 ? "" : "s");
+    }
+    return packets;
+}
+
+void
+Compare(const CompareArgs& a, int& exit_code)
+{
+    CompareOptions o;
+    o.absolute = a.absolute;
+    if (a.time_tolerance >= 0)
+    {
+        o.time_tolerance = a.time_tolerance;
+    }
+    std::stringstream ss(a.fields);
+    std::string f;
+    while (std::getline(ss, f, ','))
+    {
+        const auto& names = CompareFieldNames();
+        if (std::find(names.begin(), names.end(), f) == names.end())
+        {
+            throw InputError(fmt::format("--fields: unknown field '{}' (fields: {})", f,
+                                         fmt::join(names, ",")));
+        }
+        if (f == "time" && !o.time_tolerance)
+        {
+            o.time_tolerance = 0;
+        }
+        o.fields.insert(f);
+    }
+    const auto sim = Load(a.sim, "SIM");
+    const auto real = Load(a.real, "REAL");
+    const CompareResult r = CompareTraces(sim, real, o);
+    std::cout << FormatComparison(r);
+    exit_code = r.matched == r.slots ? 0 : 1;
+}
+
+} // namespace
+
+void
+AddCompareCommand(CLI::App& app, int& exit_code)
+{
+    auto show_path = std::make_shared<std::string>();
+    auto show_absolute = std::make_shared<bool>(false);
+    CLI::App* show = app.add_subcommand(
+        "show", "Print any capture (pcap or pcapng) as a table like trace.txt");
+    show->add_option("pcap", *show_path, "capture file")->required();
+    show->add_flag("--absolute", *show_absolute, "raw sequence numbers");
+    show->callback([show_path, show_absolute, &exit_code]() {
+        std::cout << FormatTrace(AnalyzeTrace(Load(*show_path, "capture")), *show_absolute);
+        exit_code = 0;
+    });
+
+    auto a = std::make_shared<CompareArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "compare",
+        "Compare a simulated trace with a real capture, packet by packet (pcap or pcapng)");
+    cmd->add_option("sim", a->sim, "the simulated trace (e.g. out/v3/trace.pcap)")->required();
+    cmd->add_option("real", a->real, "the real capture")->required();
+    cmd->add_flag("--absolute", a->absolute, "also compare raw seq/ack and TSval/TSecr");
+    cmd->add_option("--time-tolerance", a->time_tolerance,
+                    "also compare the time since the first packet, within S seconds")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--fields", a->fields,
+                    "compare only these, comma-separated: dir,flags,seq,ack,len,win,mss,sack_perm,"
+                    "ws,ts,frame_len,raw_seq,raw_ack,tsval,tsecr,time");
+    cmd->footer("Exit status: 0 all packets match, 1 a difference, 2 bad input.");
+    cmd->callback([a, &exit_code]() { Compare(*a, exit_code); });
+}
+
+} // namespace sim

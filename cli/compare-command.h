@@ -1,0 +1,12 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sim
+{
+
+// `sim compare SIM REAL`: exit 0 when every packet matches, 1 when not, 2 bad input;
+// `sim show PCAP`: any capture as a table
+void AddCompareCommand(CLI::App& app, int& exit_code);
+
+} // namespace sim

@@ -1,0 +1,127 @@
+// `sim record SCENARIO [--out DIR]`: run the scenario's programs for real on this host
+// (real sockets, real kernel, the scenario's think times as real sleeps) on a free
+// port, capture them on "any" as Linux cooked v1, and write DIR/real.pcap.
+#include "cli/record-command.h"
+
+#include "cli/app-paths.h"
+#include "cli/run-command.h"
+#include "models/capture/live-capture.h"
+#include "models/config/toml-input.h"
+#include "models/programs/real-runner.h"
+#include "models/scenario/scenario.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace sim
+{
+
+namespace fs = std::filesystem;
+
+namespace
+{
+
+struct RecordArgs
+{
+    std::string scenario;
+    std::string out;
+    double timeout_s = 60;
+};
+
+bool
+Exited(pid_t pid)
+{
+    int status = 0;
+    return waitpid(pid, &status, WNOHANG) == pid;
+}
+
+void
+Record(const RecordArgs& a)
+{
+    const std::string root = RootDir();
+    const std::string path = ResolveScenarioPath(a.scenario, root);
+    Scenario sc = LoadScenario(path, root);
+    if (geteuid() != 0)
+    {
+        throw InputError("record: capturing needs root (run it as root, e.g. sudo ./sim record " +
+                         a.scenario + ")");
+    }
+    const fs::path dir = OutputDir(a.out, sc.name);
+
+    // A free port for the server; the client's port is the kernel's choice
+    const uint16_t port = FreeTcpPort();
+    sc.server.port = port;
+    sc.client.server_port = port;
+
+    LiveCapture capture(fmt::format("tcp port {}", port));
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    const pid_t server = StartRealEchoServer(sc.server);
+    const pid_t client = StartRealEchoClient(sc.client);
+    bool server_done = false;
+    bool client_done = false;
+    auto done_at = clock::time_point::max();
+    for (;;)
+    {
+        capture.Poll();
+        server_done = server_done || Exited(server);
+        client_done = client_done || Exited(client);
+        const auto now = clock::now();
+        if (server_done && client_done && done_at == clock::time_point::max())
+        {
+            done_at = now; // the last ACKs follow the closes within microseconds
+        }
+        if (now - done_at > std::chrono::milliseconds(200))
+        {
+            break;
+        }
+        if (now - start > std::chrono::duration<double>(a.timeout_s))
+        {
+            std::cerr << fmt::format("sim: record: {} did not finish in {} s; stopping it\n",
+                                     sc.name, a.timeout_s);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    // Every process we started is stopped by its id
+    for (pid_t pid : {server, client})
+    {
+        if (kill(pid, 0) == 0)
+        {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+    }
+    capture.Poll();
+    const fs::path out = dir / "real.pcap";
+    WritePcap(out.string(), capture.Result());
+    std::cout << fmt::format("{}: recorded {} packets on port {} with this host's kernel; wrote {}\n",
+                             sc.name, capture.Result().frames.size(), port, out.string());
+}
+
+} // namespace
+
+void
+AddRecordCommand(CLI::App& app, int& exit_code)
+{
+    auto a = std::make_shared<RecordArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "record", "Run the scenario's programs on this host's kernel and capture them (needs root)");
+    cmd->add_option("scenario", a->scenario, "scenario name or path to a .toml")->required();
+    cmd->add_option("--out", a->out, "output folder (default: out/NAME); writes real.pcap");
+    cmd->add_option("--timeout", a->timeout_s, "stop the programs after this many seconds")
+        ->check(CLI::PositiveNumber);
+    cmd->callback([a, &exit_code]() {
+        Record(*a);
+        exit_code = 0;
+    });
+}
+
+} // namespace sim

@@ -1,0 +1,69 @@
+#include "models/capture/live-capture.h"
+
+#include <fmt/format.h>
+#include <pcap/pcap.h>
+
+namespace sim
+{
+
+LiveCapture::LiveCapture(const std::string& filter)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    m_pcap = pcap_create("any", errbuf);
+    if (!m_pcap)
+    {
+        throw CaptureError(fmt::format("cannot capture on \"any\": {}", errbuf));
+    }
+    pcap_set_snaplen(m_pcap, 262144);
+    pcap_set_immediate_mode(m_pcap, 1);
+    pcap_set_timeout(m_pcap, 1);
+    pcap_set_buffer_size(m_pcap, 32 << 20);
+    pcap_set_tstamp_precision(m_pcap, PCAP_TSTAMP_PRECISION_NANO);
+    const int rc = pcap_activate(m_pcap);
+    if (rc < 0)
+    {
+        const std::string why = pcap_geterr(m_pcap);
+        pcap_close(m_pcap);
+        m_pcap = nullptr;
+        throw CaptureError(fmt::format("cannot capture on \"any\": {} (capturing needs root)", why));
+    }
+    bpf_program prog{};
+    if (pcap_set_datalink(m_pcap, DLT_LINUX_SLL) != 0 ||
+        pcap_compile(m_pcap, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        pcap_setfilter(m_pcap, &prog) != 0 || pcap_setnonblock(m_pcap, 1, errbuf) != 0)
+    {
+        const std::string why = pcap_geterr(m_pcap);
+        pcap_close(m_pcap);
+        m_pcap = nullptr;
+        throw CaptureError(fmt::format("cannot set up the capture: {}", why));
+    }
+    pcap_freecode(&prog);
+    m_capture.link_type = LinkType::LinuxSll;
+}
+
+LiveCapture::~LiveCapture()
+{
+    if (m_pcap)
+    {
+        pcap_close(m_pcap);
+    }
+}
+
+void
+LiveCapture::Poll()
+{
+    auto take = [](u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
+        auto* cap = reinterpret_cast<Capture*>(user);
+        Frame f;
+        f.time_ns = static_cast<uint64_t>(h->ts.tv_sec) * 1000000000ULL +
+                    static_cast<uint64_t>(h->ts.tv_usec); // nanoseconds: precision set above
+        f.orig_len = h->len;
+        f.bytes.assign(bytes, bytes + h->caplen);
+        cap->frames.push_back(std::move(f));
+    };
+    while (pcap_dispatch(m_pcap, -1, take, reinterpret_cast<u_char*>(&m_capture)) > 0)
+    {
+    }
+}
+
+} // namespace sim

@@ -1,0 +1,32 @@
+// Capturing this host's real traffic with libpcap the way Wireshark's "any" device
+// does: Linux cooked v1 headers (DLT 113), nanosecond stamps, a BPF filter.
+#pragma once
+
+#include "models/capture/pcap-file.h"
+
+#include <string>
+
+struct pcap;
+
+namespace sim
+{
+
+class LiveCapture
+{
+  public:
+    // Throws CaptureError when the device cannot be opened (no root, no libpcap access)
+    explicit LiveCapture(const std::string& filter);
+    ~LiveCapture();
+    LiveCapture(const LiveCapture&) = delete;
+    LiveCapture& operator=(const LiveCapture&) = delete;
+
+    // Takes what has arrived so far; never blocks
+    void Poll();
+    const Capture& Result() const { return m_capture; }
+
+  private:
+    pcap* m_pcap = nullptr;
+    Capture m_capture;
+};
+
+} // namespace sim

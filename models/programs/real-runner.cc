@@ -1,0 +1,184 @@
+#include "models/programs/real-runner.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <stdexcept>
+#include <string>
+#include <sys/wait.h>
+
+namespace sim
+{
+
+namespace
+{
+
+void
+SleepFor(ns3::Time t)
+{
+    if (!t.IsStrictlyPositive())
+    {
+        return;
+    }
+    const int64_t ns = t.GetNanoSeconds();
+    timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+    {
+    }
+}
+
+sockaddr_in
+Sockaddr(ns3::Ipv4Address a, uint16_t port)
+{
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(a.Get());
+    return sa;
+}
+
+std::string
+UpperRepeat(const std::string& s, uint32_t n)
+{
+    std::string up = s;
+    std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) {
+        return static_cast<char>(std::toupper(c));
+    });
+    std::string out;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        out += up;
+    }
+    return out;
+}
+
+// Python's socket.send(): one send() call, whatever it accepts
+void
+SendOnce(int fd, const std::string& data)
+{
+    if (::send(fd, data.data(), data.size(), 0) < 0)
+    {
+        _exit(3);
+    }
+}
+
+[[noreturn]] void
+ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
+{
+    const int conn = accept(listen_fd, nullptr, nullptr);
+    if (conn < 0)
+    {
+        _exit(4);
+    }
+    close(listen_fd);
+    SleepFor(cfg.timing.Think("accept", 0));
+    std::string buf(cfg.recv_size, '\0');
+    for (size_t call = 0;; ++call)
+    {
+        SleepFor(cfg.sleep_before_recv);
+        const ssize_t n = recv(conn, buf.data(), buf.size(), 0);
+        if (n <= 0)
+        {
+            SleepFor(cfg.timing.Think("close", call));
+            close(conn);
+            _exit(0);
+        }
+        SleepFor(cfg.timing.Think("reply", call));
+        SendOnce(conn, UpperRepeat(buf.substr(0, static_cast<size_t>(n)), cfg.reply_multiplier));
+        SleepFor(cfg.timing.Think("recv", call));
+    }
+}
+
+[[noreturn]] void
+RunClient(const EchoClientConfig& cfg)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (cfg.nodelay)
+    {
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    const sockaddr_in to = Sockaddr(cfg.server, cfg.server_port);
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) < 0)
+    {
+        _exit(5);
+    }
+    std::string message;
+    for (uint32_t i = 0; i < cfg.repeat; ++i)
+    {
+        message += cfg.message;
+    }
+    for (uint32_t i = 0; i < cfg.sends; ++i)
+    {
+        SleepFor(cfg.timing.Think("send", i));
+        SendOnce(fd, message);
+    }
+    for (size_t i = 0; i < cfg.recv_sizes.size(); ++i)
+    {
+        SleepFor(cfg.timing.Think("recv", i));
+        std::string buf(cfg.recv_sizes[i], '\0');
+        (void)!recv(fd, buf.data(), buf.size(), 0);
+    }
+    SleepFor(cfg.timing.Think("close", 0));
+    close(fd);
+    _exit(0);
+}
+
+} // namespace
+
+uint16_t
+FreeTcpPort()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sa = Sockaddr(ns3::Ipv4Address("127.0.0.1"), 0);
+    socklen_t len = sizeof(sa);
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) < 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) < 0)
+    {
+        throw std::runtime_error("cannot find a free TCP port");
+    }
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+pid_t
+StartRealEchoServer(const EchoServerConfig& cfg)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    const sockaddr_in sa = Sockaddr(cfg.address, cfg.port);
+    if (fd < 0 || bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) < 0 ||
+        listen(fd, 1) < 0)
+    {
+        throw std::runtime_error("cannot listen on port " + std::to_string(cfg.port));
+    }
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        ServeOneConnection(fd, cfg);
+    }
+    close(fd); // the child keeps its copy; the port is already listening
+    return pid;
+}
+
+pid_t
+StartRealEchoClient(const EchoClientConfig& cfg)
+{
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        RunClient(cfg);
+    }
+    return pid;
+}
+
+} // namespace sim

@@ -1,0 +1,23 @@
+// The scenario's programs on this host's real kernel: the same EchoServerConfig and
+// EchoClientConfig the simulation uses, run with real sockets in child processes, with
+// the think times and sleeps as real sleeps. What the kernel does with them is what
+// `sim record` captures.
+#pragma once
+
+#include "models/programs/echo-programs.h"
+
+#include <sys/types.h>
+
+namespace sim
+{
+
+// Forks the server (one connection, then it exits). Returns its pid once it listens.
+pid_t StartRealEchoServer(const EchoServerConfig& cfg);
+
+// Forks the client; returns its pid.
+pid_t StartRealEchoClient(const EchoClientConfig& cfg);
+
+// A port nobody listens on now (bind to port 0 and read it back)
+uint16_t FreeTcpPort();
+
+} // namespace sim
