@@ -1,6 +1,7 @@
 // `sim bench`: how much faster than the real experiment a scenario replays. Each
-// scenario is run as its own process (`sim run NAME -q`), as a user runs it: process
-// start to exit, build excluded, median of N runs.
+// scenario is run as its own process (`sim run NAME -q --no-plot`: the simulation and
+// its trace files, not gnuplot), as a user runs it: process start to exit, build
+// excluded, median of N runs.
 #include "cli/bench-command.h"
 
 #include "cli/app-paths.h"
@@ -41,8 +42,8 @@ TimeOneRun(const std::string& self, const std::string& scenario, const fs::path&
     if (pid == 0)
     {
         const std::string out_dir = out.string();
-        execl(self.c_str(), self.c_str(), "run", scenario.c_str(), "-q", "--out", out_dir.c_str(),
-              static_cast<char*>(nullptr));
+        execl(self.c_str(), self.c_str(), "run", scenario.c_str(), "-q", "--no-plot", "--out",
+              out_dir.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     int status = 0;

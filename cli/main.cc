@@ -2,6 +2,7 @@
 // this and handles `./sim test`.
 #include "cli/bench-command.h"
 #include "cli/compare-command.h"
+#include "cli/plot-command.h"
 #include "cli/record-command.h"
 #include "cli/run-command.h"
 #include "models/capture/pcap-file.h"
@@ -26,6 +27,7 @@ main(int argc, char** argv)
     sim::AddBenchCommand(app, exit_code);
     sim::AddCompareCommand(app, exit_code);
     sim::AddRecordCommand(app, exit_code);
+    sim::AddPlotCommand(app, exit_code);
 
     // `sim v1 ...` is `sim run v1 ...`
     std::vector<std::string> args(argv + 1, argv + argc);

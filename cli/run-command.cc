@@ -1,6 +1,7 @@
 #include "cli/run-command.h"
 
 #include "cli/app-paths.h"
+#include "cli/plot-command.h"
 #include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
 #include "models/scenario/scenario.h"
@@ -45,9 +46,22 @@ RunOne(const RunOptions& opt)
     const fs::path dir = OutputDir(opt.out, sc.name);
 
     const RunResult res = RunScenario(sc);
-    const std::string table = FormatTrace(AnalyzeTrace(DecodeCapture(res.capture)), opt.absolute);
+    const std::vector<TraceRow> rows = AnalyzeTrace(DecodeCapture(res.capture));
+    const std::string table = FormatTrace(rows, opt.absolute);
     WritePcap((dir / "trace.pcap").string(), res.capture);
     WriteFileAtomic((dir / "trace.txt").string(), table);
+    if (!opt.no_plot && !rows.empty())
+    {
+        try
+        {
+            PlotRun(sc.name + " (" + sc.profile.name + ")", rows, (dir / "seq.png").string());
+        }
+        catch (const std::exception& e)
+        {
+            // the trace is written; the picture is a convenience
+            std::cerr << "sim: warning: no seq.png: " << e.what() << "\n";
+        }
+    }
     if (!opt.quiet)
     {
         std::cout << table
@@ -73,6 +87,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
     run->add_option("--profile", opt->profile, "kernel profile instead of the scenario's (e.g. linux-6.18)");
     run->add_flag("--absolute", opt->absolute, "raw sequence numbers in the table");
     run->add_flag("-q,--quiet", opt->quiet, "do not print the table");
+    run->add_flag("--no-plot", opt->no_plot, "do not draw DIR/seq.png");
     run->callback([opt, &exit_code]() {
         RunOne(*opt);
         exit_code = 0;
@@ -92,10 +107,12 @@ AddRunCommands(CLI::App& app, int& exit_code)
 
     auto all_out = std::make_shared<std::string>();
     auto all_profile = std::make_shared<std::string>();
+    auto all_no_plot = std::make_shared<bool>(false);
     CLI::App* all = app.add_subcommand("all", "Simulate every scenario (out/NAME for each)");
+    all->add_flag("--no-plot", *all_no_plot, "do not draw the seq.png pictures");
     all->add_option("--out", *all_out, "parent folder for the NAME folders (default: out)");
     all->add_option("--profile", *all_profile, "kernel profile instead of each scenario's");
-    all->callback([all_out, all_profile, &exit_code]() {
+    all->callback([all_out, all_profile, all_no_plot, &exit_code]() {
         const std::string root = RootDir();
         for (const auto& name : ListScenarios(root))
         {
@@ -103,6 +120,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
             o.scenario = name;
             o.profile = *all_profile;
             o.quiet = true;
+            o.no_plot = *all_no_plot;
             if (!all_out->empty())
             {
                 o.out = (fs::path(*all_out) / name).string();

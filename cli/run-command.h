@@ -15,6 +15,7 @@ struct RunOptions
     std::string profile;
     bool absolute = false;
     bool quiet = false;
+    bool no_plot = false;
 };
 
 // `sim run SCENARIO`, `sim list`, `sim all`
@@ -24,7 +25,8 @@ void AddRunCommands(CLI::App& app, int& exit_code);
 // the checkout. Throws InputError.
 std::filesystem::path OutputDir(const std::string& requested, const std::string& name);
 
-// Runs one scenario and writes DIR/trace.pcap and DIR/trace.txt; returns the table.
+// Runs one scenario and writes DIR/trace.pcap, DIR/trace.txt and DIR/seq.png; returns
+// the table.
 std::string RunOne(const RunOptions& opt);
 
 } // namespace sim

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 #include <unistd.h>
 
 using namespace simtest;
@@ -18,7 +19,7 @@ Outcome
 RunScenarioText(const TempDir& dir, const std::string& text)
 {
     WriteFile(dir / "bad.toml", text);
-    return RunSim("'" + (dir / "bad.toml").string() + "' -q --out '" + (dir / "out").string() + "'");
+    return RunSim("'" + (dir / "bad.toml").string() + "' -q --no-plot --out '" + (dir / "out").string() + "'");
 }
 
 size_t
@@ -55,7 +56,7 @@ BOOST_AUTO_TEST_SUITE(cli)
 BOOST_AUTO_TEST_CASE(unknown_scenario_lists_the_known_ones)
 {
     TempDir dir;
-    const Outcome o = RunSim("nosuch -q --out '" + (dir / "x").string() + "'");
+    const Outcome o = RunSim("nosuch -q --no-plot --out '" + (dir / "x").string() + "'");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(Lines(o.err) == 1u);
     BOOST_TEST(o.err.find("unknown scenario 'nosuch'") != std::string::npos, o.err);
@@ -129,7 +130,7 @@ BOOST_AUTO_TEST_CASE(unknown_profile_is_named)
 BOOST_AUTO_TEST_CASE(missing_output_folder_is_bad_input)
 {
     TempDir dir;
-    const Outcome o = RunSim("v1 -q --out '" + (dir / "no" / "such" / "dir").string() + "'");
+    const Outcome o = RunSim("v1 -q --no-plot --out '" + (dir / "no" / "such" / "dir").string() + "'");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(Lines(o.err) == 1u);
     BOOST_TEST(o.err.find("does not exist") != std::string::npos, o.err);
@@ -161,14 +162,21 @@ BOOST_AUTO_TEST_CASE(run_writes_pcap_and_txt)
     BOOST_TEST(o.status == 0);
     BOOST_TEST(std::filesystem::file_size(dir / "v1" / "trace.pcap") > 24u);
     BOOST_TEST(o.out.find(ReadFile(dir / "v1" / "trace.txt")) == 0u); // the table is printed
-    BOOST_TEST(FilesIn(dir / "v1").size() == 2u);                      // and no temp file is left
+    std::set<std::string> names;
+    for (const auto& f : FilesIn(dir / "v1"))
+    {
+        names.insert(f.filename().string());
+    }
+    // the trace, and the picture with its data and script; no temporary file is left
+    const std::set<std::string> expected = {"trace.pcap", "trace.txt", "seq.png", "seq.dat", "seq.gp"};
+    BOOST_TEST((names == expected));
 }
 
 BOOST_AUTO_TEST_CASE(compare_exit_status_and_last_line)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --out '" + (dir / "v1").string() + "'").status, 0);
-    BOOST_REQUIRE_EQUAL(RunSim("v3 -q --out '" + (dir / "v3").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "v1").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(RunSim("v3 -q --no-plot --out '" + (dir / "v3").string() + "'").status, 0);
     const std::string v1 = "'" + (dir / "v1" / "trace.pcap").string() + "'";
     const std::string v3 = "'" + (dir / "v3" / "trace.pcap").string() + "'";
 
@@ -201,7 +209,7 @@ BOOST_AUTO_TEST_CASE(compare_exit_status_and_last_line)
 BOOST_AUTO_TEST_CASE(show_prints_any_capture_like_trace_txt)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --out '" + (dir / "v1").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "v1").string() + "'").status, 0);
     const Outcome o = RunSim("show '" + (dir / "v1" / "trace.pcap").string() + "'");
     BOOST_TEST(o.status == 0);
     BOOST_TEST(o.out == ReadFile(dir / "v1" / "trace.txt"));

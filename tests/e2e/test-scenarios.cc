@@ -16,7 +16,7 @@ std::vector<sim::TraceRow>
 Simulate(const std::string& name)
 {
     TempDir dir;
-    const Outcome run = RunSim(name + " -q --out '" + (dir / name).string() + "'");
+    const Outcome run = RunSim(name + " -q --no-plot --out '" + (dir / name).string() + "'");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     return sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / name / "trace.pcap").string())));
 }

@@ -1,0 +1,41 @@
+// Drawing sequence/time graphs with gnuplot from the templates in plots/. Next to the
+// picture go the data (NAME.dat) and the filled-in script (NAME.gp), so that it can be
+// drawn again or changed by hand.
+#pragma once
+
+#include "models/capture/trace-table.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sim
+{
+
+struct PlotInput
+{
+    std::string label; // legend and title: usually the file name
+    std::vector<TraceRow> rows;
+};
+
+struct PlotRequest
+{
+    std::vector<PlotInput> inputs;
+    std::string kind = "tcptrace"; // or "stevens"
+    int stream = 0;
+    std::optional<bool> from_client; // tcptrace: the direction (default: the bulk one)
+    bool both_directions = false;    // tcptrace: one panel per direction
+    std::string output;              // .png or .svg
+    int width = 1200;
+    int height = 700;
+    std::string templates_dir; // plots/
+};
+
+// The data file's content (what NAME.dat gets), for tests and for DrawSeqGraph()
+std::string SeqGraphData(const PlotRequest& request);
+
+// Writes output, NAME.dat and NAME.gp. Throws InputError for bad requests or a missing
+// gnuplot, std::runtime_error when gnuplot fails.
+void DrawSeqGraph(const PlotRequest& request);
+
+} // namespace sim
