@@ -89,6 +89,11 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));
     k.Finish();
 
+    TomlReader other = top.Table("non_linux");
+    p.fixed_window = static_cast<uint32_t>(other.Integer("fixed_window", 0, 65535, p.fixed_window));
+    p.delayed_ack = other.Bool("delayed_ack", p.delayed_ack);
+    other.Finish();
+
     TomlReader lo = top.Table("loopback");
     p.loopback_mtu = static_cast<int>(lo.Integer("mtu", 68, 1 << 20, p.loopback_mtu));
     p.loopback_latency_ns =

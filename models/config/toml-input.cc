@@ -222,6 +222,30 @@ TomlReader::IntegerList(const std::string& key, int64_t min, int64_t max)
     return out;
 }
 
+std::vector<std::string>
+TomlReader::StringList(const std::string& key)
+{
+    const toml::node* n = Node(key);
+    if (!n)
+    {
+        Fail(key, "missing (required)");
+    }
+    if (!n->is_array() || n->as_array()->empty())
+    {
+        TypeError(key, "a list of strings");
+    }
+    std::vector<std::string> out;
+    for (const toml::node& e : *n->as_array())
+    {
+        if (!e.is_string())
+        {
+            TypeError(key, "a list of strings");
+        }
+        out.push_back(e.as_string()->get());
+    }
+    return out;
+}
+
 std::vector<double>
 TomlReader::NumberOrList(const std::string& key, double min, double max)
 {

@@ -40,6 +40,7 @@ class TomlReader
     double Number(const std::string& key, double min, double max, double fallback);
     bool Bool(const std::string& key, bool fallback);
     std::vector<int64_t> IntegerList(const std::string& key, int64_t min, int64_t max);
+    std::vector<std::string> StringList(const std::string& key);
     // A number or a list of numbers (one per call of a repeated step)
     std::vector<double> NumberOrList(const std::string& key, double min, double max);
 

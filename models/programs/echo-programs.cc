@@ -33,26 +33,52 @@ NewSocket(Ptr<Node> node, std::optional<uint32_t> isn, std::optional<uint32_t> t
     return s;
 }
 
-// Python's str.upper() on the bytes of the message
-static std::string
-Upper(std::string s)
+std::string
+UpperRepeat(const std::string& s, uint32_t n)
 {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
+    std::string up = s;
+    std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) {
         return static_cast<char>(std::toupper(c));
     });
-    return s;
-}
-
-static std::string
-Repeat(const std::string& s, uint32_t n)
-{
     std::string out;
-    out.reserve(s.size() * n);
+    out.reserve(up.size() * n);
     for (uint32_t i = 0; i < n; ++i)
     {
-        out += s;
+        out += up;
     }
     return out;
+}
+
+std::vector<ClientStep>
+ClientSteps(const EchoClientConfig& cfg)
+{
+    std::vector<ClientStep> steps;
+    const size_t n = std::max(cfg.messages.size(), cfg.recv_sizes.size());
+    size_t sends = 0;
+    size_t recvs = 0;
+    auto send = [&](size_t i) { steps.push_back({ClientStep::Send, sends++, cfg.messages[i], 0}); };
+    auto recv = [&](size_t i) { steps.push_back({ClientStep::Recv, recvs++, "", cfg.recv_sizes[i]}); };
+    for (size_t i = 0; i < n && cfg.interleave; ++i)
+    {
+        if (i < cfg.messages.size())
+        {
+            send(i);
+        }
+        if (i < cfg.recv_sizes.size())
+        {
+            recv(i);
+        }
+    }
+    for (size_t i = 0; i < cfg.messages.size() && !cfg.interleave; ++i)
+    {
+        send(i);
+    }
+    for (size_t i = 0; i < cfg.recv_sizes.size() && !cfg.interleave; ++i)
+    {
+        recv(i);
+    }
+    steps.push_back({ClientStep::Close, 0, "", 0});
+    return steps;
 }
 
 // --- server ----------------------------------------------------------------------------
@@ -68,6 +94,7 @@ void
 EchoServer::StartApplication()
 {
     m_listen = NewSocket(GetNode(), m_cfg.isn, m_cfg.ts_base);
+    m_listen->SetSynAckDelay(m_cfg.upstream_connect);
     m_listen->Bind(InetSocketAddress(m_cfg.address, m_cfg.port));
     m_listen->Listen();
     AcceptNext();
@@ -120,18 +147,28 @@ EchoServer::WaitAndRead(size_t call)
         if (m_conn->Read(data, m_cfg.recv_size) <= 0)
         {
             // empty read: the client closed; close ours and serve the next one
-            Simulator::Schedule(m_cfg.timing.Think("close", call), [this]() {
-                m_conn->Close();
-                m_conn = nullptr;
-                AcceptNext();
-            });
+            Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
             return;
         }
         Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, call, data]() {
-            m_conn->Write(Repeat(Upper(data), m_cfg.reply_multiplier));
+            m_conn->Write(UpperRepeat(data, m_cfg.reply_multiplier));
+            if (m_cfg.replies && call + 1 >= m_cfg.replies)
+            {
+                // done with this client: close without waiting for its FIN
+                Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
+                return;
+            }
             Simulator::Schedule(m_cfg.timing.Think("recv", call), &EchoServer::RecvNext, this);
         });
     });
+}
+
+void
+EchoServer::CloseConnection()
+{
+    m_conn->Close();
+    m_conn = nullptr;
+    AcceptNext();
 }
 
 void
@@ -159,48 +196,54 @@ EchoClient::GetTypeId()
 void
 EchoClient::StartApplication()
 {
+    m_steps = ClientSteps(m_cfg);
     m_sock = NewSocket(GetNode(), m_cfg.isn, m_cfg.ts_base);
     m_sock->SetNoDelay(m_cfg.nodelay);
     m_sock->Bind(InetSocketAddress(m_cfg.address, m_cfg.port));
     m_sock->Connect(InetSocketAddress(m_cfg.server, m_cfg.server_port));
     m_sock->Wait(WaitFor::Connected, m_cfg.timing.Wake("connect", 0), [this]() {
-        Simulator::Schedule(m_cfg.timing.Think("send", 0), &EchoClient::SendNext, this, 0);
+        Simulator::Schedule(ThinkBefore(0), &EchoClient::Next, this, 0);
     });
 }
 
-void
-EchoClient::SendNext(size_t i)
-{
-    m_sock->Write(Repeat(m_cfg.message, m_cfg.repeat));
-    if (i + 1 < m_cfg.sends)
-    {
-        Simulator::Schedule(m_cfg.timing.Think("send", i + 1), &EchoClient::SendNext, this, i + 1);
-        return;
-    }
-    Simulator::Schedule(ThinkBeforeRecv(0), &EchoClient::RecvNext, this, 0);
-}
-
-// Before recv number i, or before close() once all are done
+// The think time before call i: the time the program spends after the previous call
 Time
-EchoClient::ThinkBeforeRecv(size_t i) const
+EchoClient::ThinkBefore(size_t i) const
 {
-    return i < m_cfg.recv_sizes.size() ? m_cfg.timing.Think("recv", i)
-                                       : m_cfg.timing.Think("close", 0);
+    const ClientStep& s = m_steps[i];
+    switch (s.kind)
+    {
+    case ClientStep::Send:
+        return m_cfg.timing.Think("send", s.index);
+    case ClientStep::Recv:
+        return m_cfg.timing.Think("recv", s.index);
+    case ClientStep::Close:
+        break;
+    }
+    return m_cfg.timing.Think("close", 0);
 }
 
 void
-EchoClient::RecvNext(size_t i)
+EchoClient::Next(size_t i)
 {
-    if (i >= m_cfg.recv_sizes.size())
+    const ClientStep& s = m_steps[i];
+    switch (s.kind)
     {
+    case ClientStep::Send:
+        m_sock->Write(s.message);
+        Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
+        return;
+    case ClientStep::Recv:
+        m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", s.index), [this, i]() {
+            std::string data;
+            m_sock->Read(data, m_steps[i].size);
+            Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
+        });
+        return;
+    case ClientStep::Close:
         m_sock->Close();
         return;
     }
-    m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", i), [this, i]() {
-        std::string data;
-        m_sock->Read(data, m_cfg.recv_sizes[i]);
-        Simulator::Schedule(ThinkBeforeRecv(i + 1), &EchoClient::RecvNext, this, i + 1);
-    });
 }
 
 void

@@ -30,6 +30,8 @@ struct EchoServerConfig
     uint32_t recv_size = 1024;        // conn.recv(BUFFER_SIZE)
     uint32_t reply_multiplier = 1;    // conn.send(data.upper() * k)
     ns3::Time sleep_before_recv;      // time.sleep() before each recv
+    uint32_t replies = 0;             // close after this many replies (0: when the client closes)
+    ns3::Time upstream_connect;       // a relay: answers a SYN once its own connect is done
     ProcessTiming timing;             // steps: accept, recv, reply, close
 };
 
@@ -41,13 +43,31 @@ struct EchoClientConfig
     uint16_t server_port = 0;
     std::optional<uint32_t> isn;
     std::optional<uint32_t> ts_base;
-    std::string message;
-    uint32_t repeat = 1;              // message * r
-    uint32_t sends = 1;               // send() calls
-    std::vector<uint32_t> recv_sizes; // one recv() per entry
-    bool nodelay = false;             // TCP_NODELAY
-    ProcessTiming timing;             // steps: connect, send, recv, close
+    std::vector<std::string> messages; // one send() each
+    std::vector<uint32_t> recv_sizes;  // one recv() per entry
+    bool interleave = false;           // send, recv, send, recv... (else all sends first)
+    bool nodelay = false;              // TCP_NODELAY
+    ProcessTiming timing;              // steps: connect, send, recv, close
 };
+
+// The client's calls in order, as the Python program makes them
+struct ClientStep
+{
+    enum Kind
+    {
+        Send,
+        Recv,
+        Close,
+    } kind;
+    size_t index;         // which send or recv this is (for its think time)
+    std::string message;  // Send
+    uint32_t size = 0;    // Recv
+};
+
+std::vector<ClientStep> ClientSteps(const EchoClientConfig& cfg);
+
+// Python's str.upper() on the bytes, repeated
+std::string UpperRepeat(const std::string& s, uint32_t n);
 
 class EchoServer : public ns3::Application
 {
@@ -65,6 +85,7 @@ class EchoServer : public ns3::Application
     void RecvNext();
     void DoRecv();
     void WaitAndRead(size_t call);
+    void CloseConnection();
 
     EchoServerConfig m_cfg;
     ns3::Ptr<LinuxTcpSocket> m_listen;
@@ -85,11 +106,11 @@ class EchoClient : public ns3::Application
   private:
     void StartApplication() override;
     void StopApplication() override;
-    void SendNext(size_t i);
-    void RecvNext(size_t i);
-    ns3::Time ThinkBeforeRecv(size_t i) const;
+    void Next(size_t i);
+    ns3::Time ThinkBefore(size_t i) const;
 
     EchoClientConfig m_cfg;
+    std::vector<ClientStep> m_steps;
     ns3::Ptr<LinuxTcpSocket> m_sock;
 };
 

@@ -45,21 +45,6 @@ Sockaddr(ns3::Ipv4Address a, uint16_t port)
     return sa;
 }
 
-std::string
-UpperRepeat(const std::string& s, uint32_t n)
-{
-    std::string up = s;
-    std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) {
-        return static_cast<char>(std::toupper(c));
-    });
-    std::string out;
-    for (uint32_t i = 0; i < n; ++i)
-    {
-        out += up;
-    }
-    return out;
-}
-
 // Python's socket.send(): one send() call, whatever it accepts
 void
 SendOnce(int fd, const std::string& data)
@@ -93,6 +78,12 @@ ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
         }
         SleepFor(cfg.timing.Think("reply", call));
         SendOnce(conn, UpperRepeat(buf.substr(0, static_cast<size_t>(n)), cfg.reply_multiplier));
+        if (cfg.replies && call + 1 >= cfg.replies)
+        {
+            SleepFor(cfg.timing.Think("close", call));
+            close(conn);
+            _exit(0);
+        }
         SleepFor(cfg.timing.Think("recv", call));
     }
 }
@@ -111,23 +102,25 @@ RunClient(const EchoClientConfig& cfg)
     {
         _exit(5);
     }
-    std::string message;
-    for (uint32_t i = 0; i < cfg.repeat; ++i)
+    for (const ClientStep& s : ClientSteps(cfg))
     {
-        message += cfg.message;
+        switch (s.kind)
+        {
+        case ClientStep::Send:
+            SleepFor(cfg.timing.Think("send", s.index));
+            SendOnce(fd, s.message);
+            break;
+        case ClientStep::Recv: {
+            SleepFor(cfg.timing.Think("recv", s.index));
+            std::string buf(s.size, '\0');
+            (void)!recv(fd, buf.data(), buf.size(), 0);
+            break;
+        }
+        case ClientStep::Close:
+            SleepFor(cfg.timing.Think("close", 0));
+            break;
+        }
     }
-    for (uint32_t i = 0; i < cfg.sends; ++i)
-    {
-        SleepFor(cfg.timing.Think("send", i));
-        SendOnce(fd, message);
-    }
-    for (size_t i = 0; i < cfg.recv_sizes.size(); ++i)
-    {
-        SleepFor(cfg.timing.Think("recv", i));
-        std::string buf(cfg.recv_sizes[i], '\0');
-        (void)!recv(fd, buf.data(), buf.size(), 0);
-    }
-    SleepFor(cfg.timing.Think("close", 0));
     close(fd);
     _exit(0);
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace sim
@@ -131,6 +132,8 @@ static EchoServerConfig
 LoadServer(TomlReader& s, const KernelProfile& prof)
 {
     EchoServerConfig c;
+    s.String("profile", "");
+    s.String("mac", "");
     const std::string program = s.String("program");
     if (program != "echo-server")
     {
@@ -143,6 +146,8 @@ LoadServer(TomlReader& s, const KernelProfile& prof)
     c.recv_size = static_cast<uint32_t>(s.Integer("recv_size", 1, 1 << 24, 1024));
     c.reply_multiplier = static_cast<uint32_t>(s.Integer("reply_multiplier", 1, 100000, 1));
     c.sleep_before_recv = Ms(s.Number("sleep_before_recv", 0, 3.6e6, 0) * 1e3);
+    c.replies = static_cast<uint32_t>(s.Integer("replies", 0, 1000000, 0));
+    c.upstream_connect = Ms(s.Number("upstream_connect", 0, 3.6e6, 0));
     c.timing = Timing(s, {"accept", "recv", "reply", "close"}, prof);
     s.Finish();
     return c;
@@ -152,6 +157,8 @@ static EchoClientConfig
 LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& server)
 {
     EchoClientConfig c;
+    s.String("profile", "");
+    s.String("mac", "");
     const std::string program = s.String("program");
     if (program != "echo-client")
     {
@@ -163,9 +170,31 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
     c.server_port = static_cast<uint16_t>(s.Integer("server_port", 1, 65535, server.port));
     c.isn = OptionalU32(s, "isn");
     c.ts_base = OptionalU32(s, "ts_base");
-    c.message = s.String("message");
-    c.repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1000000, 1));
-    c.sends = static_cast<uint32_t>(s.Integer("sends", 1, 1000000, 1));
+    // The messages: `message` repeated `repeat` times, sent `sends` times; or a list
+    if (s.Has("messages"))
+    {
+        for (const char* k : {"message", "repeat", "sends"})
+        {
+            if (s.Has(k))
+            {
+                s.Fail(k, "give either `messages` or `message` (with `repeat`, `sends`), not both");
+            }
+        }
+        c.messages = s.StringList("messages");
+    }
+    else
+    {
+        const std::string message = s.String("message");
+        const auto repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1000000, 1));
+        const auto sends = static_cast<uint32_t>(s.Integer("sends", 1, 1000000, 1));
+        std::string one;
+        for (uint32_t i = 0; i < repeat; ++i)
+        {
+            one += message;
+        }
+        c.messages.assign(sends, one);
+    }
+    c.interleave = s.Bool("interleave", false);
     for (int64_t n : s.IntegerList("recv_sizes", 1, 1 << 24))
     {
         c.recv_sizes.push_back(static_cast<uint32_t>(n));
@@ -186,34 +215,83 @@ LoadScenario(const std::string& path, const std::string& root, const std::string
     sc.name = fs::path(path).stem().string();
     sc.description = top.String("description");
 
+    // Kernel profiles: the scenario's, or per host; --profile replaces the scenario's
     const std::string profile = top.String("profile");
-    try
-    {
-        sc.profile = LoadKernelProfile(profile_override.empty() ? profile : profile_override, root);
-    }
-    catch (const InputError& e)
-    {
-        if (!profile_override.empty())
+    auto load_profile = [&](TomlReader& where, const std::string& key, const std::string& name) {
+        try
         {
-            throw;
+            return LoadKernelProfile(name, root);
         }
-        top.Fail("profile", e.what());
+        catch (const InputError& e)
+        {
+            where.Fail(key, e.what());
+        }
+    };
+    const std::string default_profile = profile_override.empty() ? profile : profile_override;
+    if (!profile_override.empty())
+    {
+        LoadKernelProfile(profile_override, root); // an unknown --profile is its own error
     }
+    TomlReader server_host = top.Table("server");
+    TomlReader client_host = top.Table("client");
+    const std::string client_profile = client_host.String("profile", "");
+    const std::string server_profile = server_host.String("profile", "");
+    sc.profile = client_profile.empty() ? load_profile(top, "profile", default_profile)
+                                        : load_profile(client_host, "profile", client_profile);
+    sc.server_profile = server_profile.empty() ? load_profile(top, "profile", default_profile)
+                                               : load_profile(server_host, "profile", server_profile);
 
     TomlReader link = top.Table("link");
-    sc.link = link.String("kind", "loopback");
-    if (sc.link != "loopback")
+    sc.link.kind = link.String("kind", "loopback");
+    TomlReader cap = top.Table("capture");
+    const std::string lt = cap.String("link_type", sc.link.kind == "loopback" ? "linux-sll" : "ethernet");
+    if (!LinkTypeFromName(lt, sc.capture_link))
     {
-        link.Fail("kind", fmt::format("'{}': only \"loopback\" links are modelled so far", sc.link));
+        cap.Fail("link_type", fmt::format("'{}': unknown link type ({})", lt, SupportedLinkTypes()));
+    }
+    const std::string capture_host = cap.String("host", "client");
+    if (capture_host != "client" && capture_host != "server")
+    {
+        cap.Fail("host", fmt::format("'{}': the capture runs on \"client\" or \"server\"", capture_host));
+    }
+    sc.capture_on_server = capture_host == "server";
+    if (sc.link.kind == "loopback")
+    {
+        if (sc.capture_link != LinkType::LinuxSll)
+        {
+            cap.Fail("link_type", fmt::format("'{}': a loopback capture is \"linux-sll\"", lt));
+        }
+        if (sc.profile.name != sc.server_profile.name)
+        {
+            server_host.Fail("profile", "on a loopback link both programs run on one host, one kernel");
+        }
+    }
+    else if (sc.link.kind == "ethernet")
+    {
+        sc.link.delay = Ms(link.Number("delay_ms", 0, 3.6e6, 0));
+        sc.link.rate_bps = static_cast<uint64_t>(std::llround(link.Number("rate_mbps", 0.001, 1e6, 1000) * 1e6));
+        sc.link.mtu = static_cast<uint32_t>(link.Integer("mtu", 576, 9000, 1500));
+        sc.link.gateway = Address(link, "gateway", "0.0.0.0");
+        if (sc.capture_link != LinkType::Ethernet && sc.capture_link != LinkType::LinuxSll)
+        {
+            cap.Fail("link_type", fmt::format("'{}': an Ethernet capture is \"ethernet\" or \"linux-sll\"", lt));
+        }
+        sc.client_mac = client_host.String("mac", sc.client_mac);
+        sc.server_mac = server_host.String("mac", sc.server_mac);
+        for (const auto& [who, mac] : {std::pair{&client_host, sc.client_mac}, std::pair{&server_host, sc.server_mac}})
+        {
+            unsigned b[6];
+            if (std::sscanf(mac.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+            {
+                who->Fail("mac", fmt::format("'{}' is not a MAC address (like 08:00:27:4e:5a:01)", mac));
+            }
+        }
+    }
+    else
+    {
+        link.Fail("kind", fmt::format("'{}': a link is \"loopback\" or \"ethernet\"", sc.link.kind));
     }
     link.Finish();
-
-    TomlReader cap = top.Table("capture");
-    const std::string lt = cap.String("link_type", "linux-sll");
-    if (!LinkTypeFromName(lt, sc.capture_link) || sc.capture_link != LinkType::LinuxSll)
-    {
-        cap.Fail("link_type", fmt::format("'{}': a loopback capture is \"linux-sll\"", lt));
-    }
     cap.Finish();
 
     TomlReader clock = top.Table("clock");
@@ -221,10 +299,8 @@ LoadScenario(const std::string& path, const std::string& root, const std::string
     sc.ts_phase_ns = static_cast<uint64_t>(std::llround(clock.Number("ts_phase_us", 0, 999.999, 0) * 1e3));
     clock.Finish();
 
-    TomlReader server = top.Table("server");
-    sc.server = LoadServer(server, sc.profile);
-    TomlReader client = top.Table("client");
-    sc.client = LoadClient(client, sc.profile, sc.server);
+    sc.server = LoadServer(server_host, sc.server_profile);
+    sc.client = LoadClient(client_host, sc.profile, sc.server);
     if (!sc.server.ts_base)
     {
         sc.server.ts_base = sc.ts_base;

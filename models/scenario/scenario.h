@@ -13,14 +13,31 @@
 namespace sim
 {
 
+// The link between the hosts. "loopback": both programs on one host. "ethernet": two
+// hosts on a full-duplex link with a one-way delay and a rate; when the server's
+// address is not on the client's /24, the server's side also answers for `gateway`
+// (as VirtualBox's NAT engine does for 10.0.2.2) and the client routes through it.
+struct LinkConfig
+{
+    std::string kind = "loopback";
+    ns3::Time delay;
+    uint64_t rate_bps = 1000000000;
+    uint32_t mtu = 1500;
+    ns3::Ipv4Address gateway;
+};
+
 struct Scenario
 {
     std::string name;        // file stem
     std::string file;        // path it came from
     std::string description; // one line, for `sim list`
-    KernelProfile profile;
-    std::string link = "loopback";
+    KernelProfile profile;   // the client's host (and on loopback the only host)
+    KernelProfile server_profile;
+    LinkConfig link;
     LinkType capture_link = LinkType::LinuxSll;
+    bool capture_on_server = false; // ethernet: whose interface the capture sees
+    std::string client_mac = "08:00:27:00:00:01";
+    std::string server_mac = "52:54:00:12:35:02";
     uint32_t ts_base = 0;   // TSval of the host's clock at time 0
     uint64_t ts_phase_ns = 0; // how far into a millisecond tick time 0 falls
     EchoServerConfig server;

@@ -189,7 +189,8 @@ TcpAckSndCheck(Tcb& tp, const KernelProfile& prof)
     const bool full_frames = (tp.rcv_nxt - tp.rcv_wup) > tp.ack.rcv_mss &&
                              (tp.rcv_nxt - tp.copied_seq < 1 /* sk_rcvlowat */ ||
                               TcpSelectWindowRaw(tp, prof) >= tp.rcv_wnd);
-    if (full_frames || TcpInQuickackMode(tp, prof) || (tp.ack.pending & ICSK_ACK_NOW))
+    if (!prof.delayed_ack || full_frames || TcpInQuickackMode(tp, prof) ||
+        (tp.ack.pending & ICSK_ACK_NOW))
     {
         return AckDecision::Now;
     }

@@ -49,6 +49,12 @@ struct KernelProfile
     // x86_64: 256 + 320 + the 704-byte head of alloc_skb_fclone(MAX_TCP_HEADER) = 1280.
     int skb_truesize_overhead = 1280;
 
+    // A stack that is not Linux (VirtualBox's NAT engine, slirp, a BSD-derived TCP):
+    // a fixed advertised window instead of Linux's free-space arithmetic, and every
+    // segment ACKed at once (no delayed ACKs). 0 / true: Linux.
+    uint32_t fixed_window = 0;
+    bool delayed_ack = true;
+
     // loopback device and scheduler
     int loopback_mtu = 65536;           // loopback_setup(): dev->mtu = 64 * 1024
     int64_t loopback_latency_ns = 5000; // netif_rx() to tcp_v4_rcv() on the same host

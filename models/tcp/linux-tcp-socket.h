@@ -81,6 +81,10 @@ class LinuxTcpSocket : public ns3::Socket
     void SetIsn(uint32_t isn) { m_isn = isn; }
     void SetTsBase(uint32_t base) { m_tsBase = base; }
     void SetNoDelay(bool on) { m_tp.nodelay = on; }
+    // A listener that answers a SYN only after `delay` (slirp's tcp_input() first
+    // connects to the real server, tcp_fconnect(), and sends the SYN-ACK once that
+    // connect completes): the time that connect takes is a scenario input.
+    void SetSynAckDelay(ns3::Time delay) { m_synAckDelay = delay; }
 
     // Blocking-call emulation: run `then` once the condition holds. If it holds now the
     // call does not block; otherwise the task sleeps and, when woken by the kernel, gets
@@ -201,6 +205,7 @@ class LinuxTcpSocket : public ns3::Socket
     bool m_bound = false;
     std::optional<uint32_t> m_isn;
     std::optional<uint32_t> m_tsBase;
+    ns3::Time m_synAckDelay;
 
     std::deque<Skb> m_writeQueue; // sent-unacked then unsent, in sequence order
     std::deque<Skb> m_rcvQueue;

@@ -130,6 +130,11 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
     req.window_clamp = w.window_clamp;
     req.rcv_wscale = w.rcv_wscale;
     m_requests.push_back(req);
+    if (m_synAckDelay.IsStrictlyPositive())
+    {
+        Simulator::Schedule(m_synAckDelay, &LinuxTcpSocket::SendSynAck, this, req);
+        return;
+    }
     SendSynAck(req);
 }
 

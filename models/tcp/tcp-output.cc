@@ -50,10 +50,21 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& dat
     th.SetSequenceNumber(SequenceNumber32(seq));
     th.SetAckNumber(SequenceNumber32((flags & TCPHDR_ACK) ? m_tp.rcv_nxt : 0));
     th.SetFlags(flags);
-    if (flags & TCPHDR_SYN)
+    if (m_prof->fixed_window)
+    {
+        th.SetWindowSize(static_cast<uint16_t>(m_prof->fixed_window));
+    }
+    else if (flags & TCPHDR_SYN)
     {
         // RFC 7323: the window of a SYN is never scaled
         th.SetWindowSize(static_cast<uint16_t>(std::min(m_tp.rcv_wnd, 65535u)));
+    }
+    else
+    {
+        th.SetWindowSize(TcpSelectWindow(m_tp, *m_prof));
+    }
+    if (flags & TCPHDR_SYN)
+    {
         SynOptions o;
         o.mss = static_cast<uint16_t>(m_tp.advmss);
         o.sack_perm = m_prof->tcp_sack;
@@ -66,7 +77,6 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& dat
     }
     else
     {
-        th.SetWindowSize(TcpSelectWindow(m_tp, *m_prof));
         AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
     }
     Ptr<Packet> p = MakePacket(data);
@@ -315,7 +325,8 @@ LinuxTcpSocket::SendSynAck(const RequestSock& req)
     th.SetSequenceNumber(SequenceNumber32(req.snt_isn));
     th.SetAckNumber(SequenceNumber32(req.rcv_isn + 1));
     th.SetFlags(TCPHDR_SYN | TCPHDR_ACK);
-    th.SetWindowSize(static_cast<uint16_t>(std::min(req.rcv_wnd, 65535u)));
+    th.SetWindowSize(static_cast<uint16_t>(m_prof->fixed_window ? m_prof->fixed_window
+                                                                 : std::min(req.rcv_wnd, 65535u)));
     SynOptions o;
     o.mss = static_cast<uint16_t>(req.advmss);
     o.sack_perm = req.sack_ok;
