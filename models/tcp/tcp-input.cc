@@ -192,29 +192,6 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     }
 }
 
-// tcp_init_transfer() -> tcp_init_buffer_space(): clamp the window to the buffer,
-// keeping tcp_app_win's share for the application
-static void
-InitBufferSpace(Tcb& tp, const KernelProfile& prof)
-{
-    const uint32_t maxwin = static_cast<uint32_t>(TcpFullSpace(tp, prof));
-    constexpr int tcp_app_win = 31; // net.ipv4.tcp_app_win default
-    if (tp.window_clamp >= maxwin)
-    {
-        tp.window_clamp = maxwin;
-        if (maxwin > 4 * tp.advmss)
-        {
-            tp.window_clamp = std::max(maxwin - (maxwin >> tcp_app_win), 4 * tp.advmss);
-        }
-    }
-    // Force reservation of one segment
-    if (tp.window_clamp > 2 * tp.advmss && tp.window_clamp + tp.advmss > maxwin)
-    {
-        tp.window_clamp = std::max(2 * tp.advmss, maxwin - tp.advmss);
-    }
-    tp.rcv_ssthresh = std::min(tp.rcv_ssthresh, tp.window_clamp);
-}
-
 // --- active open -----------------------------------------------------------------------
 
 void
@@ -279,7 +256,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         // tcp_finish_connect()
         SetState(TcpState::Established);
         m_tp.ack.lrcvtime = NowJiffies();
-        InitBufferSpace(m_tp, *m_prof);
+        TcpInitBufferSpace(m_tp, *m_prof);
         NotifyConnectionSucceeded();
         Wake(WaitFor::Connected);
         // No write is pending (the process blocks in connect()): ACK at once
@@ -444,7 +421,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
         {
             m_tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
         }
-        InitBufferSpace(m_tp, *m_prof);
+        TcpInitBufferSpace(m_tp, *m_prof);
         TcpInitializeRcvMss(m_tp);
     }
     if (SeqAfter(seg.ack_seq, m_tp.snd_nxt))

@@ -197,6 +197,29 @@ TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_true
     }
 }
 
+// tcp_init_transfer() -> tcp_init_buffer_space(): clamp the window to the buffer,
+// keeping tcp_app_win's share for the application
+void
+TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof)
+{
+    const uint32_t maxwin = static_cast<uint32_t>(TcpFullSpace(tp, prof));
+    constexpr int tcp_app_win = 31; // net.ipv4.tcp_app_win default
+    if (tp.window_clamp >= maxwin)
+    {
+        tp.window_clamp = maxwin;
+        if (maxwin > 4 * tp.advmss)
+        {
+            tp.window_clamp = std::max(maxwin - (maxwin >> tcp_app_win), 4 * tp.advmss);
+        }
+    }
+    // Force reservation of one segment
+    if (tp.window_clamp > 2 * tp.advmss && tp.window_clamp + tp.advmss > maxwin)
+    {
+        tp.window_clamp = std::max(2 * tp.advmss, maxwin - tp.advmss);
+    }
+    tp.rcv_ssthresh = std::min(tp.rcv_ssthresh, tp.window_clamp);
+}
+
 uint32_t
 Ipv4DefaultAdvmss(uint32_t mtu)
 {

@@ -48,6 +48,10 @@ uint16_t TcpSelectWindow(Tcb& tp, const KernelProfile& prof);
 // tcp_grow_window(): raise rcv_ssthresh for a well-sized in-order skb
 void TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_truesize);
 
+// tcp_init_buffer_space(), at establishment: the window clamp from the buffer, less
+// tcp_app_win's share and one segment's reservation; rcv_ssthresh within it
+void TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof);
+
 // ipv4_default_advmss(): MTU minus headers, at most IPV4_MAX_PMTU minus headers
 uint32_t Ipv4DefaultAdvmss(uint32_t mtu);
 

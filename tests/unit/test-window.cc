@@ -104,33 +104,42 @@ BOOST_AUTO_TEST_CASE(never_shrinks_the_right_edge)
     BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 512);
 }
 
-// Part A's guest: no scaling, mss 1460, 5 bytes received and unread
+// Part A's guest after the handshake: the NAT engine offered no window scaling, so the
+// clamp is 65535; tcp_init_buffer_space() then reserves one segment: 65536 - 1460
 static Tcb
-UnscaledAfterFiveBytes(int rmem_alloc)
+UnscaledGuest()
 {
     Tcb tp = Established(64240, 0);
-    tp.window_clamp = 64240;
+    tp.window_clamp = 65535;
+    tp.advmss = 1460;
     tp.rcv_wnd = 64240;
-    tp.ack.rcv_mss = 1460;
-    tp.rcv_nxt = tp.rcv_wup + 5;
-    tp.rmem_alloc = rmem_alloc;
+    TcpInitBufferSpace(tp, Linux515());
     return tp;
 }
 
-BOOST_AUTO_TEST_CASE(unscaled_window_drops_by_what_was_received)
+BOOST_AUTO_TEST_CASE(init_buffer_space_reserves_a_segment)
 {
-    // The 5 bytes sit in an skb that charges a 4 KiB page: the free space falls below
-    // the current offer, the new window is rounded down to whole MSS (62780), and the
-    // right edge is kept: 64240 - 5
-    Tcb tp = UnscaledAfterFiveBytes(4352);
-    BOOST_TEST(TcpSelectWindowRaw(tp, Linux515()) == 62780u);
-    BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 64235);
+    const Tcb tp = UnscaledGuest();
+    BOOST_TEST(tp.window_clamp == 64076u);
+    BOOST_TEST(tp.rcv_ssthresh == 64076u);
 }
 
-BOOST_AUTO_TEST_CASE(unscaled_window_kept_while_space_allows)
+BOOST_AUTO_TEST_CASE(unscaled_window_is_not_reopened_by_less_than_a_segment)
 {
-    Tcb tp = UnscaledAfterFiveBytes(1285);
-    BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 64240);
+    // Nothing received: the offer stays 64240 (the free space, capped at 64076, would
+    // round down to whole rcv_mss, below what is on offer, and the edge never moves back)
+    Tcb idle = UnscaledGuest();
+    BOOST_TEST(TcpSelectWindow(idle, Linux515()) == 64240);
+    // 5 bytes received: the right edge stays where it was, 64240 - 5 (Part A no.7)
+    Tcb tp = UnscaledGuest();
+    tp.rcv_nxt = tp.rcv_wup + 5;
+    tp.rmem_alloc = 1285;
+    BOOST_TEST(TcpSelectWindowRaw(tp, Linux515()) < 64235u);
+    BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 64235);
+    // and once read, the window is not re-opened by 5 bytes either
+    tp.rmem_alloc = 0;
+    tp.copied_seq = tp.rcv_nxt;
+    BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 64235);
 }
 
 BOOST_AUTO_TEST_CASE(advmss_caps_at_ipv4_max_pmtu)
