@@ -56,6 +56,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.tcp_rmem = Triple(s, "net.ipv4.tcp_rmem", p.tcp_rmem);
     p.tcp_wmem = Triple(s, "net.ipv4.tcp_wmem", p.tcp_wmem);
     p.tcp_adv_win_scale = static_cast<int>(s.Integer("net.ipv4.tcp_adv_win_scale", -31, 31, p.tcp_adv_win_scale));
+    p.tcp_app_win = static_cast<int>(s.Integer("net.ipv4.tcp_app_win", 0, 31, p.tcp_app_win));
     p.tcp_timestamps = s.Integer("net.ipv4.tcp_timestamps", 0, 2, p.tcp_timestamps) != 0;
     p.tcp_sack = s.Integer("net.ipv4.tcp_sack", 0, 1, p.tcp_sack) != 0;
     p.tcp_window_scaling = s.Integer("net.ipv4.tcp_window_scaling", 0, 1, p.tcp_window_scaling) != 0;

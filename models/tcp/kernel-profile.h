@@ -26,6 +26,7 @@ struct KernelProfile
     std::array<int, 3> tcp_rmem{4096, 131072, 6291456}; // net.ipv4.tcp_rmem
     std::array<int, 3> tcp_wmem{4096, 16384, 4194304};  // net.ipv4.tcp_wmem
     int tcp_adv_win_scale = 1;                          // net.ipv4.tcp_adv_win_scale
+    int tcp_app_win = 31;                               // net.ipv4.tcp_app_win
     bool tcp_timestamps = true;                         // net.ipv4.tcp_timestamps
     bool tcp_sack = true;                               // net.ipv4.tcp_sack
     bool tcp_window_scaling = true;                     // net.ipv4.tcp_window_scaling

@@ -203,17 +203,17 @@ void
 TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof)
 {
     const uint32_t maxwin = static_cast<uint32_t>(TcpFullSpace(tp, prof));
-    constexpr int tcp_app_win = 31; // net.ipv4.tcp_app_win default
+    const int tcp_app_win = prof.tcp_app_win;
     if (tp.window_clamp >= maxwin)
     {
         tp.window_clamp = maxwin;
-        if (maxwin > 4 * tp.advmss)
+        if (tcp_app_win && maxwin > 4 * tp.advmss)
         {
             tp.window_clamp = std::max(maxwin - (maxwin >> tcp_app_win), 4 * tp.advmss);
         }
     }
     // Force reservation of one segment
-    if (tp.window_clamp > 2 * tp.advmss && tp.window_clamp + tp.advmss > maxwin)
+    if (tcp_app_win && tp.window_clamp > 2 * tp.advmss && tp.window_clamp + tp.advmss > maxwin)
     {
         tp.window_clamp = std::max(2 * tp.advmss, maxwin - tp.advmss);
     }
