@@ -66,6 +66,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.tcp_moderate_rcvbuf = s.Integer("net.ipv4.tcp_moderate_rcvbuf", 0, 1, p.tcp_moderate_rcvbuf) != 0;
     p.tcp_fin_timeout = static_cast<int>(s.Integer("net.ipv4.tcp_fin_timeout", 1, 3600, p.tcp_fin_timeout));
     p.rmem_max = static_cast<int>(s.Integer("net.core.rmem_max", 0, INT32_MAX, p.rmem_max));
+    const auto pingpong_sysctl = s.OptionalInteger("net.ipv4.tcp_pingpong_thresh", 1, 255);
     p.wmem_max = static_cast<int>(s.Integer("net.core.wmem_max", 0, INT32_MAX, p.wmem_max));
     s.Finish();
 
@@ -84,7 +85,25 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     {
         k.Fail("ts_offset", fmt::format("'{}': expected \"per-address-pair\" or \"per-flow\"", ts));
     }
-    p.tcp_pingpong_thresh = static_cast<int>(k.Integer("tcp_pingpong_thresh", 1, 255, p.tcp_pingpong_thresh));
+    if (pingpong_sysctl && k.Has("tcp_pingpong_thresh"))
+    {
+        k.Fail("tcp_pingpong_thresh", "given twice: a sysctl (6.x) or a kernel constant (5.x), not both");
+    }
+    p.tcp_pingpong_thresh = static_cast<int>(
+        pingpong_sysctl.value_or(k.Integer("tcp_pingpong_thresh", 1, 255, p.tcp_pingpong_thresh)));
+    const std::string wfs = k.String("win_from_space", "adv_win_scale");
+    if (wfs == "adv_win_scale")
+    {
+        p.win_from_space = WinFromSpace::AdvWinScale;
+    }
+    else if (wfs == "scaling_ratio")
+    {
+        p.win_from_space = WinFromSpace::ScalingRatio;
+    }
+    else
+    {
+        k.Fail("win_from_space", fmt::format("'{}': expected \"adv_win_scale\" or \"scaling_ratio\"", wfs));
+    }
     p.quickack_counts_every_ack = k.Bool("quickack_counts_every_ack", p.quickack_counts_every_ack);
     p.skb_truesize_overhead =
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));

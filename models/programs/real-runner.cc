@@ -21,6 +21,30 @@ namespace sim
 namespace
 {
 
+// A think time is the program's own work: the process keeps the CPU, so spin rather
+// than sleep (a sleep would also add the scheduler's wake-up latency)
+void
+Think(ns3::Time t)
+{
+    if (!t.IsStrictlyPositive())
+    {
+        return;
+    }
+    timespec start{};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    const int64_t until = start.tv_sec * 1000000000LL + start.tv_nsec + t.GetNanoSeconds();
+    for (;;)
+    {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec * 1000000000LL + now.tv_nsec >= until)
+        {
+            return;
+        }
+    }
+}
+
+// time.sleep(): the process gives the CPU up
 void
 SleepFor(ns3::Time t)
 {
@@ -64,7 +88,7 @@ ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
         _exit(4);
     }
     close(listen_fd);
-    SleepFor(cfg.timing.Think("accept", 0));
+    Think(cfg.timing.Think("accept", 0));
     std::string buf(cfg.recv_size, '\0');
     for (size_t call = 0;; ++call)
     {
@@ -72,19 +96,19 @@ ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
         const ssize_t n = recv(conn, buf.data(), buf.size(), 0);
         if (n <= 0)
         {
-            SleepFor(cfg.timing.Think("close", call));
+            Think(cfg.timing.Think("close", call));
             close(conn);
             _exit(0);
         }
-        SleepFor(cfg.timing.Think("reply", call));
+        Think(cfg.timing.Think("reply", call));
         SendOnce(conn, UpperRepeat(buf.substr(0, static_cast<size_t>(n)), cfg.reply_multiplier));
         if (cfg.replies && call + 1 >= cfg.replies)
         {
-            SleepFor(cfg.timing.Think("close", call));
+            Think(cfg.timing.Think("close", call));
             close(conn);
             _exit(0);
         }
-        SleepFor(cfg.timing.Think("recv", call));
+        Think(cfg.timing.Think("recv", call));
     }
 }
 
@@ -107,17 +131,17 @@ RunClient(const EchoClientConfig& cfg)
         switch (s.kind)
         {
         case ClientStep::Send:
-            SleepFor(cfg.timing.Think("send", s.index));
+            Think(cfg.timing.Think("send", s.index));
             SendOnce(fd, s.message);
             break;
         case ClientStep::Recv: {
-            SleepFor(cfg.timing.Think("recv", s.index));
+            Think(cfg.timing.Think("recv", s.index));
             std::string buf(s.size, '\0');
             (void)!recv(fd, buf.data(), buf.size(), 0);
             break;
         }
         case ClientStep::Close:
-            SleepFor(cfg.timing.Think("close", 0));
+            Think(cfg.timing.Think("close", 0));
             break;
         }
     }

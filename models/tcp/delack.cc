@@ -45,12 +45,23 @@ TcpInitializeRcvMss(Tcb& tp)
 }
 
 void
-TcpMeasureRcvMss(Tcb& tp, uint32_t len, uint32_t hdr_len, bool psh, bool remnant)
+TcpMeasureRcvMss(Tcb& tp, const KernelProfile& prof, uint32_t len, int truesize,
+                 uint32_t hdr_len, bool psh, bool remnant)
 {
     const uint32_t lss = tp.ack.last_seg_size;
     tp.ack.last_seg_size = 0;
     if (len >= tp.ack.rcv_mss)
     {
+        if (prof.win_from_space == WinFromSpace::ScalingRatio && len != tp.ack.rcv_mss && truesize > 0)
+        {
+            const uint64_t ratio = (static_cast<uint64_t>(len) << 8) / static_cast<uint64_t>(truesize);
+            const uint8_t old_ratio = tp.scaling_ratio;
+            tp.scaling_ratio = static_cast<uint8_t>(std::min<uint64_t>(ratio ? ratio : 1, 255));
+            if (old_ratio != tp.scaling_ratio)
+            {
+                tp.window_clamp = static_cast<uint32_t>(TcpWinFromSpace(tp, prof, tp.rcvbuf));
+            }
+        }
         tp.ack.rcv_mss = std::min(len, tp.advmss);
         // exactly one MSS with PSH: likely the end of a write, ACK on read
         if (psh)

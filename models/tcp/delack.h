@@ -43,8 +43,10 @@ void IncPingpongCnt(Tcb& tp);
 void TcpInitializeRcvMss(Tcb& tp);
 
 // tcp_measure_rcv_mss(): `len` is the payload, `hdr_len` the TCP header with options,
-// `remnant` whether FIN/URG/SYN/PSH is set (TCP_REMNANT)
-void TcpMeasureRcvMss(Tcb& tp, uint32_t len, uint32_t hdr_len, bool psh, bool remnant);
+// `remnant` whether FIN/URG/SYN/PSH is set (TCP_REMNANT). From 6.5 a segment that
+// changes rcv_mss also sets scaling_ratio from its len/truesize, and the window clamp.
+void TcpMeasureRcvMss(Tcb& tp, const KernelProfile& prof, uint32_t len, int truesize,
+                      uint32_t hdr_len, bool psh, bool remnant);
 
 // tcp_incr_quickack(), tcp_enter_quickack_mode()
 void TcpIncrQuickack(Tcb& tp, uint32_t max_quickacks);

@@ -18,6 +18,14 @@ enum class TsOffsetPolicy
     PerFlow,
 };
 
+// tcp_win_from_space(): up to 6.4 a fixed share of the buffer (tcp_adv_win_scale);
+// from 6.5 the measured payload/truesize ratio of received skbs (tp->scaling_ratio)
+enum class WinFromSpace
+{
+    AdvWinScale,
+    ScalingRatio,
+};
+
 struct KernelProfile
 {
     std::string name;
@@ -40,7 +48,8 @@ struct KernelProfile
     // kernel facts
     int hz = 250;                 // CONFIG_HZ: jiffies for ATO and delayed-ACK timers
     TsOffsetPolicy ts_offset = TsOffsetPolicy::PerAddressPair;
-    int tcp_pingpong_thresh = 3;  // TCP_PINGPONG_THRESH (3 from 5.1, 1 again from 6.6)
+    int tcp_pingpong_thresh = 3;  // TCP_PINGPONG_THRESH (3 from 5.1, 1 again from 2023), a sysctl in 6.x
+    WinFromSpace win_from_space = WinFromSpace::AdvWinScale;
     // tcp_dec_quickack_mode(): before 6.6 every segment carrying an ACK used up a
     // quick ACK (tcp_event_ack_sent(sk, pcount)); since, only ACKs of new data do.
     bool quickack_counts_every_ack = true;

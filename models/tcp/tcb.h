@@ -116,6 +116,7 @@ struct Tcb
     int sndbuf = 0;
     int rmem_alloc = 0;
     uint8_t shutdown = 0;
+    uint8_t scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: payload/truesize in 1/256ths
     bool nodelay = false; // TCP_NODELAY
 };
 

@@ -536,7 +536,9 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
         {
             // tcp_event_data_recv()
             TcpMeasureRcvMss(m_tp,
+                             *m_prof,
                              seg.Len(),
+                             seg.truesize,
                              seg.hdr_len,
                              seg.Has(TCPHDR_PSH),
                              seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));

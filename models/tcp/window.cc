@@ -6,8 +6,13 @@ namespace sim
 {
 
 int
-TcpWinFromSpace(const KernelProfile& prof, int space)
+TcpWinFromSpace(const Tcb& tp, const KernelProfile& prof, int space)
 {
+    if (prof.win_from_space == WinFromSpace::ScalingRatio)
+    {
+        // __tcp_win_from_space(): space * scaling_ratio >> TCP_RMEM_TO_WIN_SCALE
+        return static_cast<int>((static_cast<int64_t>(space) * tp.scaling_ratio) >> 8);
+    }
     const int scale = prof.tcp_adv_win_scale;
     return scale <= 0 ? space >> -scale : space - (space >> scale);
 }
@@ -15,13 +20,13 @@ TcpWinFromSpace(const KernelProfile& prof, int space)
 int
 TcpSpace(const Tcb& tp, const KernelProfile& prof)
 {
-    return TcpWinFromSpace(prof, tp.rcvbuf - tp.rmem_alloc);
+    return TcpWinFromSpace(tp, prof, tp.rcvbuf - tp.rmem_alloc);
 }
 
 int
 TcpFullSpace(const Tcb& tp, const KernelProfile& prof)
 {
-    return TcpWinFromSpace(prof, tp.rcvbuf);
+    return TcpWinFromSpace(tp, prof, tp.rcvbuf);
 }
 
 uint32_t
@@ -169,15 +174,15 @@ TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_true
     }
     int incr = 0;
     // Check #2: increase the window if an skb with this overhead fits rcvbuf later
-    if (TcpWinFromSpace(prof, skb_truesize) <= static_cast<int>(skb_len))
+    if (TcpWinFromSpace(tp, prof, skb_truesize) <= static_cast<int>(skb_len))
     {
         incr = 2 * static_cast<int>(tp.advmss);
     }
     else
     {
         // __tcp_grow_window()
-        int truesize = TcpWinFromSpace(prof, skb_truesize) >> 1;
-        int window = TcpWinFromSpace(prof, prof.tcp_rmem[2]) >> 1;
+        int truesize = TcpWinFromSpace(tp, prof, skb_truesize) >> 1;
+        int window = TcpWinFromSpace(tp, prof, prof.tcp_rmem[2]) >> 1;
         while (static_cast<int>(tp.rcv_ssthresh) <= window)
         {
             if (truesize <= static_cast<int>(skb_len))

@@ -11,7 +11,7 @@ namespace sim
 {
 
 // tcp_win_from_space(): the part of a buffer that may be advertised
-int TcpWinFromSpace(const KernelProfile& prof, int space);
+int TcpWinFromSpace(const Tcb& tp, const KernelProfile& prof, int space);
 
 // tcp_space(): free receive space, skb truesize included
 int TcpSpace(const Tcb& tp, const KernelProfile& prof);

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(first_data_enters_quickack_mode_with_16_acks)
 {
     const Jiffies j{250};
     Tcb tp = Connected();
-    TcpMeasureRcvMss(tp, 13, 32, true, true);
+    TcpMeasureRcvMss(tp, Prof(), 13, 1293, 32, true, true);
     TcpEventDataRecv(tp, j, 100, j.TimeoutInit());
     BOOST_TEST(tp.ack.quick == 16u); // min(65536 / (2 * 536), TCP_MAX_QUICKACKS)
     BOOST_TEST(tp.ack.ato == 10u);   // TCP_ATO_MIN: 40 ms at HZ 250
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(read_that_empties_the_queue_acks_a_pushed_segment)
 {
     const Jiffies j{250};
     Tcb tp = Connected();
-    TcpMeasureRcvMss(tp, 13, 32, true, true);
+    TcpMeasureRcvMss(tp, Prof(), 13, 1293, 32, true, true);
     TcpEventDataRecv(tp, j, 100, j.TimeoutInit());
     tp.rmem_alloc = 0; // the read took it all
     BOOST_TEST(TcpCleanupRbufWantsAck(tp, Prof(), 13));

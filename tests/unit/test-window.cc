@@ -19,10 +19,10 @@ Linux515()
 BOOST_AUTO_TEST_CASE(win_from_space_halves_with_adv_win_scale_1)
 {
     const KernelProfile p = Linux515();
-    BOOST_TEST(TcpWinFromSpace(p, 131072) == 65536);
+    BOOST_TEST(TcpWinFromSpace(Tcb{}, p, 131072) == 65536);
     KernelProfile q = p;
     q.tcp_adv_win_scale = -2;
-    BOOST_TEST(TcpWinFromSpace(q, 131072) == 32768);
+    BOOST_TEST(TcpWinFromSpace(Tcb{}, q, 131072) == 32768);
 }
 
 BOOST_AUTO_TEST_CASE(loopback_syn_window_and_scale)

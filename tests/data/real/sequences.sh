@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# For each scenario folder, the distinct packet sequences of its recordings and how
+# often each occurs, most common first. A packet is "C" (client to server) or "S",
+# its flags and its payload length: "C SYN 0, S SYN,ACK 0, ...".
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+for dir in "$here"/v*/; do
+    name=$(basename "$dir")
+    echo "== $name ($(ls -d "$dir"run-* | wc -l) recordings, kernel $(cat "$here/kernel.txt"))"
+    for run in "$dir"run-*/; do
+        "$root/sim" show "$run/real.pcap" | awk '
+            { for (i = 1; i <= NF; i++) if ($i == "TCP") { sport = $(i + 2); break } }
+            NR == 1 { client = sport }
+            {
+                flags = $0; sub(/.*\[/, "", flags); sub(/\].*/, "", flags); gsub(/, /, ",", flags)
+                len = $0; sub(/.*Len=/, "", len); sub(/ .*/, "", len)
+                printf "%s%s %s %s", (NR > 1 ? ", " : ""), (sport == client ? "C" : "S"), flags, len
+            }
+            END { print "" }'
+    done | sort | uniq -c | sort -rn
+done

@@ -1,0 +1,142 @@
+// The model against this machine's kernel (the linux-6.18 profile):
+//  - the recordings kept in tests/data/real (made by tests/data/real/record.sh): the
+//    simulation matches the most common packet sequence of each scenario in every
+//    relative field;
+//  - with root and a capture device, v1 and v3 recorded live, now.
+#include "tests/e2e/harness.h"
+
+#include "models/capture/compare.h"
+
+#include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <unistd.h>
+
+using namespace simtest;
+namespace fs = std::filesystem;
+namespace utf = boost::unit_test;
+
+namespace
+{
+
+std::vector<sim::PacketRecord>
+Packets(const fs::path& pcap)
+{
+    return sim::DecodeCapture(sim::ReadCapture(pcap.string()));
+}
+
+// "C SYN 0, S SYN,ACK 0, ...": who sent each packet, its flags and payload length
+std::string
+Sequence(const std::vector<sim::PacketRecord>& packets)
+{
+    std::string out;
+    for (const auto& r : sim::AnalyzeTrace(packets))
+    {
+        out += fmt::format("{}{} {} {}", out.empty() ? "" : ", ", r.from_client ? "C" : "S",
+                           sim::FlagNames(r.rec.flags), r.rec.len);
+    }
+    return out;
+}
+
+// The recording whose sequence occurs most often (ties: the smallest sequence text)
+fs::path
+MostCommonRecording(const std::string& name, size_t* count, size_t* total)
+{
+    std::map<std::string, std::vector<fs::path>> by_sequence;
+    for (const auto& e : fs::directory_iterator(SourceDir() / "tests" / "data" / "real" / name))
+    {
+        const fs::path pcap = e.path() / "real.pcap";
+        by_sequence[Sequence(Packets(pcap))].push_back(pcap);
+    }
+    const std::vector<fs::path>* best = nullptr;
+    *total = 0;
+    for (const auto& [seq, runs] : by_sequence)
+    {
+        *total += runs.size();
+        if (!best || runs.size() > best->size())
+        {
+            best = &runs;
+        }
+    }
+    BOOST_REQUIRE(best);
+    *count = best->size();
+    return best->front();
+}
+
+sim::CompareResult
+SimulateAndCompare(const std::string& name, const fs::path& real)
+{
+    TempDir dir;
+    const Outcome run = RunSim(name + " --profile linux-6.18 -q --no-plot --out '" + (dir / name).string() + "'");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    const sim::CompareResult r = sim::CompareTraces(Packets(dir / name / "trace.pcap"), Packets(real), {});
+    BOOST_TEST_MESSAGE(name << " vs " << real.string() << ":\n" << sim::FormatComparison(r));
+    return r;
+}
+
+boost::test_tools::assertion_result
+CanCapture(utf::test_unit_id)
+{
+    const bool root = geteuid() == 0;
+    boost::test_tools::assertion_result r(root && HaveProgram("tcpdump"));
+    r.message() << "recording needs root and a capture device (and tcpdump's libpcap access)";
+    return r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(recordings)
+
+BOOST_AUTO_TEST_CASE(kept_recordings_match_the_most_common_sequence)
+{
+    for (const char* name : {"v1", "v3", "v4"})
+    {
+        BOOST_TEST_CONTEXT("scenario " << name)
+        {
+            size_t count = 0;
+            size_t total = 0;
+            const fs::path real = MostCommonRecording(name, &count, &total);
+            BOOST_TEST_MESSAGE(name << ": most common sequence in " << count << "/" << total << " recordings");
+            const sim::CompareResult r = SimulateAndCompare(name, real);
+            BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(v2_is_a_race_the_scenario_times_the_other_way)
+{
+    // Known deviation. v2.toml encodes the seed report's timing: the client wakes late,
+    // so the server's next three 5-byte writes wait for its ACK (Nagle) and leave as one
+    // 15-byte segment. On this machine the client wakes within microseconds and ACKs each
+    // 5-byte segment before the next write, so no recording shows the 15-byte segment;
+    // how the connection then ends varies from run to run.
+    size_t count = 0;
+    size_t total = 0;
+    const fs::path real = MostCommonRecording("v2", &count, &total);
+    const std::string real_seq = Sequence(Packets(real));
+    // the second echo leaves alone, not joined with the next two
+    BOOST_TEST(real_seq.find("S PSH,ACK 15") == std::string::npos, real_seq);
+    const size_t first = real_seq.find("S PSH,ACK 5,");
+    BOOST_TEST((first != std::string::npos && real_seq.find("S PSH,ACK 5,", first + 1) != std::string::npos), real_seq);
+    const sim::CompareResult r = SimulateAndCompare("v2", real);
+    BOOST_TEST(r.matched == 7u); // the handshake, the request, its ACK, the first echo and its ACK
+    BOOST_TEST(r.diffs.front().number == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(record_now_and_compare, *utf::precondition(CanCapture))
+{
+    for (const char* name : {"v1", "v3"})
+    {
+        BOOST_TEST_CONTEXT("scenario " << name)
+        {
+            TempDir dir;
+            const Outcome rec = RunSim(std::string("record ") + name + " --out '" + (dir / name).string() + "'");
+            BOOST_REQUIRE_MESSAGE(rec.status == 0, rec.err);
+            const sim::CompareResult r = SimulateAndCompare(name, dir / name / "real.pcap");
+            BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
