@@ -48,6 +48,14 @@ Record(const RecordArgs& a)
     const std::string root = RootDir();
     const std::string path = ResolveScenarioPath(a.scenario, root);
     Scenario sc = LoadScenario(path, root);
+    if (sc.link.kind != "loopback")
+    {
+        // Two namespaces joined by a veth pair would carry it; the link's delay needs
+        // netem (sch_netem), which not every kernel has (this project's does not)
+        throw InputError(fmt::format("record: {} runs over an {} link; recording is done for loopback "
+                                     "scenarios only (two network namespaces and netem would be needed)",
+                                     sc.name, sc.link.kind));
+    }
     if (geteuid() != 0)
     {
         throw InputError("record: capturing needs root (run it as root, e.g. sudo ./sim record " +
