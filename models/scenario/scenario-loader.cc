@@ -128,17 +128,24 @@ OptionalU32(TomlReader& t, const std::string& key)
     return std::nullopt;
 }
 
+// A host table names its program; its `profile` and `mac` are read by LoadScenario()
+static void
+ExpectProgram(TomlReader& s, const char* role, const char* expected)
+{
+    s.String("profile", "");
+    s.String("mac", "");
+    const std::string program = s.String("program");
+    if (program != expected)
+    {
+        s.Fail("program", fmt::format("'{}': the {} program must be \"{}\"", program, role, expected));
+    }
+}
+
 static EchoServerConfig
 LoadServer(TomlReader& s, const KernelProfile& prof)
 {
     EchoServerConfig c;
-    s.String("profile", "");
-    s.String("mac", "");
-    const std::string program = s.String("program");
-    if (program != "echo-server")
-    {
-        s.Fail("program", fmt::format("'{}': the server program must be \"echo-server\"", program));
-    }
+    ExpectProgram(s, "server", "echo-server");
     c.address = Address(s, "address", "0.0.0.0");
     c.port = static_cast<uint16_t>(s.Integer("port", 1, 65535));
     c.isn = OptionalU32(s, "isn");
@@ -157,13 +164,7 @@ static EchoClientConfig
 LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& server)
 {
     EchoClientConfig c;
-    s.String("profile", "");
-    s.String("mac", "");
-    const std::string program = s.String("program");
-    if (program != "echo-client")
-    {
-        s.Fail("program", fmt::format("'{}': the client program must be \"echo-client\"", program));
-    }
+    ExpectProgram(s, "client", "echo-client");
     c.address = Address(s, "address");
     c.port = static_cast<uint16_t>(s.Integer("port", 1, 65535));
     c.server = Address(s, "server");
