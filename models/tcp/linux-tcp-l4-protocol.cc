@@ -216,26 +216,23 @@ LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
 // The receive path runs as a softirq. What it sends is queued on the CPU's backlog
 // (netif_rx() on loopback). If the arrival woke a task, __do_softirq() finds
 // need_resched() set and leaves the backlog to ksoftirqd (wakeup_softirqd()), which
-// the scheduler runs once the woken task has the CPU: the backlog leaves then.
+// the scheduler runs once the woken task has the CPU: the backlog leaves then, and the
+// task goes on right after it.
 void
 LinuxTcpL4Protocol::BeginSoftirq()
 {
     m_inSoftirq = true;
-    m_taskWoken = false;
 }
 
 void
-LinuxTcpL4Protocol::NoteTaskWakeup(Time latency)
+LinuxTcpL4Protocol::WakeTask(Time latency, std::function<void()> then)
 {
     if (!m_inSoftirq)
     {
+        Simulator::Schedule(latency, std::move(then));
         return;
     }
-    if (!m_taskWoken || latency < m_taskLatency)
-    {
-        m_taskLatency = latency;
-    }
-    m_taskWoken = true;
+    m_woken.push_back({latency, std::move(then)});
 }
 
 void
@@ -244,12 +241,19 @@ LinuxTcpL4Protocol::EndSoftirq()
     m_inSoftirq = false;
     std::vector<Pending> backlog;
     backlog.swap(m_backlog);
+    std::vector<Woken> woken;
+    woken.swap(m_woken);
+    Time release = Time(0);
+    for (size_t i = 0; i < woken.size(); ++i)
+    {
+        release = i == 0 ? woken[i].latency : std::min(release, woken[i].latency);
+    }
     for (auto& b : backlog)
     {
-        if (m_taskWoken && m_taskLatency.IsStrictlyPositive())
+        if (release.IsStrictlyPositive())
         {
             DownTargetCallback down = m_downTarget;
-            Simulator::Schedule(m_taskLatency, [down, b]() {
+            Simulator::Schedule(release, [down, b]() {
                 down(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
             });
         }
@@ -257,6 +261,10 @@ LinuxTcpL4Protocol::EndSoftirq()
         {
             m_downTarget(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
         }
+    }
+    for (auto& w : woken)
+    {
+        Simulator::Schedule(w.latency, std::move(w.then));
     }
 }
 

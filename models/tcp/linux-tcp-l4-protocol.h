@@ -14,6 +14,7 @@
 #include <ns3/node.h>
 #include <ns3/nstime.h>
 
+#include <functional>
 #include <vector>
 
 namespace sim
@@ -49,8 +50,9 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     // tcp_v4_send_reset(): answer a segment that no connection accepts
     void SendResetFor(const Segment& seg);
 
-    // A socket woke a task blocked on it; the task gets the CPU after `latency`.
-    void NoteTaskWakeup(ns3::Time latency);
+    // A socket woke a task blocked on it: the task runs `then` when it gets the CPU,
+    // `latency` later. Inside the receive path, what that path sent leaves first.
+    void WakeTask(ns3::Time latency, std::function<void()> then);
 
     // ns3::IpL4Protocol
     int GetProtocolNumber() const override;
@@ -88,10 +90,15 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     TsClock m_clock;
     std::vector<ns3::Ptr<LinuxTcpSocket>> m_sockets;
 
+    struct Woken
+    {
+        ns3::Time latency;
+        std::function<void()> then;
+    };
+
     bool m_inSoftirq = false;
-    bool m_taskWoken = false;
-    ns3::Time m_taskLatency;
     std::vector<Pending> m_backlog;
+    std::vector<Woken> m_woken;
 };
 
 } // namespace sim

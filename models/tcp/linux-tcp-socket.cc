@@ -4,6 +4,7 @@
 
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/ts-clock.h"
+#include "models/tcp/send-policy.h"
 #include "models/tcp/window.h"
 
 #include <ns3/ipv4-route.h>
@@ -167,8 +168,7 @@ LinuxTcpSocket::Wake(WaitFor what)
     }
     Waiter w = std::move(*m_waiter);
     m_waiter.reset();
-    m_tcp->NoteTaskWakeup(w.latency);
-    Simulator::Schedule(w.latency, std::move(w.then));
+    m_tcp->WakeTask(w.latency, std::move(w.then));
 }
 
 // __release_sock(): the segments that arrived meanwhile, in order, in process context
@@ -223,14 +223,16 @@ LinuxTcpSocket::Listen()
 }
 
 // tcp_sync_mss(): MSS from the path MTU, clamped by the peer's MSS, less the options
-// every segment carries (tcp_mtu_to_mss())
+// every segment carries (tcp_mtu_to_mss()), and no more than half the largest window
+// the peer has offered (tcp_bound_to_half_wnd())
 void
 LinuxTcpSocket::SyncMss(uint32_t pmtu)
 {
     uint32_t mss = pmtu - IPV4_TCP_HEADERS;
     mss = std::min(mss, m_tp.mss_clamp);
     mss -= m_tp.tcp_header_len - TCP_BASE_HEADER_LEN;
-    m_tp.mss_cache = std::max(mss, 48u);
+    mss = TcpBoundToHalfWnd(m_tp, std::max(mss, 48u));
+    m_tp.mss_cache = mss;
 }
 
 int

@@ -2,6 +2,8 @@
 
 #include "models/tcp/segment.h"
 
+#include <algorithm>
+
 namespace sim
 {
 
@@ -10,6 +12,18 @@ static bool
 MinshallCheck(const Tcb& tp)
 {
     return SeqAfter(tp.snd_sml, tp.snd_una) && !SeqAfter(tp.snd_sml, tp.snd_nxt);
+}
+
+uint32_t
+TcpBoundToHalfWnd(const Tcb& tp, uint32_t pktsize)
+{
+    // When peer uses tiny windows, there is no use in packetizing to sub-MSS pieces
+    const uint32_t cutoff = tp.max_window > TCP_MSS_DEFAULT ? tp.max_window >> 1 : tp.max_window;
+    if (cutoff && pktsize > cutoff)
+    {
+        return std::max<uint32_t>(cutoff, 68u - tp.tcp_header_len);
+    }
+    return pktsize;
 }
 
 bool

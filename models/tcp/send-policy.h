@@ -16,6 +16,9 @@ inline constexpr int TCP_NAGLE_OFF = 1;
 inline constexpr int TCP_NAGLE_CORK = 2;
 inline constexpr int TCP_NAGLE_PUSH = 4;
 
+// tcp_bound_to_half_wnd(): no segment larger than half the peer's largest window
+uint32_t TcpBoundToHalfWnd(const Tcb& tp, uint32_t pktsize);
+
 // tcp_nagle_test(): may an skb of `len` bytes (with FIN or not) go now?
 bool TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagle);
 

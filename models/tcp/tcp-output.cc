@@ -134,24 +134,12 @@ LinuxTcpSocket::CurrentMss() const
     return m_tp.mss_cache;
 }
 
-// tcp_bound_to_half_wnd(): no segment larger than half the peer's largest window
-static uint32_t
-BoundToHalfWnd(const Tcb& tp, uint32_t pktsize)
-{
-    const uint32_t cutoff = tp.max_window > TCP_MSS_DEFAULT ? tp.max_window >> 1 : tp.max_window;
-    if (cutoff && pktsize > cutoff)
-    {
-        return std::max<uint32_t>(cutoff, 68u - tp.tcp_header_len);
-    }
-    return pktsize;
-}
-
 // tcp_xmit_size_goal(): how much tcp_sendmsg() puts in one skb (GSO on)
 uint32_t
 LinuxTcpSocket::SizeGoal() const
 {
     const uint32_t mss_now = CurrentMss();
-    const uint32_t new_size_goal = BoundToHalfWnd(m_tp, GSO_MAX_SIZE - 1 - MAX_TCP_HEADER);
+    const uint32_t new_size_goal = TcpBoundToHalfWnd(m_tp, GSO_MAX_SIZE - 1 - MAX_TCP_HEADER);
     const uint32_t gso_segs = std::min<uint32_t>(new_size_goal / mss_now, 65535);
     return std::max(gso_segs * mss_now, mss_now);
 }

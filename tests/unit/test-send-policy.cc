@@ -54,6 +54,18 @@ BOOST_AUTO_TEST_CASE(cork_holds_partial_segments)
     BOOST_TEST(TcpNagleTest(tp, 5, false, 32768, TCP_NAGLE_PUSH));
 }
 
+BOOST_AUTO_TEST_CASE(segments_are_bounded_by_half_the_largest_window)
+{
+    Tcb tp = Sending();
+    tp.tcp_header_len = 32;
+    tp.max_window = 65536; // a fresh loopback peer: 32768-byte segments (Part B)
+    BOOST_TEST(TcpBoundToHalfWnd(tp, 65483) == 32768u);
+    tp.max_window = 3141120; // an autotuned peer: full 65483-byte segments
+    BOOST_TEST(TcpBoundToHalfWnd(tp, 65483) == 65483u);
+    tp.max_window = 0; // nothing offered yet
+    BOOST_TEST(TcpBoundToHalfWnd(tp, 65483) == 65483u);
+}
+
 BOOST_AUTO_TEST_CASE(autocork_needs_unfreed_transmits)
 {
     const Tcb tp = Sending();

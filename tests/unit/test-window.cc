@@ -92,6 +92,17 @@ BOOST_AUTO_TEST_CASE(unread_data_shrinks_the_offer_by_truesize)
     BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 58496u / 128);
 }
 
+BOOST_AUTO_TEST_CASE(half_window_segment_unread)
+{
+    // Part B no.192: a fresh connection holding one unread 32768-byte segment (truesize
+    // 32768 + 1280): (131072 - 34048) / 2 = 48512, already a multiple of 128
+    Tcb tp = Established(65483, 7);
+    tp.rcv_wnd = 65536;
+    tp.rcv_nxt = tp.rcv_wup + 32768;
+    tp.rmem_alloc = 34048;
+    BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 48512 / 128);
+}
+
 BOOST_AUTO_TEST_CASE(never_shrinks_the_right_edge)
 {
     // 13 bytes unread: the raw offer drops below what is left of the last window, so
