@@ -5,6 +5,8 @@
 #include "models/capture/trace-table.h"
 
 #include <boost/test/unit_test.hpp>
+
+#include <utility>
 #include <fmt/format.h>
 
 using namespace simtest;
@@ -103,6 +105,43 @@ BOOST_AUTO_TEST_CASE(v4_sleeping_server_two_five_second_gaps)
     BOOST_TEST(Seconds(rows[11]) - Seconds(rows[10]) < 5.1);
     BOOST_TEST(Seconds(rows[15]) - Seconds(rows[14]) > 4.9);
     BOOST_TEST(Seconds(rows[15]) - Seconds(rows[14]) < 5.1);
+}
+
+BOOST_AUTO_TEST_CASE(v3_with_a_large_reply_fills_the_window_in_half_window_segments)
+{
+    // A user's variant of v3: a 260000-byte reply that the client reads in full
+    TempDir dir;
+    std::string text = ReadFile(SourceDir() / "scenarios" / "v3.toml");
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"reply_multiplier = 1000", "reply_multiplier = 20000"},
+                                   {"recv_sizes = [1024, 1024]", "recv_sizes = [65536, 65536, 65536, 65536, 65536]"}})
+    {
+        const size_t at = text.find(from);
+        BOOST_REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+    }
+    WriteFile(dir / "big.toml", text);
+    const Outcome run = RunSim("'" + (dir / "big.toml").string() + "' -q --no-plot --out '" + (dir / "out").string() + "'");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "out" / "trace.pcap").string())));
+    uint32_t sent = 0;
+    bool first_ack = true;
+    for (const auto& r : rows)
+    {
+        if (!r.from_client && r.rec.len > 0)
+        {
+            // the client's largest window is 65536: segments of at most half of it
+            BOOST_TEST(r.rec.len <= 32768u);
+            sent += r.rec.len;
+        }
+        if (r.from_client && r.rel_ack > 1 + 13 && first_ack)
+        {
+            // 32768 bytes sit unread in an skb of truesize 34048: (131072 - 34048) / 2
+            BOOST_TEST(r.win == 48512u);
+            first_ack = false;
+        }
+    }
+    BOOST_TEST(sent == 260000u);
+    BOOST_TEST(!(rows.back().rec.flags & 0x04)); // read in full: no reset
 }
 
 BOOST_AUTO_TEST_SUITE_END()
