@@ -20,7 +20,10 @@ int
 main(int argc, char** argv)
 {
     CLI::App app{"Deterministic TCP replay simulator: Linux TCP on ns-3, pcap out.\n"
-                 "  sim SCENARIO [--out DIR] [--profile NAME]   same as `sim run SCENARIO`"};
+                 "  sim SCENARIO [--out DIR] [--profile NAME]   same as `sim run SCENARIO`",
+                 "sim"};
+    app.footer("./sim test builds the project and runs every test (ctest). Exit status: 0 done, "
+               "1 compare found a difference, 2 bad input.");
     app.require_subcommand(1);
     int exit_code = 2;
     sim::AddRunCommands(app, exit_code);

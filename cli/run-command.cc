@@ -80,7 +80,7 @@ void
 AddRunCommands(CLI::App& app, int& exit_code)
 {
     auto opt = std::make_shared<RunOptions>();
-    CLI::App* run = app.add_subcommand("run", "Simulate a scenario; write DIR/trace.pcap and DIR/trace.txt");
+    CLI::App* run = app.add_subcommand("run", "Simulate a scenario; write DIR/trace.pcap, trace.txt and seq.png");
     run->add_option("scenario", opt->scenario, "scenario name (see `sim list`) or path to a .toml")
         ->required();
     run->add_option("--out", opt->out, "output folder (default: out/NAME)");

@@ -78,9 +78,8 @@ SimulateAndCompare(const std::string& name, const fs::path& real)
 boost::test_tools::assertion_result
 CanCapture(utf::test_unit_id)
 {
-    const bool root = geteuid() == 0;
-    boost::test_tools::assertion_result r(root && HaveProgram("tcpdump"));
-    r.message() << "recording needs root and a capture device (and tcpdump's libpcap access)";
+    boost::test_tools::assertion_result r(geteuid() == 0);
+    r.message() << "recording needs root (a packet socket on the \"any\" device)";
     return r;
 }
 
