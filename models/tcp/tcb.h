@@ -76,6 +76,7 @@ struct Tcb
     uint32_t snd_sml = 0;     // end of the last small segment sent (Minshall's Nagle)
     uint32_t packets_out = 0; // segments sent and not yet acknowledged
     uint32_t snd_cwnd = 10;   // TCP_INIT_CWND
+    uint32_t max_packets_out = 0;
     uint32_t srtt_us = 0;     // smoothed RTT in us, << 3 like the kernel's
     uint32_t icsk_rto = 0;    // retransmission timeout, jiffies
 

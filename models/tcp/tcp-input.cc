@@ -350,16 +350,28 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     }
     // tcp_clean_rtx_queue(): drop what is acknowledged; RTT from the newest of it
     uint64_t newest_sent = 0;
+    uint32_t acked = 0;
     while (!m_writeQueue.empty() && m_writeQueue.front().sent &&
            !SeqAfter(m_writeQueue.front().end_seq, ack))
     {
         newest_sent = m_writeQueue.front().sent_ns;
+        if (!m_writeQueue.front().data.empty())
+        {
+            ++acked;
+        }
         m_tp.packets_out--;
         m_writeQueue.pop_front();
     }
     if (newest_sent && SeqAfter(ack, m_tp.snd_una))
     {
         UpdateRtt(newest_sent);
+    }
+    // tcp_slow_start(): without loss the window grows by what was ACKed (Cubic's
+    // cong_avoid in slow start; no loss is modelled, so ssthresh stays infinite), but
+    // only while the flow uses it: tcp_is_cwnd_limited() allows twice the packets out
+    if (m_tp.snd_cwnd < 2 * m_tp.max_packets_out)
+    {
+        m_tp.snd_cwnd += acked;
     }
     m_tp.snd_una = ack;
 }

@@ -114,6 +114,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     skb.sent = true;
     skb.sent_ns = NowNs();
     m_tp.packets_out++;
+    m_tp.max_packets_out = std::max(m_tp.max_packets_out, m_tp.packets_out); // tcp_cwnd_validate()
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
         m_tp.snd_nxt = skb.end_seq;
