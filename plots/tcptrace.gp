@@ -13,6 +13,5 @@ set key outside right top vertical noenhanced
 set grid xtics ytics lc rgb "#dddddd"
 set border lc rgb "#555555"
 set offsets 0, graph 0.02, graph 0.05, graph 0.05
-set xrange [0:*]
 @AXIS@
 @PLOTS@

@@ -351,6 +351,8 @@ XticsAndGaps(const TimeAxis& axis)
         out += fmt::format("{}\"{}\" {:.9g}", i ? ", " : "", ticks[i].label, ticks[i].x);
     }
     out += ")\n";
+    // every panel spans the same time, so that they line up
+    out += fmt::format("set xrange [0:{:.9g}]\n", std::max(axis.End(), 1e-9));
     for (const auto& g : axis.Gaps())
     {
         out += fmt::format("set arrow from {0:.9g}, graph 0 to {0:.9g}, graph 1 nohead dt 3 lc rgb '#999999'\n"

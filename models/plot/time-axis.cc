@@ -15,6 +15,7 @@ TimeAxis::TimeAxis(std::vector<double> times, double gap_threshold)
     {
         times.push_back(0);
     }
+    m_last = times.back();
     // Active spans separated by gaps longer than the threshold
     std::vector<std::pair<double, double>> spans{{times.front(), times.front()}};
     std::vector<double> gaps;

@@ -19,6 +19,9 @@ class TimeAxis
     // Where a real time is drawn (in the axis unit, see Unit())
     double Map(double t_s) const;
 
+    // Where the last instant is drawn
+    double End() const { return Map(m_last); }
+
     // "ms" for short traces, "s" otherwise
     const std::string& Unit() const { return m_unit; }
 
@@ -45,6 +48,7 @@ class TimeAxis
     std::vector<Span> m_spans;
     std::vector<Gap> m_gaps;
     double m_scale = 1; // seconds -> unit
+    double m_last = 0;
     std::string m_unit;
 };
 
