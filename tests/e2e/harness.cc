@@ -40,6 +40,22 @@ ReadFile(const fs::path& p)
     return ss.str();
 }
 
+std::string
+ScenarioText(const std::string& name, const std::vector<std::pair<std::string, std::string>>& edits)
+{
+    std::string text = ReadFile(SourceDir() / "scenarios" / (name + ".toml"));
+    for (const auto& [from, to] : edits)
+    {
+        const size_t at = text.find(from);
+        if (at == std::string::npos)
+        {
+            throw std::runtime_error("scenarios/" + name + ".toml has no '" + from + "'");
+        }
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
 void
 WriteFile(const fs::path& p, const std::string& content)
 {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace simtest
@@ -38,6 +39,11 @@ class TempDir
 };
 
 std::string ReadFile(const std::filesystem::path& p);
+
+// scenarios/NAME.toml with each `from` replaced by its `to` (each must occur), as a
+// user edits a copy
+std::string ScenarioText(const std::string& name,
+                         const std::vector<std::pair<std::string, std::string>>& edits);
 void WriteFile(const std::filesystem::path& p, const std::string& content);
 std::vector<std::filesystem::path> FilesIn(const std::filesystem::path& dir);
 

@@ -28,18 +28,11 @@ Lines(const std::string& s)
     return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
-// v1.toml with one line replaced (or appended when `from` is empty)
+// v1.toml with one line replaced
 std::string
 V1With(const std::string& from, const std::string& to)
 {
-    std::string text = ReadFile(SourceDir() / "scenarios" / "v1.toml");
-    if (from.empty())
-    {
-        return text + to + "\n";
-    }
-    const size_t at = text.find(from);
-    BOOST_REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
+    return ScenarioText("v1", {{from, to}});
 }
 
 size_t

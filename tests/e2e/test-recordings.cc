@@ -126,12 +126,9 @@ BOOST_AUTO_TEST_CASE(v2_with_this_machines_scheduling_matches_a_most_common_sequ
     }
 
     TempDir dir;
-    std::string text = ReadFile(SourceDir() / "scenarios" / "v2.toml");
-    const std::string seed_wake = "[client.wake]\nrecv = 0.2";
-    const size_t at = text.find(seed_wake);
-    BOOST_REQUIRE(at != std::string::npos);
-    text.erase(at, text.find('\n', at + seed_wake.size()) - at);
-    WriteFile(dir / "v2-here.toml", text);
+    const std::string seed_wake =
+        "[client.wake]\nrecv = 0.2                          # the client gets the CPU after the server's loop ran on";
+    WriteFile(dir / "v2-here.toml", ScenarioText("v2", {{seed_wake, ""}}));
     const Outcome run = RunSim("'" + (dir / "v2-here.toml").string() +
                                "' --profile linux-6.18 -q --no-plot --out '" + (dir / "out").string() + "'");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);

@@ -111,15 +111,9 @@ BOOST_AUTO_TEST_CASE(v3_with_a_large_reply_fills_the_window_in_half_window_segme
 {
     // A user's variant of v3: a 260000-byte reply that the client reads in full
     TempDir dir;
-    std::string text = ReadFile(SourceDir() / "scenarios" / "v3.toml");
-    for (const auto& [from, to] : {std::pair<std::string, std::string>{"reply_multiplier = 1000", "reply_multiplier = 20000"},
-                                   {"recv_sizes = [1024, 1024]", "recv_sizes = [65536, 65536, 65536, 65536, 65536]"}})
-    {
-        const size_t at = text.find(from);
-        BOOST_REQUIRE(at != std::string::npos);
-        text.replace(at, from.size(), to);
-    }
-    WriteFile(dir / "big.toml", text);
+    WriteFile(dir / "big.toml",
+              ScenarioText("v3", {{"reply_multiplier = 1000", "reply_multiplier = 20000"},
+                                  {"recv_sizes = [1024, 1024]", "recv_sizes = [65536, 65536, 65536, 65536, 65536]"}}));
     const Outcome run = RunSim("'" + (dir / "big.toml").string() + "' -q --no-plot --out '" + (dir / "out").string() + "'");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "out" / "trace.pcap").string())));

@@ -19,15 +19,7 @@ BOOST_AUTO_TEST_CASE(a_copy_with_another_delay_and_mtu_shows_them)
 {
     // What a user does: copy the scenario, change the link, run it
     TempDir dir;
-    std::string text = ReadFile(SourceDir() / "scenarios" / "parta.toml");
-    for (const auto& [from, to] : {std::pair<std::string, std::string>{"delay_ms = 0.33", "delay_ms = 50"},
-                                   {"mtu = 1500", "mtu = 1400"}})
-    {
-        const size_t at = text.find(from);
-        BOOST_REQUIRE(at != std::string::npos);
-        text.replace(at, from.size(), to);
-    }
-    WriteFile(dir / "slow.toml", text);
+    WriteFile(dir / "slow.toml", ScenarioText("parta", {{"delay_ms = 0.33", "delay_ms = 50"}, {"mtu = 1500", "mtu = 1400"}}));
     const Outcome run = RunSim("'" + (dir / "slow.toml").string() + "' -q --no-plot --out '" +
                                (dir / "out").string() + "'");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
