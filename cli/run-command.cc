@@ -42,7 +42,7 @@ RunOne(const RunOptions& opt)
 {
     const std::string root = RootDir();
     const std::string path = ResolveScenarioPath(opt.scenario, root);
-    const Scenario sc = LoadScenario(path, root, opt.profile);
+    const Scenario sc = LoadScenario(path, root, opt.profile, opt.seed);
     const fs::path dir = OutputDir(opt.out, sc.name);
 
     const RunResult res = RunScenario(sc);
@@ -85,6 +85,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
         ->required();
     run->add_option("--out", opt->out, "output folder (default: out/NAME)");
     run->add_option("--profile", opt->profile, "kernel profile instead of the scenario's (e.g. linux-6.18)");
+    run->add_option("--seed", opt->seed, "draws what the scenario leaves to chance (ISNs, TS clock bases)");
     run->add_flag("--absolute", opt->absolute, "raw sequence numbers in the table");
     run->add_flag("-q,--quiet", opt->quiet, "do not print the table");
     run->add_flag("--no-plot", opt->no_plot, "do not draw DIR/seq.png");

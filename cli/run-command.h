@@ -16,6 +16,7 @@ struct RunOptions
     bool absolute = false;
     bool quiet = false;
     bool no_plot = false;
+    uint64_t seed = 1;
 };
 
 // `sim run SCENARIO`, `sim list`, `sim all`

@@ -206,8 +206,32 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
     return c;
 }
 
+// A stable 64-bit hash of a name (FNV-1a) and a mixer (splitmix64)
+static uint64_t
+Fnv1a(const char* s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; ++s)
+    {
+        h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ULL;
+    }
+    return h;
+}
+
+static uint64_t
+SplitMix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
 Scenario
-LoadScenario(const std::string& path, const std::string& root, const std::string& profile_override)
+LoadScenario(const std::string& path,
+             const std::string& root,
+             const std::string& profile_override,
+             uint64_t seed)
 {
     const toml::table doc = ParseTomlFile(path);
     TomlReader top(doc, path);
@@ -295,20 +319,35 @@ LoadScenario(const std::string& path, const std::string& root, const std::string
     link.Finish();
     cap.Finish();
 
+    // What the kernel would draw at random (secure_tcp_seq(), secure_tcp_ts_off()) and
+    // the scenario does not give: derived from --seed, so runs stay repeatable
+    auto drawn = [seed](const char* what) { return static_cast<uint32_t>(SplitMix64(seed ^ Fnv1a(what))); };
     TomlReader clock = top.Table("clock");
-    sc.ts_base = static_cast<uint32_t>(clock.Integer("ts_base", 0, UINT32_MAX, 0));
+    sc.ts_base = static_cast<uint32_t>(clock.Integer("ts_base", 0, UINT32_MAX, drawn("ts_base")));
     sc.ts_phase_ns = static_cast<uint64_t>(std::llround(clock.Number("ts_phase_us", 0, 999.999, 0) * 1e3));
     clock.Finish();
 
     sc.server = LoadServer(server_host, sc.server_profile);
     sc.client = LoadClient(client_host, sc.profile, sc.server);
+    // secure_tcp_ts_off(): one offset per address pair (5.x) or per flow (6.x)
     if (!sc.server.ts_base)
     {
-        sc.server.ts_base = sc.ts_base;
+        sc.server.ts_base = sc.server_profile.ts_offset == TsOffsetPolicy::PerFlow &&
+                                    !clock.Has("ts_base")
+                                ? drawn("server ts_base")
+                                : sc.ts_base;
     }
     if (!sc.client.ts_base)
     {
         sc.client.ts_base = sc.ts_base;
+    }
+    if (!sc.server.isn)
+    {
+        sc.server.isn = drawn("server isn");
+    }
+    if (!sc.client.isn)
+    {
+        sc.client.isn = drawn("client isn");
     }
     top.Finish();
     return sc;

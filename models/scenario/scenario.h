@@ -50,11 +50,13 @@ std::string ResolveScenarioPath(const std::string& name_or_path, const std::stri
 // The scenario names in `root`/scenarios, sorted
 std::vector<std::string> ListScenarios(const std::string& root);
 
-// Reads and validates a scenario; `profile_override` replaces its kernel profile.
+// Reads and validates a scenario; `profile_override` replaces its kernel profile; what
+// the scenario leaves to chance (ISNs, TS clock bases) is derived from `seed`.
 // Throws InputError naming file, line and key.
 Scenario LoadScenario(const std::string& path,
                       const std::string& root,
-                      const std::string& profile_override = "");
+                      const std::string& profile_override = "",
+                      uint64_t seed = 1);
 
 // The first line of a scenario's `description`, without loading the rest
 std::string ScenarioDescription(const std::string& path);
