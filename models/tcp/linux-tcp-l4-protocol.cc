@@ -214,10 +214,11 @@ LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
 }
 
 // The receive path runs as a softirq. What it sends is queued on the CPU's backlog
-// (netif_rx() on loopback). If the arrival woke a task, __do_softirq() finds
-// need_resched() set and leaves the backlog to ksoftirqd (wakeup_softirqd()), which
-// the scheduler runs once the woken task has the CPU: the backlog leaves then, and the
-// task goes on right after it.
+// (netif_rx() on loopback) and normally leaves at once. On a host where
+// __do_softirq() finds need_resched() set after a wake-up and leaves the backlog to
+// ksoftirqd (wakeup_softirqd()), it leaves only once the woken task has the CPU; the
+// profile says whether the host behaves so (softirq_waits_for_woken_task). The woken
+// task goes on right after the backlog.
 void
 LinuxTcpL4Protocol::BeginSoftirq()
 {
@@ -244,7 +245,7 @@ LinuxTcpL4Protocol::EndSoftirq()
     std::vector<Woken> woken;
     woken.swap(m_woken);
     Time release = Time(0);
-    for (size_t i = 0; i < woken.size(); ++i)
+    for (size_t i = 0; i < woken.size() && m_profile.softirq_waits_for_woken_task; ++i)
     {
         release = i == 0 ? woken[i].latency : std::min(release, woken[i].latency);
     }

@@ -140,6 +140,29 @@ BOOST_AUTO_TEST_CASE(v2_with_this_machines_scheduling_matches_a_most_common_sequ
     BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
 }
 
+BOOST_AUTO_TEST_CASE(late_wake_on_this_machine)
+{
+    // tests/data/real/late-wake: the client cannot run for 5 ms after the echo wakes it,
+    // yet its ACK of the echo leaves at once. v1's programs with that experiment's
+    // timing, on the linux-6.18 profile, must give the same packets at the same times.
+    TempDir dir;
+    WriteFile(dir / "late.toml",
+              ScenarioText("v1", {{"reply = 3.0 ", "reply = 0.05\nrecv = 5.0 "},
+                                  {"close = 0.72 ", "close = 0.0 "},
+                                  {"send = 6.3 ", "send = 10.26 "},
+                                  {"close = 3.13 ", "close = 0.0 "},
+                                  {"recv = 4.86 ", "recv = 5.08 "}}));
+    const Outcome run = RunSim("'" + (dir / "late.toml").string() + "' --profile linux-6.18 -q --no-plot --out '" +
+                               (dir / "out").string() + "'");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    sim::CompareOptions timed;
+    timed.time_tolerance = 0.0005;
+    const sim::CompareResult r =
+        sim::CompareTraces(Packets(dir / "out" / "trace.pcap"),
+                           Packets(SourceDir() / "tests" / "data" / "real" / "late-wake" / "real.pcap"), timed);
+    BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
+}
+
 BOOST_AUTO_TEST_CASE(record_now_and_compare, *utf::precondition(CanCapture))
 {
     for (const char* name : {"v1", "v3"})
