@@ -478,7 +478,6 @@ LinuxTcpSocket::Accept()
     }
     Ptr<LinuxTcpSocket> child = m_acceptQueue.front();
     m_acceptQueue.pop_front();
-    child->m_listener = nullptr;
     return child;
 }
 
@@ -578,7 +577,6 @@ LinuxTcpSocket::DoDispose()
     m_timewaitTimer.Cancel();
     m_waiter.reset();
     m_acceptQueue.clear();
-    m_listener = nullptr;
     m_tcp = nullptr;
     Socket::DoDispose();
 }

@@ -214,7 +214,6 @@ class LinuxTcpSocket : public ns3::Socket
     // listener
     std::deque<RequestSock> m_requests;
     std::deque<ns3::Ptr<LinuxTcpSocket>> m_acceptQueue;
-    ns3::Ptr<LinuxTcpSocket> m_listener; // of a child not yet accepted
 
     struct Waiter
     {

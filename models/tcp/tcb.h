@@ -97,9 +97,6 @@ struct Tcb
     uint8_t rcv_wscale = 0;
     uint32_t mss_clamp = 0; // the peer's MSS option
     uint32_t ts_recent = 0;
-    bool saw_tstamp = false;
-    uint32_t rcv_tsval = 0;
-    uint32_t rcv_tsecr = 0;
 
     uint32_t advmss = 0;    // our MSS option
     uint32_t mss_cache = 0; // payload per segment, options excluded

@@ -149,7 +149,6 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     child->m_peer = req.raddr;
     child->m_peerPort = req.rport;
     child->m_bound = true;
-    child->m_listener = this;
 
     Tcb& tp = child->m_tp;
     tp.state = TcpState::SynRecv;
