@@ -48,6 +48,11 @@ Record(const RecordArgs& a)
     const std::string root = RootDir();
     const std::string path = ResolveScenarioPath(a.scenario, root);
     Scenario sc = LoadScenario(path, root);
+    if (sc.http_server)
+    {
+        throw InputError(fmt::format("record: {} runs the HTTP server and browser; recording is done for "
+                                     "the echo programs only", sc.name));
+    }
     if (sc.link.kind != "loopback")
     {
         // Two namespaces joined by a veth pair would carry it; the link's delay needs

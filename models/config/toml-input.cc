@@ -289,6 +289,31 @@ TomlReader::Table(const std::string& key)
     return TomlReader(*n->as_table(), m_file, Name(key));
 }
 
+std::vector<TomlReader>
+TomlReader::TableList(const std::string& key)
+{
+    std::vector<TomlReader> out;
+    const toml::node* n = Node(key);
+    if (!n)
+    {
+        return out;
+    }
+    if (!n->is_array())
+    {
+        TypeError(key, "a list of tables");
+    }
+    size_t i = 0;
+    for (const toml::node& e : *n->as_array())
+    {
+        if (!e.is_table())
+        {
+            TypeError(key, "a list of tables");
+        }
+        out.emplace_back(*e.as_table(), m_file, Name(key) + "[" + std::to_string(i++) + "]");
+    }
+    return out;
+}
+
 std::vector<std::string>
 TomlReader::Keys() const
 {

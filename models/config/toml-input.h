@@ -46,6 +46,8 @@ class TomlReader
 
     // A sub-table; absent gives an empty one
     TomlReader Table(const std::string& key);
+    // A list of tables (`key = [{...}, {...}]` or [[key]]); absent gives none
+    std::vector<TomlReader> TableList(const std::string& key);
     std::vector<std::string> Keys() const;
 
     // Throws for every key that was present but not read.

@@ -76,7 +76,7 @@ Label(double t_s, const std::string& unit)
         const double ms = t_s * 1e3;
         if (t_s >= 1.0)
         {
-            return fmt::format("{:.4g} s", t_s);
+            return fmt::format("{:.6g} s", t_s);
         }
         return fmt::format("{:.3g}", ms);
     }
@@ -86,23 +86,33 @@ Label(double t_s, const std::string& unit)
 std::vector<TimeAxis::Tick>
 TimeAxis::Ticks() const
 {
+    // About five ticks over each span at round steps; no tick closer than 6% of the
+    // drawn width to the one before, so that labels do not run into each other
     std::vector<Tick> ticks;
+    const double width = std::max(End(), 1e-12);
+    auto add = [&](double t) {
+        const double x = Map(t);
+        if (ticks.empty() || x - ticks.back().x >= 0.06 * width)
+        {
+            ticks.push_back({x, Label(t, m_unit)});
+        }
+    };
     for (const Span& s : m_spans)
     {
         const double len = s.t1 - s.t0;
-        // about five ticks over the span, at round steps
-        const double raw = len > 0 ? len / 5 : 1;
+        add(s.t0);
+        if (len <= 0)
+        {
+            continue;
+        }
+        const double raw = len / 5;
         const double mag = std::pow(10.0, std::floor(std::log10(raw)));
         const double step = raw / mag < 2 ? 2 * mag : raw / mag < 5 ? 5 * mag : 10 * mag;
-        ticks.push_back({Map(s.t0), Label(s.t0, m_unit)});
-        if (len > 0)
+        for (double t = std::ceil(s.t0 / step) * step; t <= s.t1 + 1e-12; t += step)
         {
-            for (double t = std::ceil(s.t0 / step) * step; t <= s.t1 + 1e-12; t += step)
+            if (t - s.t0 > step * 0.4)
             {
-                if (t - s.t0 > step * 0.4)
-                {
-                    ticks.push_back({Map(t), Label(t, m_unit)});
-                }
+                add(t);
             }
         }
     }

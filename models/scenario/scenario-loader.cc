@@ -160,6 +160,75 @@ LoadServer(TomlReader& s, const KernelProfile& prof)
     return c;
 }
 
+// Part B's server: `[server.files]` maps paths to sizes
+static HttpServerConfig
+LoadHttpServer(TomlReader& s, const KernelProfile& prof)
+{
+    HttpServerConfig c;
+    ExpectProgram(s, "server", "http-server");
+    c.address = Address(s, "address", "0.0.0.0");
+    c.port = static_cast<uint16_t>(s.Integer("port", 1, 65535));
+    c.ts_base = OptionalU32(s, "ts_base");
+    c.idle_timeout = Ms(s.Number("idle_timeout", 0.001, 3600, 1.0) * 1e3);
+    TomlReader files = s.Table("files");
+    for (const std::string& path : files.Keys())
+    {
+        if (path.empty() || path[0] != '/')
+        {
+            files.Fail(path, "a file is named by its URL path, starting with /");
+        }
+        c.files[path] = static_cast<uint32_t>(files.Integer(path, 0, 1 << 30));
+    }
+    files.Finish();
+    c.timing = Timing(s, {"accept", "recv", "reply", "body", "close"}, prof);
+    s.Finish();
+    return c;
+}
+
+// Part B's browser: connections (name, local port, when it opens) and requests on them
+static BrowserConfig
+LoadBrowser(TomlReader& s, const KernelProfile& prof, uint16_t server_port)
+{
+    BrowserConfig c;
+    ExpectProgram(s, "client", "browser");
+    c.address = Address(s, "address");
+    c.server = Address(s, "server");
+    c.server_port = static_cast<uint16_t>(s.Integer("server_port", 1, 65535, server_port));
+    c.ts_base = OptionalU32(s, "ts_base");
+    c.read_size = static_cast<uint32_t>(s.Integer("read_size", 1, 1 << 24, 65536));
+    for (TomlReader& t : s.TableList("connections"))
+    {
+        BrowserConnection conn;
+        conn.name = t.String("name");
+        conn.port = static_cast<uint16_t>(t.Integer("port", 1, 65535));
+        conn.open_at = Ms(t.Number("open_at", 0, 3.6e3, 0) * 1e3);
+        t.Finish();
+        c.connections.push_back(conn);
+    }
+    for (TomlReader& t : s.TableList("requests"))
+    {
+        BrowserRequest r;
+        r.connection = t.String("connection");
+        if (std::none_of(c.connections.begin(), c.connections.end(),
+                         [&](const BrowserConnection& conn) { return conn.name == r.connection; }))
+        {
+            t.Fail("connection", fmt::format("'{}' is not in `connections`", r.connection));
+        }
+        r.path = t.String("path");
+        r.size = static_cast<uint32_t>(t.Integer("size", 16, 65536));
+        if (t.Has("at"))
+        {
+            r.at = Ms(t.Number("at", 0, 3.6e3, 0) * 1e3);
+        }
+        r.after = Ms(t.Number("after", 0, 3.6e6, 0));
+        t.Finish();
+        c.requests.push_back(r);
+    }
+    c.timing = Timing(s, {"connect", "read", "close"}, prof);
+    s.Finish();
+    return c;
+}
+
 static EchoClientConfig
 LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& server)
 {
@@ -327,8 +396,28 @@ LoadScenario(const std::string& path,
     sc.ts_phase_ns = static_cast<uint64_t>(std::llround(clock.Number("ts_phase_us", 0, 999.999, 0) * 1e3));
     clock.Finish();
 
-    sc.server = LoadServer(server_host, sc.server_profile);
-    sc.client = LoadClient(client_host, sc.profile, sc.server);
+    sc.seed = seed;
+    if (server_host.Has("program") && server_host.String("program", "") == "http-server")
+    {
+        sc.http_server = LoadHttpServer(server_host, sc.server_profile);
+        sc.browser = LoadBrowser(client_host, sc.profile, sc.http_server->port);
+        // 5.x draws one TS offset per address pair: every connection shares the clock base
+        if (sc.server_profile.ts_offset == TsOffsetPolicy::PerAddressPair)
+        {
+            sc.http_server->ts_base = sc.http_server->ts_base.value_or(sc.ts_base);
+            sc.browser->ts_base = sc.browser->ts_base.value_or(sc.ts_base);
+        }
+        sc.server.address = sc.http_server->address;
+        sc.server.port = sc.http_server->port;
+        sc.client.address = sc.browser->address;
+        sc.client.server = sc.browser->server;
+        sc.client.server_port = sc.browser->server_port;
+    }
+    else
+    {
+        sc.server = LoadServer(server_host, sc.server_profile);
+        sc.client = LoadClient(client_host, sc.profile, sc.server);
+    }
     // secure_tcp_ts_off(): one offset per address pair (5.x) or per flow (6.x)
     if (!sc.server.ts_base)
     {

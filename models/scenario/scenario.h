@@ -5,6 +5,7 @@
 
 #include "models/capture/link-types.h"
 #include "models/programs/echo-programs.h"
+#include "models/programs/http-programs.h"
 #include "models/tcp/kernel-profile.h"
 
 #include <cstdint>
@@ -40,8 +41,13 @@ struct Scenario
     std::string server_mac = "52:54:00:12:35:02";
     uint32_t ts_base = 0;   // TSval of the host's clock at time 0
     uint64_t ts_phase_ns = 0; // how far into a millisecond tick time 0 falls
+    // The programs: the echo pair (V1-V4, Part A) or, when these are set, Part B's HTTP
+    // server and browser. server.address/port and client.address/server also hold theirs.
     EchoServerConfig server;
     EchoClientConfig client;
+    std::optional<HttpServerConfig> http_server;
+    std::optional<BrowserConfig> browser;
+    uint64_t seed = 1;
 };
 
 // Finds a scenario by name in `root`/scenarios, or takes a path to a .toml file.

@@ -132,11 +132,26 @@ InstallStack(Ptr<Node> node, const KernelProfile& profile, const Scenario& sc)
     Ptr<LinuxTcpL4Protocol> tcp = node->GetObject<LinuxTcpL4Protocol>();
     tcp->SetProfile(profile);
     tcp->SetClock(TsClock{sc.ts_phase_ns});
+    tcp->SetSecret(sc.seed);
 }
 
 void
 InstallPrograms(Ptr<Node> server_node, Ptr<Node> client_node, const Scenario& sc)
 {
+    if (sc.http_server)
+    {
+        HttpServerConfig server_cfg = *sc.http_server;
+        server_cfg.timing.default_wake = NanoSeconds(sc.server_profile.wakeup_latency_ns);
+        Ptr<HttpServer> server = CreateObject<HttpServer>();
+        server->Configure(server_cfg);
+        server_node->AddApplication(server);
+        server->SetStartTime(Seconds(0));
+        Ptr<Browser> browser = CreateObject<Browser>();
+        browser->Configure(*sc.browser);
+        client_node->AddApplication(browser);
+        browser->SetStartTime(Seconds(0));
+        return;
+    }
     EchoServerConfig server_cfg = sc.server;
     server_cfg.timing.default_wake = NanoSeconds(sc.server_profile.wakeup_latency_ns);
     Ptr<EchoServer> server = CreateObject<EchoServer>();

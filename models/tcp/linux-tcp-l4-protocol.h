@@ -35,6 +35,13 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     const KernelProfile& Profile() const { return m_profile; }
     void SetClock(const TsClock& clock) { m_clock = clock; }
     const TsClock& Clock() const { return m_clock; }
+
+    // secure_tcp_seq() and secure_tcp_ts_off(): what the kernel draws for a connection
+    // the scenario gives no ISN or TS base for, from a keyed hash of its addresses and
+    // ports (a secret from --seed, so runs repeat)
+    void SetSecret(uint64_t secret) { m_secret = secret; }
+    uint32_t SecureTcpSeq(ns3::Ipv4Address saddr, ns3::Ipv4Address daddr, uint16_t sport, uint16_t dport) const;
+    uint32_t SecureTsBase(ns3::Ipv4Address saddr, ns3::Ipv4Address daddr, uint16_t sport, uint16_t dport) const;
     ns3::Ptr<ns3::Node> GetNode() const { return m_node; }
 
     ns3::Ptr<LinuxTcpSocket> CreateSocket();
@@ -88,6 +95,7 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     DownTargetCallback6 m_downTarget6;
     KernelProfile m_profile;
     TsClock m_clock;
+    uint64_t m_secret = 1;
     std::vector<ns3::Ptr<LinuxTcpSocket>> m_sockets;
 
     struct Woken

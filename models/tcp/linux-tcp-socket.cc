@@ -265,9 +265,11 @@ LinuxTcpSocket::Connect(const Address& address)
     const uint32_t mtu = route->GetOutputDevice()->GetMtu();
 
     // tcp_v4_connect(): ISN and TS offset (scenario inputs here)
-    m_tp.iss = m_isn.value_or(0);
+    m_tp.iss = m_isn ? *m_isn : m_tcp->SecureTcpSeq(m_local, m_peer, m_localPort, m_peerPort);
     m_tp.write_seq = m_tp.iss;
-    m_tp.tsoffset = TsOffsetForBase(m_tsBase.value_or(0), m_tcp->Clock());
+    const uint32_t ts_base =
+        m_tsBase ? *m_tsBase : m_tcp->SecureTsBase(m_local, m_peer, m_localPort, m_peerPort);
+    m_tp.tsoffset = TsOffsetForBase(ts_base, m_tcp->Clock());
 
     // tcp_connect_init()
     m_tp.tcp_header_len =

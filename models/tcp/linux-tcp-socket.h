@@ -90,6 +90,8 @@ class LinuxTcpSocket : public ns3::Socket
     // call does not block; otherwise the task sleeps and, when woken by the kernel, gets
     // the CPU `wake_latency` later.
     void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then);
+    // The task stops waiting (a timeout of its own ran out)
+    void CancelWait() { m_waiter.reset(); }
 
     // lock_sock()/release_sock(): while a process is inside a socket call holding the
     // socket (even preempted there), arriving segments wait in the backlog

@@ -108,14 +108,15 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
     req.raddr = seg.src;
     req.rport = seg.sport;
     req.rcv_isn = seg.seq;
-    req.snt_isn = m_isn.value_or(0);
+    req.snt_isn = m_isn ? *m_isn : m_tcp->SecureTcpSeq(seg.dst, seg.src, seg.dport, seg.sport);
     req.mss_clamp = seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT;
     req.tstamp_ok = seg.opt.ts_present && m_prof->tcp_timestamps;
     req.ts_recent = seg.opt.tsval;
     req.sack_ok = seg.opt.sack_perm && m_prof->tcp_sack;
     req.wscale_ok = seg.opt.ws_present && m_prof->tcp_window_scaling;
     req.snd_wscale = req.wscale_ok ? std::min<uint8_t>(seg.opt.ws, TCP_MAX_WSCALE) : 0;
-    req.ts_off = TsOffsetForBase(m_tsBase.value_or(0), m_tcp->Clock());
+    req.ts_off = TsOffsetForBase(
+        m_tsBase ? *m_tsBase : m_tcp->SecureTsBase(seg.dst, seg.src, seg.dport, seg.sport), m_tcp->Clock());
 
     const uint32_t advmss = Ipv4DefaultAdvmss(PathMtu(GetNode(), seg.src));
     req.advmss = advmss;

@@ -16,11 +16,13 @@ using namespace ns3;
 // TCP_TIMEWAIT_LEN: 60 s in TIME_WAIT
 inline constexpr int64_t TCP_TIMEWAIT_LEN_S = 60;
 
+// The timer wheel runs expired timers on the tick: a timer due now runs at the next one
 void
 LinuxTcpSocket::ArmDelackTimer(uint32_t timeout_jiffies)
 {
     m_delackTimer.Cancel();
-    const uint64_t at = m_j.ToNs(timeout_jiffies);
+    const uint32_t next_tick = NowJiffies() + 1;
+    const uint64_t at = m_j.ToNs(static_cast<int32_t>(timeout_jiffies - next_tick) < 0 ? next_tick : timeout_jiffies);
     const uint64_t now = NowNs();
     m_delackTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at > now ? at - now : 0)),
                                         &LinuxTcpSocket::DelackTimer,

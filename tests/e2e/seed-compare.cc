@@ -139,6 +139,71 @@ CompareWithSeed(const std::string& name, const std::filesystem::path& pcap)
 namespace simtest
 {
 
+std::vector<std::string>
+FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double tolerance, size_t* count)
+{
+    const std::vector<SeedRow> seed = ReadSeedTable(name);
+    const std::vector<sim::TraceRow> rows = ReadRows(pcap);
+    *count = seed.size();
+    std::vector<std::string> missing;
+    for (const SeedRow& s : seed)
+    {
+        std::vector<std::string> best;
+        bool found = false;
+        for (const sim::TraceRow& r : rows)
+        {
+            const sim::PacketRecord& p = r.rec;
+            if (p.sport != s.sport || p.dport != s.dport)
+            {
+                continue;
+            }
+            std::vector<std::string> diff;
+            auto check = [&](const char* what, const std::string& want, const std::string& got) {
+                if (want != "-" && want != got)
+                {
+                    diff.push_back(fmt::format("{} {} (seed {})", what, got, want));
+                }
+            };
+            check("flags", s.flags, sim::FlagNames(p.flags));
+            check("seq", s.seq, std::to_string(r.rel_seq));
+            check("ack", s.ack, std::to_string(r.rel_ack));
+            check("len", s.len, std::to_string(p.len));
+            check("frame_len", s.frame_len, std::to_string(p.frame_len));
+            // absolute sim time: the scenario's time 0 is the capture's start
+            const double t = static_cast<double>(p.time_ns) / 1e9;
+            if (std::fabs(t - s.time) > tolerance)
+            {
+                diff.push_back(fmt::format("time {:.6f} (seed {:.6f})", t, s.time));
+            }
+            if (s.win != "-")
+            {
+                const double want = std::stod(s.win);
+                const bool ok = want <= 65536 ? r.win == static_cast<uint32_t>(want)
+                                              : std::fabs(r.win - want) <= 0.1 * want;
+                if (!ok)
+                {
+                    diff.push_back(fmt::format("win {} (seed {})", r.win, s.win));
+                }
+            }
+            if (diff.empty())
+            {
+                found = true;
+                break;
+            }
+            if (best.empty() || diff.size() < best.size())
+            {
+                best = diff;
+            }
+        }
+        if (!found)
+        {
+            missing.push_back(fmt::format("{} no.{} ({} -> {}): {}", name, s.no, s.sport, s.dport,
+                                          best.empty() ? "no packet of that connection" : fmt::format("{}", fmt::join(best, ", "))));
+        }
+    }
+    return missing;
+}
+
 void
 CheckAgainstSeed(const std::string& name, size_t expected_rows, const std::vector<KnownDeviation>& known)
 {

@@ -30,6 +30,14 @@ struct KnownDeviation
 // (as Wireshark shows it), length, frame length and options exact.
 SeedComparison CompareWithSeed(const std::string& name, const std::filesystem::path& pcap);
 
+// For a partial table (partb.tsv): each row must be found somewhere in the trace with
+// the same ports, flags, relative seq/ack, length and frame length ("-" matches
+// anything), its time within `time_tolerance_s`, and its window exact up to 65536 and
+// within 10% above (receive-buffer autotuning). Returns one line per row not found,
+// naming the row and, for the nearest packet of that connection, what differs.
+std::vector<std::string> FindSeedRows(const std::string& name, const std::filesystem::path& pcap,
+                                      double time_tolerance_s, size_t* rows);
+
 // Runs scenario `name` and checks it against its seed table: every mismatch must be a
 // listed known deviation, and every known deviation must still occur (so that a fix is
 // noticed). Reports through Boost.Test.

@@ -23,7 +23,7 @@ BOOST_AUTO_TEST_SUITE(tshark)
 BOOST_AUTO_TEST_CASE(every_scenario_reads_without_malformed_packets_or_expert_errors,
                      *utf::precondition(TsharkPresent))
 {
-    for (const char* name : {"v1", "v2", "v3", "v4", "parta"})
+    for (const char* name : {"v1", "v2", "v3", "v4", "parta", "partb"})
     {
         BOOST_TEST_CONTEXT("scenario " << name)
         {

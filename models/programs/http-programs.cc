@@ -1,0 +1,268 @@
+#include "models/programs/http-programs.h"
+
+#include "models/tcp/linux-tcp-l4-protocol.h"
+
+#include <ns3/inet-socket-address.h>
+#include <ns3/node.h>
+#include <ns3/simulator.h>
+
+#include <algorithm>
+
+namespace sim
+{
+
+NS_OBJECT_ENSURE_REGISTERED(HttpServer);
+NS_OBJECT_ENSURE_REGISTERED(Browser);
+
+using namespace ns3;
+
+std::string
+HttpRequest(const std::string& path, uint32_t size)
+{
+    std::string head = "GET " + path + " HTTP/1.1\r\nHost: localhost:12345\r\n";
+    std::string ua = "User-Agent: Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:106.0) Gecko/20100101 Firefox/106.0";
+    const std::string rest = "\r\nAccept: */*\r\nConnection: keep-alive\r\n";
+    const long room = static_cast<long>(size) - static_cast<long>(head.size() + ua.size() + rest.size() + 2);
+    std::string pad;
+    if (room >= 5)
+    {
+        pad = "X: " + std::string(static_cast<size_t>(room - 5), 'a') + "\r\n";
+    }
+    else if (room > 0)
+    {
+        ua += std::string(static_cast<size_t>(room), ' ');
+    }
+    return head + ua + rest + pad + "\r\n";
+}
+
+static std::string
+Body(uint32_t size)
+{
+    std::string body(size, '\0');
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        body[i] = static_cast<char>('a' + i % 26);
+    }
+    return body;
+}
+
+// --- server ----------------------------------------------------------------------------
+
+TypeId
+HttpServer::GetTypeId()
+{
+    static TypeId tid = TypeId("sim::HttpServer").SetParent<Application>().AddConstructor<HttpServer>();
+    return tid;
+}
+
+void
+HttpServer::StartApplication()
+{
+    m_listen = GetNode()->GetObject<LinuxTcpL4Protocol>()->CreateSocket();
+    if (m_cfg.ts_base)
+    {
+        m_listen->SetTsBase(*m_cfg.ts_base);
+    }
+    m_listen->Bind(InetSocketAddress(m_cfg.address, m_cfg.port));
+    m_listen->Listen();
+    AcceptNext();
+}
+
+// One connection at a time: the next is accepted only when this one is closed
+void
+HttpServer::AcceptNext()
+{
+    const size_t call = m_accepts++;
+    m_listen->Wait(WaitFor::Acceptable, m_cfg.timing.Wake("accept", call), [this, call]() {
+        m_conn = m_listen->Accept();
+        m_pending.clear();
+        Simulator::Schedule(m_cfg.timing.Think("accept", call), &HttpServer::WaitRequest, this);
+    });
+}
+
+// recv() with the idle timeout: the connection is closed when no request comes in time
+void
+HttpServer::WaitRequest()
+{
+    m_idle = Simulator::Schedule(m_cfg.idle_timeout, &HttpServer::IdleTimeout, this);
+    m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", m_requests), [this]() {
+        m_idle.Cancel();
+        std::string data;
+        if (m_conn->Read(data, 65536) <= 0)
+        {
+            Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this);
+            return;
+        }
+        m_pending += data;
+        const size_t end = m_pending.find("\r\n\r\n");
+        if (end == std::string::npos)
+        {
+            WaitRequest(); // the rest of the request is still coming
+            return;
+        }
+        const std::string request = m_pending.substr(0, end + 4);
+        m_pending.erase(0, end + 4);
+        Respond(request);
+    });
+}
+
+void
+HttpServer::IdleTimeout()
+{
+    m_conn->CancelWait();
+    Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this);
+}
+
+// A 200 with the file, or a 404: the header in one send(), the body in another
+void
+HttpServer::Respond(const std::string& request)
+{
+    const size_t call = m_requests++;
+    std::string path = request.substr(4, request.find(' ', 4) - 4);
+    if (path == "/")
+    {
+        path = "/index.html";
+    }
+    const auto file = m_cfg.files.find(path);
+    const bool found = file != m_cfg.files.end();
+    const uint32_t size = found ? file->second : 0;
+    const std::string header = std::string(found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
+                               "\r\nConnection: keep-alive\r\nContent-Length: " + std::to_string(size) +
+                               "\r\n\r\n";
+    Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, header, size, call]() {
+        m_conn->Write(header);
+        Simulator::Schedule(m_cfg.timing.Think("body", call), [this, size]() {
+            if (size)
+            {
+                m_conn->Write(Body(size));
+            }
+            WaitRequest();
+        });
+    });
+}
+
+void
+HttpServer::CloseConnection()
+{
+    m_conn->Close();
+    m_conn = nullptr;
+    AcceptNext();
+}
+
+void
+HttpServer::DoDispose()
+{
+    m_idle.Cancel();
+    m_listen = nullptr;
+    m_conn = nullptr;
+    Application::DoDispose();
+}
+
+// --- browser ---------------------------------------------------------------------------
+
+TypeId
+Browser::GetTypeId()
+{
+    static TypeId tid = TypeId("sim::Browser").SetParent<Application>().AddConstructor<Browser>();
+    return tid;
+}
+
+void
+Browser::StartApplication()
+{
+    for (size_t i = 0; i < m_cfg.requests.size(); ++i)
+    {
+        m_conns[m_cfg.requests[i].connection].requests.push_back(i);
+    }
+    for (const BrowserConnection& c : m_cfg.connections)
+    {
+        m_conns[c.name]; // a connection may carry no request (a speculative one)
+        Simulator::Schedule(c.open_at - Simulator::Now(), &Browser::Open, this, c.name);
+    }
+}
+
+void
+Browser::Open(const std::string& name)
+{
+    const auto it = std::find_if(m_cfg.connections.begin(), m_cfg.connections.end(),
+                                 [&](const BrowserConnection& c) { return c.name == name; });
+    Conn& c = m_conns[name];
+    c.sock = GetNode()->GetObject<LinuxTcpL4Protocol>()->CreateSocket();
+    if (m_cfg.ts_base)
+    {
+        c.sock->SetTsBase(*m_cfg.ts_base);
+    }
+    c.sock->Bind(InetSocketAddress(m_cfg.address, it->port));
+    c.sock->Connect(InetSocketAddress(m_cfg.server, m_cfg.server_port));
+    c.sock->Wait(WaitFor::Connected, m_cfg.timing.Wake("connect", 0), [this, name]() {
+        m_conns[name].connected = true;
+        ReadMore(name);
+        SendNext(name);
+    });
+}
+
+// The next request on this connection: at its time, or once the one before is done
+void
+Browser::SendNext(const std::string& name)
+{
+    Conn& c = m_conns[name];
+    if (!c.connected || c.busy || c.next >= c.requests.size())
+    {
+        return;
+    }
+    const size_t index = c.requests[c.next];
+    const BrowserRequest& r = m_cfg.requests[index];
+    Time when = r.after;
+    if (r.at && *r.at > Simulator::Now())
+    {
+        when = std::max(when, *r.at - Simulator::Now());
+    }
+    c.busy = true;
+    c.next++;
+    Simulator::Schedule(when, [this, name, index]() {
+        const BrowserRequest& req = m_cfg.requests[index];
+        m_conns[name].sock->Write(HttpRequest(req.path, req.size));
+    });
+}
+
+// Firefox keeps every connection polled: responses are read as they come, and a close
+// from the server is answered with a close
+void
+Browser::ReadMore(const std::string& name)
+{
+    Conn& c = m_conns[name];
+    c.sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("read", m_reads), [this, name]() {
+        Conn& conn = m_conns[name];
+        std::string data;
+        const int n = conn.sock->Read(data, m_cfg.read_size);
+        ++m_reads;
+        if (n <= 0)
+        {
+            Simulator::Schedule(m_cfg.timing.Think("close", 0), [this, name]() { m_conns[name].sock->Close(); });
+            return;
+        }
+        conn.response += data;
+        const size_t end = conn.response.find("\r\n\r\n");
+        if (end != std::string::npos)
+        {
+            const size_t at = conn.response.find("Content-Length: ");
+            const size_t length = at == std::string::npos ? 0 : std::stoul(conn.response.substr(at + 16));
+            if (conn.response.size() >= end + 4 + length)
+            {
+                conn.response.erase(0, end + 4 + length);
+                conn.busy = false;
+                SendNext(name);
+            }
+        }
+        Simulator::Schedule(m_cfg.timing.Think("read", m_reads), &Browser::ReadMore, this, name);
+    });
+}
+
+void
+Browser::DoDispose()
+{
+    m_conns.clear();
+    Application::DoDispose();
+}
+
+} // namespace sim

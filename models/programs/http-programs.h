@@ -1,0 +1,127 @@
+// Part B's programs (SCENARIOS.md): a sequential HTTP/1.1 file server with keep-alive
+// and an idle timeout, written in Python in the report, and a browser (Firefox 106)
+// that opens connections, some speculatively, and sends GETs on them.
+//
+//   server: bind, listen; loop { accept; loop { recv with a 1 s timeout; on timeout or
+//           end of stream: close, next connection; send a header (67 bytes for the
+//           report's files), then the body } }
+//   browser: open each connection at its time; send each request at its time, or when
+//           the response before it on the same connection is complete; read whatever
+//           arrives; close when the server closes.
+#pragma once
+
+#include "models/programs/process-timing.h"
+#include "models/tcp/linux-tcp-socket.h"
+
+#include <ns3/application.h>
+#include <ns3/event-id.h>
+#include <ns3/ipv4-address.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sim
+{
+
+struct HttpServerConfig
+{
+    ns3::Ipv4Address address = ns3::Ipv4Address::GetAny();
+    uint16_t port = 0;
+    std::optional<uint32_t> ts_base;
+    std::map<std::string, uint32_t> files; // "/a/b/6.jpg" -> size in bytes ("/" is "/index.html")
+    ns3::Time idle_timeout = ns3::Seconds(1);
+    ProcessTiming timing; // steps: accept, reply (request -> header), body (header -> body), close
+};
+
+struct BrowserConnection
+{
+    std::string name; // e.g. "34662"
+    uint16_t port = 0;
+    ns3::Time open_at;
+};
+
+struct BrowserRequest
+{
+    std::string connection;
+    std::string path;
+    uint32_t size = 0;           // bytes of the GET (Firefox's headers)
+    std::optional<ns3::Time> at; // when it is sent; else when the one before completes
+    ns3::Time after;             // ... plus this
+};
+
+struct BrowserConfig
+{
+    ns3::Ipv4Address address;
+    ns3::Ipv4Address server;
+    uint16_t server_port = 0;
+    std::optional<uint32_t> ts_base;
+    std::vector<BrowserConnection> connections;
+    std::vector<BrowserRequest> requests;
+    uint32_t read_size = 65536; // bytes per read() of the socket
+    ProcessTiming timing;       // steps: read (between reads), close (server closed -> close)
+};
+
+// The GET a browser sends for `path`, `size` bytes long (headers padded to it)
+std::string HttpRequest(const std::string& path, uint32_t size);
+
+class HttpServer : public ns3::Application
+{
+  public:
+    static ns3::TypeId GetTypeId();
+    void Configure(const HttpServerConfig& cfg) { m_cfg = cfg; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override {}
+    void AcceptNext();
+    void WaitRequest();
+    void IdleTimeout();
+    void Respond(const std::string& request);
+    void CloseConnection();
+
+    HttpServerConfig m_cfg;
+    ns3::Ptr<LinuxTcpSocket> m_listen;
+    ns3::Ptr<LinuxTcpSocket> m_conn;
+    ns3::EventId m_idle;
+    std::string m_pending; // request bytes read so far
+    size_t m_accepts = 0;
+    size_t m_requests = 0;
+};
+
+class Browser : public ns3::Application
+{
+  public:
+    static ns3::TypeId GetTypeId();
+    void Configure(const BrowserConfig& cfg) { m_cfg = cfg; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Conn
+    {
+        ns3::Ptr<LinuxTcpSocket> sock;
+        std::vector<size_t> requests; // indexes into m_cfg.requests, in order
+        size_t next = 0;              // the next request to send
+        bool busy = false;            // a response is outstanding
+        std::string response;         // bytes of the current response so far
+        bool connected = false;
+    };
+
+    void StartApplication() override;
+    void StopApplication() override {}
+    void Open(const std::string& name);
+    void SendNext(const std::string& name);
+    void ReadMore(const std::string& name);
+
+    BrowserConfig m_cfg;
+    std::map<std::string, Conn> m_conns;
+    size_t m_reads = 0;
+};
+
+} // namespace sim

@@ -1,0 +1,69 @@
+// Part B against the legible rows of the seed report (work in progress, issue 8).
+#include "tests/e2e/harness.h"
+#include "tests/e2e/seed-compare.h"
+
+#include "models/capture/trace-table.h"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace simtest;
+
+BOOST_AUTO_TEST_SUITE(seed_partb)
+
+BOOST_AUTO_TEST_CASE(head_of_line_blocking_across_connections)
+{
+    // 34678's request is ACKed by the kernel at once but answered only after the
+    // server, serving one connection at a time, closes 34662 on its 1 s idle timer
+    TempDir dir;
+    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "b" / "trace.pcap").string())));
+    double request = -1, acked = -1, answered = -1, closed_34662 = -1;
+    for (const auto& r : rows)
+    {
+        const double t = static_cast<double>(r.rec.time_ns) / 1e9;
+        if (r.rec.sport == 34678 && r.rec.len > 0 && request < 0)
+        {
+            request = t;
+        }
+        if (r.rec.dport == 34678 && request >= 0 && acked < 0 && r.rel_ack > 1 && r.rec.len == 0)
+        {
+            acked = t;
+        }
+        if (r.rec.dport == 34678 && r.rec.len > 0 && answered < 0)
+        {
+            answered = t;
+        }
+        if (r.rec.dport == 34662 && (r.rec.flags & 0x01) && closed_34662 < 0)
+        {
+            closed_34662 = t;
+        }
+    }
+    BOOST_REQUIRE(request > 0);
+    BOOST_TEST(acked - request < 0.001);          // the kernel ACKs at once
+    BOOST_TEST(answered > closed_34662);          // the answer waits for 34662's close
+    BOOST_TEST(answered - request > 0.9);         // about a second
+    BOOST_TEST(answered - closed_34662 < 0.005);  // and comes right after it
+}
+
+BOOST_AUTO_TEST_CASE(rows_found_so_far)
+{
+    // Issue 8 is in progress. These rows are found as the acceptance asks (ports, flags,
+    // relative seq/ack, lengths, time within 5 ms, windows exact up to 64 KiB or within
+    // 10% above); the others wait for Firefox's receive-buffer autotuning and reading
+    // model. The test fails if a row that was found is lost.
+    TempDir dir;
+    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    size_t rows = 0;
+    const std::vector<std::string> missing = FindSeedRows("partb", dir / "b" / "trace.pcap", 0.005, &rows);
+    for (const auto& m : missing)
+    {
+        BOOST_TEST_MESSAGE("not yet: " << m);
+    }
+    BOOST_TEST_MESSAGE("partb: " << rows - missing.size() << "/" << rows << " rows found");
+    BOOST_TEST(rows == 38u);
+    BOOST_TEST(rows - missing.size() >= 25u); // found on the day this test was written
+}
+
+BOOST_AUTO_TEST_SUITE_END()
