@@ -107,6 +107,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.quickack_counts_every_ack = k.Bool("quickack_counts_every_ack", p.quickack_counts_every_ack);
     p.skb_truesize_overhead =
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));
+    p.max_tcp_header = static_cast<int>(k.Integer("max_tcp_header", 0, 4096, p.max_tcp_header));
     k.Finish();
 
     TomlReader other = top.Table("non_linux");

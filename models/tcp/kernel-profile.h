@@ -58,6 +58,9 @@ struct KernelProfile
     // plus the kmalloc'ed head of tcp_stream_alloc_skb(); depends on the build.
     // x86_64: 256 + 320 + the 704-byte head of alloc_skb_fclone(MAX_TCP_HEADER) = 1280.
     int skb_truesize_overhead = 1280;
+    // MAX_TCP_HEADER: L1_CACHE_ALIGN(128 + MAX_HEADER), 320 on x86_64 distribution
+    // builds; tcp_rcv_space_adjust() charges it to every skb of advmss (5.x)
+    int max_tcp_header = 320;
 
     // A stack that is not Linux (VirtualBox's NAT engine, slirp, a BSD-derived TCP):
     // a fixed advertised window instead of Linux's free-space arithmetic, and every

@@ -3,6 +3,7 @@
 #include "models/tcp/linux-tcp-socket.h"
 
 #include "models/tcp/linux-tcp-l4-protocol.h"
+#include "models/tcp/rcvbuf-autotune.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/send-policy.h"
 #include "models/tcp/window.h"
@@ -421,11 +422,12 @@ LinuxTcpSocket::Read(std::string& out, uint32_t max)
     return static_cast<int>(out.size());
 }
 
-// tcp_rcv_space_adjust(): refreshes the clock (receive-buffer autotuning to come)
+// tcp_rcv_space_adjust(): refreshes the clock, then autotunes the receive buffer
 void
 LinuxTcpSocket::RcvSpaceAdjust()
 {
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    TcpRcvSpaceAdjust(m_tp, *m_prof);
 }
 
 // tcp_cleanup_rbuf(): ACK what the read made worth acknowledging

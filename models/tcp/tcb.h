@@ -35,6 +35,10 @@ inline constexpr uint32_t TCPOLEN_TSTAMP_ALIGNED = 12;
 inline constexpr uint32_t TCP_BASE_HEADER_LEN = 20;
 inline constexpr uint32_t IPV4_MAX_PMTU = 65535;
 inline constexpr uint32_t IPV4_TCP_HEADERS = 40;
+inline constexpr uint32_t TCP_INIT_CWND = 10;
+// SKB_TRUESIZE(X) - X on x86_64: SKB_DATA_ALIGN(sizeof(struct sk_buff)) +
+// SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+inline constexpr int SKB_TRUESIZE_FIXED = 256 + 320;
 
 // icsk_ack.pending bits (enum inet_csk_ack_state_t)
 inline constexpr uint8_t ICSK_ACK_SCHED = 1;
@@ -75,7 +79,7 @@ struct Tcb
     uint32_t pushed_seq = 0;
     uint32_t snd_sml = 0;     // end of the last small segment sent (Minshall's Nagle)
     uint32_t packets_out = 0; // segments sent and not yet acknowledged
-    uint32_t snd_cwnd = 10;   // TCP_INIT_CWND
+    uint32_t snd_cwnd = TCP_INIT_CWND;
     uint32_t max_packets_out = 0;
     uint32_t srtt_us = 0;     // smoothed RTT in us, << 3 like the kernel's
     uint32_t icsk_rto = 0;    // retransmission timeout, jiffies
@@ -108,6 +112,21 @@ struct Tcb
     uint32_t tsoffset = 0;
 
     AckState ack;
+
+    // receive-buffer autotuning (rcvbuf-autotune.h); times are tcp_mstamp in us
+    struct
+    {
+        uint32_t rtt_us = 0; // << 3
+        uint32_t seq = 0;
+        uint64_t time = 0;
+    } rcv_rtt_est;
+    struct
+    {
+        uint32_t space = 0;
+        uint32_t seq = 0;
+        uint64_t time = 0;
+    } rcvq_space;
+    uint32_t rcv_rtt_last_tsecr = 0;
 
     // struct sock memory accounting (bytes)
     int rcvbuf = 0;

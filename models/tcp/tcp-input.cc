@@ -4,6 +4,7 @@
 // path ("softirq"): whatever it sends may wait for the CPU (LinuxTcpL4Protocol).
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/rcvbuf-autotune.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
 
@@ -502,6 +503,10 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
         }
         [[fallthrough]];
     case TcpState::Established:
+        if (m_tp.tstamp_ok && seg.opt.ts_present)
+        {
+            TcpRcvRttMeasureTs(m_tp, seg.Len(), seg.opt.tsecr);
+        }
         DataQueue(seg);
         break;
     default:
@@ -554,6 +559,7 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
                              seg.hdr_len,
                              seg.Has(TCPHDR_PSH),
                              seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
+            TcpRcvRttMeasure(m_tp);
             TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_tp.icsk_rto);
             if (seg.Len() >= 128)
             {

@@ -1,5 +1,7 @@
 #include "models/tcp/window.h"
 
+#include "models/tcp/rcvbuf-autotune.h"
+
 #include <algorithm>
 
 namespace sim
@@ -223,6 +225,7 @@ TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof)
         tp.window_clamp = std::max(2 * tp.advmss, maxwin - tp.advmss);
     }
     tp.rcv_ssthresh = std::min(tp.rcv_ssthresh, tp.window_clamp);
+    TcpRcvSpaceInit(tp);
 }
 
 uint32_t

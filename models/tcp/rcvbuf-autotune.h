@@ -1,0 +1,26 @@
+// Receive-buffer autotuning ("dynamic right-sizing"), after net/ipv4/tcp_input.c:
+// the receiver estimates the RTT (tcp_rcv_rtt_measure(), tcp_rcv_rtt_measure_ts())
+// and, each time the application has read more in one RTT than before, grows
+// sk_rcvbuf and window_clamp (tcp_rcv_space_adjust()). Gated by
+// net.ipv4.tcp_moderate_rcvbuf.
+#pragma once
+
+#include "models/tcp/kernel-profile.h"
+#include "models/tcp/tcb.h"
+
+namespace sim
+{
+
+// tcp_init_buffer_space(): the first measure starts when the connection is established
+void TcpRcvSpaceInit(Tcb& tp);
+
+// tcp_rcv_rtt_measure(): the time one advertised window takes to arrive (a bound)
+void TcpRcvRttMeasure(Tcb& tp);
+
+// tcp_rcv_rtt_measure_ts(): a full-sized segment's TSecr against our TS clock
+void TcpRcvRttMeasureTs(Tcb& tp, uint32_t seg_len, uint32_t tsecr);
+
+// tcp_rcv_space_adjust(): after a read; true when sk_rcvbuf grew
+bool TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof);
+
+} // namespace sim

@@ -1,0 +1,115 @@
+// Receive-buffer autotuning against values worked out from tcp_rcv_space_adjust() and
+// tcp_rcv_rtt_update() by hand (Linux 5.15, loopback advmss 65483).
+#include "models/tcp/rcvbuf-autotune.h"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace sim;
+
+BOOST_AUTO_TEST_SUITE(rcvbuf_autotune)
+
+static KernelProfile
+Linux515()
+{
+    KernelProfile p;
+    p.tcp_rmem = {4096, 131072, 6291456};
+    p.tcp_adv_win_scale = 1;
+    p.max_tcp_header = 320;
+    return p;
+}
+
+static Tcb
+Established(uint64_t now_us)
+{
+    Tcb tp;
+    tp.advmss = 65483;
+    tp.rcvbuf = 131072;
+    tp.window_clamp = 65536;
+    tp.rcv_ssthresh = 65495;
+    tp.rcv_wnd = 65536;
+    tp.copied_seq = 1000;
+    tp.tcp_clock_cache = now_us * 1000;
+    TcpRcvSpaceInit(tp);
+    return tp;
+}
+
+BOOST_AUTO_TEST_CASE(first_space_is_the_smallest_of_ssthresh_window_and_ten_mss)
+{
+    const Tcb tp = Established(5);
+    BOOST_TEST(tp.rcvq_space.space == 65495u);
+    BOOST_TEST(tp.rcvq_space.seq == 1000u);
+    BOOST_TEST(tp.rcvq_space.time == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(no_rtt_estimate_no_growth)
+{
+    Tcb tp = Established(0);
+    tp.copied_seq += 500000;
+    tp.tcp_clock_cache = 1000000000;
+    BOOST_TEST(!TcpRcvSpaceAdjust(tp, Linux515()));
+    BOOST_TEST(tp.rcvbuf == 131072);
+}
+
+BOOST_AUTO_TEST_CASE(window_bound_samples_only_lower_the_estimate)
+{
+    Tcb tp = Established(100);
+    tp.rcv_nxt = 1000;
+    TcpRcvRttMeasure(tp); // starts a measure: one window from rcv_nxt
+    BOOST_TEST(tp.rcv_rtt_est.seq == 1000u + 65536u);
+    tp.rcv_nxt += 65536;
+    tp.tcp_clock_cache = 500 * 1000;
+    TcpRcvRttMeasure(tp);
+    BOOST_TEST(tp.rcv_rtt_est.rtt_us == 400u << 3);
+    tp.rcv_nxt += 65536;
+    tp.tcp_clock_cache = 1500 * 1000; // 1000 us later: not lower, ignored
+    TcpRcvRttMeasure(tp);
+    BOOST_TEST(tp.rcv_rtt_est.rtt_us == 400u << 3);
+}
+
+BOOST_AUTO_TEST_CASE(timestamp_samples_move_an_eighth_of_the_way)
+{
+    Tcb tp = Established(0);
+    tp.ack.rcv_mss = 65483;
+    tp.rcv_rtt_est.rtt_us = 200u << 3;
+    tp.tcp_clock_cache = 2000000; // TS clock at 2 ms
+    TcpRcvRttMeasureTs(tp, 65483, 1); // 1 ms: 200 + (1000 - 200) / 8 = 300 us
+    BOOST_TEST(tp.rcv_rtt_est.rtt_us == 300u << 3);
+    TcpRcvRttMeasureTs(tp, 65483, 1); // same TSecr again: no sample
+    BOOST_TEST(tp.rcv_rtt_est.rtt_us == 300u << 3);
+    TcpRcvRttMeasureTs(tp, 32768, 0); // shorter than rcv_mss: no sample
+    BOOST_TEST(tp.rcv_rtt_est.rtt_us == 300u << 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_read_of_more_than_last_rtt_grows_rcvbuf_in_whole_skbs)
+{
+    Tcb tp = Established(0);
+    tp.rcv_rtt_est.rtt_us = 408u << 3;
+    tp.copied_seq += 65967;
+    tp.tcp_clock_cache = 500 * 1000;
+    BOOST_TEST(TcpRcvSpaceAdjust(tp, Linux515()));
+    // rcvwin = 2 * 65967 + 16 * 65483 = 1179662, plus twice 1179662 * 472 / 65495
+    // (8501): 1196664, 18 skbs of advmss; rcvmem = SKB_TRUESIZE(65483 + 320) grown by
+    // 128s until half of it holds advmss: 131019
+    BOOST_TEST(tp.rcvbuf == 18 * 131019);
+    BOOST_TEST(tp.window_clamp == 1179171u);
+    BOOST_TEST(tp.rcvq_space.space == 65967u);
+    BOOST_TEST(tp.rcvq_space.time == 500u);
+}
+
+BOOST_AUTO_TEST_CASE(rcvbuf_stops_at_tcp_rmem_max_and_needs_moderate_rcvbuf)
+{
+    Tcb tp = Established(0);
+    tp.rcv_rtt_est.rtt_us = 100u << 3;
+    tp.copied_seq += 4000000;
+    tp.tcp_clock_cache = 500 * 1000;
+    KernelProfile off = Linux515();
+    off.tcp_moderate_rcvbuf = false;
+    Tcb untouched = tp;
+    BOOST_TEST(!TcpRcvSpaceAdjust(untouched, off));
+    BOOST_TEST(untouched.rcvbuf == 131072);
+    BOOST_TEST(TcpRcvSpaceAdjust(tp, Linux515()));
+    BOOST_TEST(tp.rcvbuf == 6291456);
+    BOOST_TEST(tp.window_clamp == 3145728u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
