@@ -254,7 +254,10 @@ Browser::ReadMore(const std::string& name)
                 SendNext(name);
             }
         }
-        Simulator::Schedule(m_cfg.timing.Think("read", m_reads), &Browser::ReadMore, this, name);
+        Simulator::Schedule(conn.sock->CopyTime(static_cast<uint32_t>(n)) + m_cfg.timing.Think("read", m_reads),
+                            &Browser::ReadMore,
+                            this,
+                            name);
     });
 }
 

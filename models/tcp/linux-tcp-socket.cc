@@ -176,7 +176,10 @@ LinuxTcpSocket::Wake(WaitFor what)
 void
 LinuxTcpSocket::ReleaseSock()
 {
-    m_ownedByUser = false;
+    if (--m_ownedByUser > 0)
+    {
+        return;
+    }
     while (!m_backlog.empty())
     {
         const Segment seg = m_backlog.front();
@@ -342,39 +345,100 @@ LinuxTcpSocket::Write(const std::string& data)
         m_errno = ERROR_SHUTDOWN;
         return -1;
     }
-    const uint32_t size_goal = SizeGoal();
-    size_t off = 0;
-    while (off < data.size())
+    if (m_prof->copy_ns_per_kib == 0)
     {
-        Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
-        if (!tail || tail->sent || (tail->flags & TCPHDR_FIN) ||
-            tail->data.size() >= size_goal)
+        const uint32_t size_goal = SizeGoal();
+        size_t off = 0;
+        while (off < data.size())
         {
-            Skb skb;
-            skb.seq = m_tp.write_seq;
-            skb.end_seq = m_tp.write_seq;
-            skb.truesize = m_prof->skb_truesize_overhead;
-            m_writeQueue.push_back(skb);
-            tail = &m_writeQueue.back();
+            SendmsgCopy(data, off, NextCopy(data.size() - off, size_goal), size_goal);
         }
-        const size_t copy = std::min<size_t>(data.size() - off, size_goal - tail->data.size());
-        tail->data.append(data, off, copy);
-        tail->end_seq += static_cast<uint32_t>(copy);
-        tail->truesize += static_cast<int>(copy);
-        if (off == 0)
+        Push(Nonagle(), false);
+        return static_cast<int>(data.size());
+    }
+    // The copy takes time: skbs fill and leave one by one while the task holds the
+    // socket, and what arrives meanwhile waits in the backlog
+    m_sendmsg.push_back(data);
+    if (m_sendmsg.size() == 1)
+    {
+        LockSock();
+        m_sendmsgOff = 0;
+        m_sendmsgStep = Simulator::Schedule(CopyTime(static_cast<uint32_t>(NextCopy(data.size(), SizeGoal()))),
+                                            &LinuxTcpSocket::SendmsgStep,
+                                            this);
+    }
+    return static_cast<int>(data.size());
+}
+
+// tcp_sendmsg_locked(): how much of the write the next copy takes: the room left in
+// the tail skb if it can still grow, else a new skb of size_goal
+size_t
+LinuxTcpSocket::NextCopy(size_t remaining, uint32_t size_goal) const
+{
+    const Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
+    const bool grows = tail && !tail->sent && !(tail->flags & TCPHDR_FIN) && tail->data.size() < size_goal;
+    return std::min<size_t>(remaining, size_goal - (grows ? tail->data.size() : 0));
+}
+
+// One pass of tcp_sendmsg_locked()'s loop: copy into the tail skb (or a new one) and
+// send a full skb when more is to come (tcp_push_one() / __tcp_push_pending_frames())
+void
+LinuxTcpSocket::SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal)
+{
+    Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
+    if (!tail || tail->sent || (tail->flags & TCPHDR_FIN) || tail->data.size() >= size_goal)
+    {
+        Skb skb;
+        skb.seq = m_tp.write_seq;
+        skb.end_seq = m_tp.write_seq;
+        skb.truesize = m_prof->skb_truesize_overhead;
+        m_writeQueue.push_back(skb);
+        tail = &m_writeQueue.back();
+    }
+    tail->data.append(data, off, copy);
+    tail->end_seq += static_cast<uint32_t>(copy);
+    tail->truesize += static_cast<int>(copy);
+    if (off == 0)
+    {
+        tail->flags &= static_cast<uint8_t>(~TCPHDR_PSH);
+    }
+    m_tp.write_seq += static_cast<uint32_t>(copy);
+    off += copy;
+    if (off < data.size() && tail->data.size() >= size_goal)
+    {
+        WriteXmit(Nonagle());
+    }
+}
+
+// A timed write's next copy is done
+void
+LinuxTcpSocket::SendmsgStep()
+{
+    const std::string& data = m_sendmsg.front();
+    const uint32_t size_goal = SizeGoal();
+    SendmsgCopy(data, m_sendmsgOff, NextCopy(data.size() - m_sendmsgOff, size_goal), size_goal);
+    if (m_sendmsgOff == data.size())
+    {
+        // the end of the write: tcp_push(), then release_sock()
+        Push(Nonagle(), false);
+        m_sendmsg.pop_front();
+        m_sendmsgOff = 0;
+        if (m_sendmsg.empty())
         {
-            tail->flags &= static_cast<uint8_t>(~TCPHDR_PSH);
-        }
-        m_tp.write_seq += static_cast<uint32_t>(copy);
-        off += copy;
-        if (off < data.size() && tail->data.size() >= size_goal)
-        {
-            // a full skb with more to come: tcp_push_one() / __tcp_push_pending_frames()
-            WriteXmit(Nonagle());
+            ReleaseSock();
+            if (m_afterSendmsg)
+            {
+                std::function<void()> next = std::move(m_afterSendmsg);
+                m_afterSendmsg = nullptr;
+                next();
+            }
+            return;
         }
     }
-    Push(Nonagle(), false);
-    return static_cast<int>(data.size());
+    const std::string& next = m_sendmsg.front();
+    m_sendmsgStep = Simulator::Schedule(CopyTime(static_cast<uint32_t>(NextCopy(next.size() - m_sendmsgOff, SizeGoal()))),
+                                        &LinuxTcpSocket::SendmsgStep,
+                                        this);
 }
 
 uint32_t
@@ -417,9 +481,34 @@ LinuxTcpSocket::Read(std::string& out, uint32_t max)
         m_errno = ERROR_AGAIN;
         return -1;
     }
+    const int copied = static_cast<int>(out.size());
+    const Time copy = CopyTime(static_cast<uint32_t>(copied));
+    if (copy.IsZero())
+    {
+        RecvmsgDone(copied);
+        return copied;
+    }
+    // The copy holds the socket: what arrives meanwhile waits in the backlog
+    LockSock();
+    m_copyDone = Simulator::Schedule(copy, [this, copied]() {
+        RecvmsgDone(copied);
+        ReleaseSock();
+    });
+    return copied;
+}
+
+Time
+LinuxTcpSocket::CopyTime(uint32_t bytes) const
+{
+    return NanoSeconds(m_prof->copy_ns_per_kib * static_cast<int64_t>(bytes) / 1024);
+}
+
+// The end of tcp_recvmsg_locked(): the buffer is autotuned, then the read may ACK
+void
+LinuxTcpSocket::RecvmsgDone(int copied)
+{
     RcvSpaceAdjust();
-    CleanupRbuf(static_cast<int>(out.size()));
-    return static_cast<int>(out.size());
+    CleanupRbuf(copied);
 }
 
 // tcp_rcv_space_adjust(): refreshes the clock, then autotunes the receive buffer
@@ -490,6 +579,11 @@ LinuxTcpSocket::Accept()
 int
 LinuxTcpSocket::ShutdownSend()
 {
+    if (!m_sendmsg.empty())
+    {
+        m_afterSendmsg = [this]() { ShutdownSend(); }; // the task is still in write()
+        return 0;
+    }
     // tcp_shutdown(): tcp_close_state() and a FIN
     if (m_tp.state == TcpState::Established)
     {
@@ -517,6 +611,11 @@ LinuxTcpSocket::ShutdownRecv()
 int
 LinuxTcpSocket::Close()
 {
+    if (!m_sendmsg.empty())
+    {
+        m_afterSendmsg = [this]() { Close(); }; // the task is still in write()
+        return 0;
+    }
     m_dead = true;
     m_waiter.reset();
     m_tp.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
@@ -579,6 +678,8 @@ LinuxTcpSocket::DoDispose()
 {
     m_delackTimer.Cancel();
     m_timewaitTimer.Cancel();
+    m_copyDone.Cancel();
+    m_sendmsgStep.Cancel();
     m_waiter.reset();
     m_acceptQueue.clear();
     m_tcp = nullptr;

@@ -96,15 +96,19 @@ class LinuxTcpSocket : public ns3::Socket
     // lock_sock()/release_sock(): while a process is inside a socket call holding the
     // socket (even preempted there), arriving segments wait in the backlog
     // (tcp_add_backlog()); release_sock() processes them (__release_sock()).
-    void LockSock() { m_ownedByUser = true; }
+    void LockSock() { ++m_ownedByUser; }
     void ReleaseSock();
-    bool OwnedByUser() const { return m_ownedByUser; }
+    bool OwnedByUser() const { return m_ownedByUser > 0; }
     void AddBacklog(const Segment& seg) { m_backlog.push_back(seg); }
 
     // Byte-level system calls for programs: write() and read() on the socket.
     int Write(const std::string& data);
-    // Returns bytes read, 0 at end of stream, -1 if nothing is there yet.
+    // Returns bytes read, 0 at end of stream, -1 if nothing is there yet. The copy to
+    // user space takes CopyTime(bytes); the task is back after it.
     int Read(std::string& out, uint32_t max);
+    ns3::Time CopyTime(uint32_t bytes) const;
+    // The time a write() holds the task: its copy into skbs
+    ns3::Time WriteTime(uint32_t bytes) const { return CopyTime(bytes); }
     ns3::Ptr<LinuxTcpSocket> Accept();
 
     const Tcb& GetTcb() const { return m_tp; }
@@ -192,6 +196,10 @@ class LinuxTcpSocket : public ns3::Socket
     uint64_t NowNs() const;
     void CleanupRbuf(int copied);
     void RcvSpaceAdjust();
+    void RecvmsgDone(int copied);
+    size_t NextCopy(size_t remaining, uint32_t size_goal) const;
+    void SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal);
+    void SendmsgStep();
     void Done();
 
     ns3::Ptr<LinuxTcpL4Protocol> m_tcp;
@@ -224,10 +232,16 @@ class LinuxTcpSocket : public ns3::Socket
         std::function<void()> then;
     };
     std::optional<Waiter> m_waiter;
-    bool m_ownedByUser = false;
+    int m_ownedByUser = 0; // tasks inside a socket call (lock_sock() depth)
     std::deque<Segment> m_backlog;
 
     ns3::EventId m_delackTimer;
+    ns3::EventId m_copyDone;
+    // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
+    std::deque<std::string> m_sendmsg;
+    size_t m_sendmsgOff = 0;
+    ns3::EventId m_sendmsgStep;
+    std::function<void()> m_afterSendmsg; // a close() or shutdown() the task does next
     ns3::EventId m_timewaitTimer;
 };
 
