@@ -275,16 +275,25 @@ LinuxTcpL4Protocol::EndSoftirq()
     {
         release = i == 0 ? woken[i].latency : std::min(release, woken[i].latency);
     }
-    for (auto& b : backlog)
+    if (!release.IsStrictlyPositive() && m_heldBatches > 0 && !backlog.empty())
     {
-        if (release.IsStrictlyPositive())
-        {
-            DownTargetCallback down = m_downTarget;
-            Simulator::Schedule(release, [down, b]() {
-                down(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
-            });
-        }
-        else
+        release = m_heldUntil - Simulator::Now();
+    }
+    if (release.IsStrictlyPositive() || (m_heldBatches > 0 && !backlog.empty()))
+    {
+        ++m_heldBatches;
+        m_heldUntil = std::max(m_heldUntil, Simulator::Now() + release);
+        Simulator::Schedule(release, [this, backlog]() {
+            for (const auto& b : backlog)
+            {
+                m_downTarget(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
+            }
+            --m_heldBatches;
+        });
+    }
+    else
+    {
+        for (auto& b : backlog)
         {
             m_downTarget(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
         }

@@ -107,6 +107,10 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     bool m_inSoftirq = false;
     std::vector<Pending> m_backlog;
     std::vector<Woken> m_woken;
+    // packets held for a woken task still wait: the CPU backlog is FIFO, so what a later
+    // softirq sends goes behind them (process_backlog())
+    int m_heldBatches = 0;
+    ns3::Time m_heldUntil;
 };
 
 } // namespace sim

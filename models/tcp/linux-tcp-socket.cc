@@ -415,7 +415,25 @@ void
 LinuxTcpSocket::SendmsgStep()
 {
     const std::string& data = m_sendmsg.front();
-    const uint32_t size_goal = SizeGoal();
+    uint32_t size_goal = SizeGoal();
+    const size_t left = data.size() - m_sendmsgOff;
+    if (NextCopy(left, size_goal) == std::min<size_t>(left, size_goal))
+    {
+        // a new skb: every 16 of them the backlog is processed (sk_flush_backlog()), and
+        // what it changed (the peer's window) resets the size goal ("goto restart")
+        if (m_processBacklog >= 16)
+        {
+            m_processBacklog = 0;
+            while (!m_backlog.empty())
+            {
+                const Segment seg = m_backlog.front();
+                m_backlog.pop_front();
+                Receive(seg);
+            }
+            size_goal = SizeGoal();
+        }
+        ++m_processBacklog;
+    }
     SendmsgCopy(data, m_sendmsgOff, NextCopy(data.size() - m_sendmsgOff, size_goal), size_goal);
     if (m_sendmsgOff == data.size())
     {
@@ -423,6 +441,7 @@ LinuxTcpSocket::SendmsgStep()
         Push(Nonagle(), false);
         m_sendmsg.pop_front();
         m_sendmsgOff = 0;
+        m_processBacklog = 0;
         if (m_sendmsg.empty())
         {
             ReleaseSock();

@@ -240,6 +240,7 @@ class LinuxTcpSocket : public ns3::Socket
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     std::deque<std::string> m_sendmsg;
     size_t m_sendmsgOff = 0;
+    int m_processBacklog = 0; // skbs since the backlog was last processed
     ns3::EventId m_sendmsgStep;
     std::function<void()> m_afterSendmsg; // a close() or shutdown() the task does next
     ns3::EventId m_timewaitTimer;
