@@ -2,21 +2,15 @@
 // tcp_rcv_rtt_update() by hand (Linux 5.15, loopback advmss 65483).
 #include "models/tcp/rcvbuf-autotune.h"
 
+#include "tests/unit/linux-515-profile.h"
+
 #include <boost/test/unit_test.hpp>
 
 using namespace sim;
 
 BOOST_AUTO_TEST_SUITE(rcvbuf_autotune)
 
-static KernelProfile
-Linux515()
-{
-    KernelProfile p;
-    p.tcp_rmem = {4096, 131072, 6291456};
-    p.tcp_adv_win_scale = 1;
-    p.max_tcp_header = 320;
-    return p;
-}
+using simtest::Linux515;
 
 static Tcb
 Established(uint64_t now_us)

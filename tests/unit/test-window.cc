@@ -1,20 +1,15 @@
 // Window arithmetic against values worked out from the Linux source by hand.
 #include "models/tcp/window.h"
 
+#include "tests/unit/linux-515-profile.h"
+
 #include <boost/test/unit_test.hpp>
 
 using namespace sim;
 
 BOOST_AUTO_TEST_SUITE(window)
 
-static KernelProfile
-Linux515()
-{
-    KernelProfile p;
-    p.tcp_rmem = {4096, 131072, 6291456};
-    p.tcp_adv_win_scale = 1;
-    return p;
-}
+using simtest::Linux515;
 
 BOOST_AUTO_TEST_CASE(win_from_space_halves_with_adv_win_scale_1)
 {
