@@ -132,11 +132,14 @@ HttpServer::Respond(const std::string& request)
     Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, header, size, call]() {
         m_conn->Write(header);
         Simulator::Schedule(m_cfg.timing.Think("body", call), [this, size]() {
-            if (size)
+            if (size == 0)
             {
-                m_conn->Write(Body(size));
+                WaitRequest();
+                return;
             }
-            WaitRequest();
+            // sendall() returns once the body is in the socket: then the next request
+            m_conn->Write(Body(size));
+            m_conn->Wait(WaitFor::WriteDone, Time(0), [this]() { WaitRequest(); });
         });
     });
 }

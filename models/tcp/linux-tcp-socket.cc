@@ -6,6 +6,7 @@
 #include "models/tcp/rcvbuf-autotune.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/send-policy.h"
+#include "models/tcp/sndbuf.h"
 #include "models/tcp/window.h"
 
 #include <ns3/ipv4-route.h>
@@ -144,6 +145,8 @@ LinuxTcpSocket::Ready(WaitFor what) const
         return m_tp.state != TcpState::SynSent && m_tp.state != TcpState::SynRecv;
     case WaitFor::Acceptable:
         return !m_acceptQueue.empty();
+    case WaitFor::WriteDone:
+        return m_sendmsg.empty();
     }
     return false;
 }
@@ -309,12 +312,7 @@ LinuxTcpSocket::Connect(const Address& address)
 uint32_t
 LinuxTcpSocket::GetTxAvailable() const
 {
-    int queued = 0;
-    for (const Skb& s : m_writeQueue)
-    {
-        queued += s.truesize;
-    }
-    return static_cast<uint32_t>(std::max(0, m_tp.sndbuf - queued));
+    return static_cast<uint32_t>(std::max(0, m_tp.sndbuf - WmemQueued()));
 }
 
 int
@@ -345,29 +343,140 @@ LinuxTcpSocket::Write(const std::string& data)
         m_errno = ERROR_SHUTDOWN;
         return -1;
     }
-    if (m_prof->copy_ns_per_kib == 0)
-    {
-        const uint32_t size_goal = SizeGoal();
-        size_t off = 0;
-        while (off < data.size())
-        {
-            SendmsgCopy(data, off, NextCopy(data.size() - off, size_goal), size_goal);
-        }
-        Push(Nonagle(), false);
-        return static_cast<int>(data.size());
-    }
-    // The copy takes time: skbs fill and leave one by one while the task holds the
-    // socket, and what arrives meanwhile waits in the backlog
+    // tcp_sendmsg_locked() runs with the socket held; with a copy time the skbs fill and
+    // leave one by one, and what arrives meanwhile waits in the backlog
     m_sendmsg.push_back(data);
-    if (m_sendmsg.size() == 1)
+    if (m_sendmsg.size() == 1 && !m_sendmsgWaiting)
     {
-        LockSock();
         m_sendmsgOff = 0;
-        m_sendmsgStep = Simulator::Schedule(CopyTime(static_cast<uint32_t>(NextCopy(data.size(), SizeGoal()))),
-                                            &LinuxTcpSocket::SendmsgStep,
-                                            this);
+        m_processBacklog = 0;
+        LockSock();
+        SendmsgRun();
     }
     return static_cast<int>(data.size());
+}
+
+int
+LinuxTcpSocket::WmemQueued() const
+{
+    int queued = 0;
+    for (const Skb& s : m_writeQueue)
+    {
+        queued += s.truesize;
+    }
+    return queued;
+}
+
+bool
+LinuxTcpSocket::TailGrows(uint32_t size_goal) const
+{
+    const Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
+    return tail && !tail->sent && !(tail->flags & TCPHDR_FIN) && tail->data.size() < size_goal;
+}
+
+// tcp_sendmsg_locked()'s loop over the pending writes, one copy at a time
+void
+LinuxTcpSocket::SendmsgRun()
+{
+    while (!m_sendmsg.empty())
+    {
+        const std::string& data = m_sendmsg.front();
+        if (m_sendmsgOff == data.size())
+        {
+            Push(Nonagle(), false); // the end of the write: tcp_push()
+            m_sendmsg.pop_front();
+            m_sendmsgOff = 0;
+            m_processBacklog = 0;
+            continue;
+        }
+        uint32_t size_goal = SizeGoal();
+        if (!TailGrows(size_goal))
+        {
+            // a new skb needs room in the send buffer
+            if (!SkStreamMemoryFree(m_tp, WmemQueued()))
+            {
+                WaitForSpace();
+                return;
+            }
+            // every 16 new skbs the backlog is processed (sk_flush_backlog()), and what
+            // it changed (the peer's window) resets the size goal ("goto restart")
+            if (m_processBacklog >= 16)
+            {
+                m_processBacklog = 0;
+                while (!m_backlog.empty())
+                {
+                    const Segment seg = m_backlog.front();
+                    m_backlog.pop_front();
+                    Receive(seg);
+                }
+                size_goal = SizeGoal();
+            }
+            ++m_processBacklog;
+        }
+        const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
+        const Time t = CopyTime(static_cast<uint32_t>(copy));
+        if (!t.IsStrictlyPositive())
+        {
+            SendmsgCopy(data, m_sendmsgOff, copy, size_goal);
+            continue;
+        }
+        m_sendmsgStep = Simulator::Schedule(t, [this, copy, size_goal]() {
+            SendmsgCopy(m_sendmsg.front(), m_sendmsgOff, copy, size_goal);
+            SendmsgRun();
+        });
+        return;
+    }
+    ReleaseSock();
+    if (m_afterSendmsg)
+    {
+        std::function<void()> next = std::move(m_afterSendmsg);
+        m_afterSendmsg = nullptr;
+        next();
+    }
+    Wake(WaitFor::WriteDone);
+}
+
+// sk_stream_wait_memory(): push what this write queued, then sleep without the socket
+// lock until ACKs free space (CheckSpace())
+void
+LinuxTcpSocket::WaitForSpace()
+{
+    if (m_sendmsgOff > 0)
+    {
+        Push(TCP_NAGLE_PUSH, false);
+    }
+    m_sendmsgWaiting = true;
+    ReleaseSock();
+}
+
+// tcp_check_space() -> tcp_new_space(), for a writer that ran out of space
+// (SOCK_NOSPACE): the buffer follows the congestion window (tcp_should_expand_sndbuf()),
+// and sk_stream_write_space() wakes the writer once enough is free
+void
+LinuxTcpSocket::CheckSpace()
+{
+    if (!m_sendmsgWaiting)
+    {
+        return;
+    }
+    if (m_tp.packets_out < m_tp.snd_cwnd)
+    {
+        TcpSndbufExpand(m_tp, *m_prof);
+    }
+    if (!SkStreamIsWriteable(m_tp, WmemQueued()))
+    {
+        return;
+    }
+    m_sendmsgWaiting = false;
+    Ptr<LinuxTcpSocket> self = this;
+    m_tcp->WakeTask(NanoSeconds(m_prof->wakeup_latency_ns), [self]() {
+        if (self->m_sendmsg.empty() || self->m_tp.state == TcpState::Closed)
+        {
+            return;
+        }
+        self->LockSock();
+        self->SendmsgRun();
+    });
 }
 
 // tcp_sendmsg_locked(): how much of the write the next copy takes: the room left in
@@ -410,55 +519,6 @@ LinuxTcpSocket::SendmsgCopy(const std::string& data, size_t& off, size_t copy, u
     }
 }
 
-// A timed write's next copy is done
-void
-LinuxTcpSocket::SendmsgStep()
-{
-    const std::string& data = m_sendmsg.front();
-    uint32_t size_goal = SizeGoal();
-    const size_t left = data.size() - m_sendmsgOff;
-    if (NextCopy(left, size_goal) == std::min<size_t>(left, size_goal))
-    {
-        // a new skb: every 16 of them the backlog is processed (sk_flush_backlog()), and
-        // what it changed (the peer's window) resets the size goal ("goto restart")
-        if (m_processBacklog >= 16)
-        {
-            m_processBacklog = 0;
-            while (!m_backlog.empty())
-            {
-                const Segment seg = m_backlog.front();
-                m_backlog.pop_front();
-                Receive(seg);
-            }
-            size_goal = SizeGoal();
-        }
-        ++m_processBacklog;
-    }
-    SendmsgCopy(data, m_sendmsgOff, NextCopy(data.size() - m_sendmsgOff, size_goal), size_goal);
-    if (m_sendmsgOff == data.size())
-    {
-        // the end of the write: tcp_push(), then release_sock()
-        Push(Nonagle(), false);
-        m_sendmsg.pop_front();
-        m_sendmsgOff = 0;
-        m_processBacklog = 0;
-        if (m_sendmsg.empty())
-        {
-            ReleaseSock();
-            if (m_afterSendmsg)
-            {
-                std::function<void()> next = std::move(m_afterSendmsg);
-                m_afterSendmsg = nullptr;
-                next();
-            }
-            return;
-        }
-    }
-    const std::string& next = m_sendmsg.front();
-    m_sendmsgStep = Simulator::Schedule(CopyTime(static_cast<uint32_t>(NextCopy(next.size() - m_sendmsgOff, SizeGoal()))),
-                                        &LinuxTcpSocket::SendmsgStep,
-                                        this);
-}
 
 uint32_t
 LinuxTcpSocket::GetRxAvailable() const

@@ -44,6 +44,7 @@ enum class WaitFor
     Readable,
     Connected,
     Acceptable,
+    WriteDone, // write() returns: all of it copied into skbs (it may block for space)
 };
 
 // A connection request of a listener (struct request_sock / tcp_request_sock)
@@ -198,8 +199,12 @@ class LinuxTcpSocket : public ns3::Socket
     void RcvSpaceAdjust();
     void RecvmsgDone(int copied);
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
+    bool TailGrows(uint32_t size_goal) const;
     void SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal);
-    void SendmsgStep();
+    void SendmsgRun();
+    void WaitForSpace();
+    void CheckSpace();
+    int WmemQueued() const; // sk_wmem_queued
     void Done();
 
     ns3::Ptr<LinuxTcpL4Protocol> m_tcp;
@@ -241,6 +246,7 @@ class LinuxTcpSocket : public ns3::Socket
     std::deque<std::string> m_sendmsg;
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
+    bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)
     ns3::EventId m_sendmsgStep;
     std::function<void()> m_afterSendmsg; // a close() or shutdown() the task does next
     ns3::EventId m_timewaitTimer;

@@ -514,8 +514,10 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     }
     if (m_tp.state != TcpState::Closed && m_tp.state != TcpState::TimeWait)
     {
-        // tcp_data_snd_check(), tcp_ack_snd_check()
+        // tcp_data_snd_check() (tcp_push_pending_frames(), tcp_check_space()),
+        // tcp_ack_snd_check()
         Push(Nonagle(), false);
+        CheckSpace();
         AckSndCheck();
     }
 }

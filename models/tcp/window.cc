@@ -1,6 +1,7 @@
 #include "models/tcp/window.h"
 
 #include "models/tcp/rcvbuf-autotune.h"
+#include "models/tcp/sndbuf.h"
 
 #include <algorithm>
 
@@ -209,6 +210,7 @@ TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_true
 void
 TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof)
 {
+    TcpSndbufExpand(tp, prof);
     const uint32_t maxwin = static_cast<uint32_t>(TcpFullSpace(tp, prof));
     const int tcp_app_win = prof.tcp_app_win;
     if (tp.window_clamp >= maxwin)

@@ -48,7 +48,8 @@ uint16_t TcpSelectWindow(Tcb& tp, const KernelProfile& prof);
 // tcp_grow_window(): raise rcv_ssthresh for a well-sized in-order skb
 void TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_truesize);
 
-// tcp_init_buffer_space(), at establishment: the window clamp from the buffer, less
+// tcp_init_buffer_space(), at establishment: the send buffer for TCP_INIT_CWND
+// (tcp_sndbuf_expand()); the window clamp from the receive buffer, less
 // tcp_app_win's share and one segment's reservation; rcv_ssthresh within it
 void TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof);
 

@@ -1,0 +1,39 @@
+#include "models/tcp/sndbuf.h"
+
+#include <algorithm>
+
+namespace sim
+{
+
+namespace
+{
+
+uint32_t
+RoundupPowOfTwo(uint32_t v)
+{
+    uint32_t p = 1;
+    while (p < v)
+    {
+        p <<= 1;
+    }
+    return p;
+}
+
+} // namespace
+
+void
+TcpSndbufExpand(Tcb& tp, const KernelProfile& prof)
+{
+    // SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) = 320, of struct sk_buff = 256
+    const uint32_t per_mss =
+        RoundupPowOfTwo(std::max(tp.mss_clamp, tp.mss_cache) + static_cast<uint32_t>(prof.max_tcp_header) + 320) + 256;
+    const uint32_t nr_segs = std::max(TCP_INIT_CWND, tp.snd_cwnd);
+    // Cubic has no sndbuf_expand hook: 2 (fast recovery needs 1.7, plus a cushion)
+    const int64_t sndmem = 2 * static_cast<int64_t>(nr_segs) * per_mss;
+    if (tp.sndbuf < sndmem)
+    {
+        tp.sndbuf = static_cast<int>(std::min<int64_t>(sndmem, prof.tcp_wmem[2]));
+    }
+}
+
+} // namespace sim
