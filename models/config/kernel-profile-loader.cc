@@ -104,6 +104,19 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     {
         k.Fail("win_from_space", fmt::format("'{}': expected \"adv_win_scale\" or \"scaling_ratio\"", wfs));
     }
+    const std::string drs = k.String("drs", "5.x");
+    if (drs == "5.x")
+    {
+        p.drs = Drs::Linux5;
+    }
+    else if (drs == "6.16")
+    {
+        p.drs = Drs::Linux616;
+    }
+    else
+    {
+        k.Fail("drs", fmt::format("'{}': expected \"5.x\" or \"6.16\"", drs));
+    }
     p.quickack_counts_every_ack = k.Bool("quickack_counts_every_ack", p.quickack_counts_every_ack);
     p.skb_truesize_overhead =
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));

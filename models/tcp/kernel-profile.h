@@ -26,6 +26,17 @@ enum class WinFromSpace
     ScalingRatio,
 };
 
+// Receive-buffer autotuning (dynamic right-sizing, DRS), tcp_rcv_space_adjust():
+// up to 6.15 the buffer grows for twice what was read in an RTT plus 16 segments and
+// the sender's growth, in whole advmss skbs; from 6.16 (tcp_rcvbuf_grow()) for twice
+// what was read minus what is still queued, plus the growth; RTT samples above the
+// minimum count only from timestamps and with the receive queue empty.
+enum class Drs
+{
+    Linux5,
+    Linux616,
+};
+
 struct KernelProfile
 {
     std::string name;
@@ -50,6 +61,7 @@ struct KernelProfile
     TsOffsetPolicy ts_offset = TsOffsetPolicy::PerAddressPair;
     int tcp_pingpong_thresh = 3;  // TCP_PINGPONG_THRESH (3 from 5.1, 1 again from 2023), a sysctl in 6.x
     WinFromSpace win_from_space = WinFromSpace::AdvWinScale;
+    Drs drs = Drs::Linux5;
     // tcp_dec_quickack_mode(): before 6.6 every segment carrying an ACK used up a
     // quick ACK (tcp_event_ack_sent(sk, pcount)); since, only ACKs of new data do.
     bool quickack_counts_every_ack = true;

@@ -19,34 +19,71 @@ MstampUs(const Tcb& tp)
     return tp.tcp_clock_cache / 1000;
 }
 
-// tcp_rcv_rtt_update(): rtt_us is kept << 3. A window-bounded sample (win_dep) can
-// only lower the estimate; a timestamp sample moves it 1/8 of the way.
+// tcp_rcv_rtt_update(): rtt_us is kept << 3. 5.x: a window-bounded sample (win_dep)
+// can only lower the estimate, a timestamp sample moves it 1/8 of the way. 6.16: any
+// lower sample is taken at once; a higher one only from timestamps, and only while
+// the application has read everything (else it measures the reader, not the path).
 void
-TcpRcvRttUpdate(Tcb& tp, uint32_t sample, bool win_dep)
+TcpRcvRttUpdate(Tcb& tp, const KernelProfile& prof, uint32_t sample, bool win_dep)
 {
-    uint32_t new_sample = tp.rcv_rtt_est.rtt_us;
-    int64_t m = sample;
-    if (new_sample != 0)
+    const uint32_t old_sample = tp.rcv_rtt_est.rtt_us;
+    const int64_t m = static_cast<int64_t>(sample) << 3;
+    if (old_sample == 0 || (m < old_sample && (win_dep || prof.drs == Drs::Linux616)))
     {
-        if (!win_dep)
-        {
-            m -= new_sample >> 3;
-            new_sample = static_cast<uint32_t>(static_cast<int64_t>(new_sample) + m);
-        }
-        else
-        {
-            m <<= 3;
-            if (m < new_sample)
-            {
-                new_sample = static_cast<uint32_t>(m);
-            }
-        }
+        tp.rcv_rtt_est.rtt_us = static_cast<uint32_t>(m);
+        return;
     }
-    else
+    if (win_dep)
     {
-        new_sample = static_cast<uint32_t>(m << 3); // no previous measure
+        return;
     }
-    tp.rcv_rtt_est.rtt_us = new_sample;
+    if (prof.drs == Drs::Linux616 && tp.rcv_nxt != tp.copied_seq)
+    {
+        return;
+    }
+    tp.rcv_rtt_est.rtt_us = old_sample - (old_sample >> 3) + sample;
+}
+
+// tcp_space_from_win(): the buffer whose window share is `win`
+uint64_t
+TcpSpaceFromWin(const Tcb& tp, const KernelProfile& prof, uint64_t win)
+{
+    if (prof.win_from_space == WinFromSpace::ScalingRatio)
+    {
+        return (win << 8) / tp.scaling_ratio;
+    }
+    const int scale = prof.tcp_adv_win_scale;
+    return scale <= 0 ? win << -scale : (win << scale) / ((1u << scale) - 1);
+}
+
+// The receive buffer for a reader that went from `oldval` to `newval` bytes per RTT
+uint64_t
+TcpRcvbufFor(const Tcb& tp, const KernelProfile& prof, uint64_t oldval, uint64_t newval)
+{
+    if (prof.drs == Drs::Linux616)
+    {
+        // tcp_rcvbuf_grow(): DRS is always one RTT late (twice newval), plus room for a
+        // sender that doubles its rate; tcp_space_from_win()
+        uint64_t rcvwin = newval << 1;
+        rcvwin += (rcvwin * (newval - oldval) / std::max<uint64_t>(oldval, 1)) << 1;
+        return TcpSpaceFromWin(tp, prof, rcvwin);
+    }
+    // 5.x: twice what was copied for losses plus 16 segments of cushion, then room for a
+    // sender whose rate still doubles (slow start) each RTT
+    uint64_t rcvwin = (newval << 1) + 16 * static_cast<uint64_t>(tp.advmss);
+    rcvwin += (rcvwin * (newval - oldval) / std::max<uint64_t>(oldval, 1)) << 1;
+    if (prof.win_from_space == WinFromSpace::ScalingRatio)
+    {
+        return TcpSpaceFromWin(tp, prof, rcvwin);
+    }
+    // whole skbs of advmss, each costing SKB_TRUESIZE(advmss + MAX_TCP_HEADER), grown
+    // until its window share holds advmss
+    int rcvmem = static_cast<int>(tp.advmss) + prof.max_tcp_header + SKB_TRUESIZE_FIXED;
+    while (TcpWinFromSpace(tp, prof, rcvmem) < static_cast<int>(tp.advmss))
+    {
+        rcvmem += 128;
+    }
+    return rcvwin / tp.advmss * static_cast<uint64_t>(rcvmem);
 }
 
 } // namespace
@@ -60,7 +97,7 @@ TcpRcvSpaceInit(Tcb& tp)
 }
 
 void
-TcpRcvRttMeasure(Tcb& tp)
+TcpRcvRttMeasure(Tcb& tp, const KernelProfile& prof)
 {
     if (tp.rcv_rtt_est.time != 0)
     {
@@ -69,29 +106,40 @@ TcpRcvRttMeasure(Tcb& tp)
             return;
         }
         const uint64_t delta_us = MstampUs(tp) - tp.rcv_rtt_est.time;
-        TcpRcvRttUpdate(tp, delta_us ? static_cast<uint32_t>(delta_us) : 1, true);
+        TcpRcvRttUpdate(tp, prof, delta_us ? static_cast<uint32_t>(delta_us) : 1, true);
     }
     tp.rcv_rtt_est.seq = tp.rcv_nxt + tp.rcv_wnd;
     tp.rcv_rtt_est.time = MstampUs(tp);
 }
 
 void
-TcpRcvRttMeasureTs(Tcb& tp, uint32_t seg_len, uint32_t tsecr)
+TcpRcvRttMeasureTs(Tcb& tp, const KernelProfile& prof, uint32_t seg_len, uint32_t tsecr)
 {
     if (tsecr == tp.rcv_rtt_last_tsecr)
     {
         return;
     }
     tp.rcv_rtt_last_tsecr = tsecr;
-    if (seg_len >= tp.ack.rcv_mss)
+    if (seg_len < tp.ack.rcv_mss)
     {
-        // tcp_time_stamp(tp) - (rcv_tsecr - tsoffset): both on our TS clock, in ms
-        uint32_t delta = TcpTsval(tp) - tsecr;
-        if (delta < INT32_MAX / 1000)
-        {
-            TcpRcvRttUpdate(tp, (delta ? delta : 1) * 1000, false);
-        }
+        return;
     }
+    // tcp_time_stamp(tp) - (rcv_tsecr - tsoffset): both on our TS clock, in ms. A
+    // 0 ms echo counts as 1 ms in 5.x; 6.x (tcp_rtt_tsopt_us(tp, 0)) drops it.
+    uint32_t delta = TcpTsval(tp) - tsecr;
+    if (delta >= INT32_MAX / 1000)
+    {
+        return;
+    }
+    if (delta == 0)
+    {
+        if (prof.drs == Drs::Linux616)
+        {
+            return;
+        }
+        delta = 1;
+    }
+    TcpRcvRttUpdate(tp, prof, delta * 1000, false);
 }
 
 bool
@@ -104,34 +152,21 @@ TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof)
         return false;
     }
     bool grew = false;
-    // bytes copied to the application in the last RTT
-    const uint32_t copied = tp.copied_seq - tp.rcvq_space.seq;
-    if (copied > tp.rcvq_space.space)
+    // bytes copied to the application in the last RTT; 6.16 takes off what is still
+    // queued (the reader, not the sender, was slow)
+    int64_t copied = static_cast<int32_t>(tp.copied_seq - tp.rcvq_space.seq);
+    if (prof.drs == Drs::Linux616)
     {
+        copied -= static_cast<int32_t>(tp.rcv_nxt - tp.copied_seq);
+    }
+    if (copied > static_cast<int64_t>(tp.rcvq_space.space))
+    {
+        const uint64_t oldval = tp.rcvq_space.space;
+        const uint64_t newval = static_cast<uint64_t>(copied);
+        tp.rcvq_space.space = static_cast<uint32_t>(newval);
         if (prof.tcp_moderate_rcvbuf)
         {
-            // Twice what was copied for losses, plus a cushion; then room for a
-            // sender whose rate still doubles (slow start) each RTT
-            uint64_t rcvwin = (static_cast<uint64_t>(copied) << 1) + 16 * tp.advmss;
-            const uint64_t grow = rcvwin * (copied - tp.rcvq_space.space) / tp.rcvq_space.space;
-            rcvwin += grow << 1;
-            uint64_t rcvbuf = 0;
-            if (prof.win_from_space == WinFromSpace::ScalingRatio)
-            {
-                // 6.x: tcp_space_from_win()
-                rcvbuf = (rcvwin << 8) / tp.scaling_ratio;
-            }
-            else
-            {
-                // 5.x: whole skbs of advmss, each costing SKB_TRUESIZE(advmss +
-                // MAX_TCP_HEADER), grown until its window share holds advmss
-                int rcvmem = static_cast<int>(tp.advmss) + prof.max_tcp_header + SKB_TRUESIZE_FIXED;
-                while (TcpWinFromSpace(tp, prof, rcvmem) < static_cast<int>(tp.advmss))
-                {
-                    rcvmem += 128;
-                }
-                rcvbuf = rcvwin / tp.advmss * static_cast<uint64_t>(rcvmem);
-            }
+            uint64_t rcvbuf = TcpRcvbufFor(tp, prof, oldval, newval);
             rcvbuf = std::min<uint64_t>(rcvbuf, static_cast<uint64_t>(prof.tcp_rmem[2]));
             if (rcvbuf > static_cast<uint64_t>(tp.rcvbuf))
             {
@@ -141,7 +176,6 @@ TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof)
                 grew = true;
             }
         }
-        tp.rcvq_space.space = copied;
     }
     tp.rcvq_space.seq = tp.copied_seq;
     tp.rcvq_space.time = now;

@@ -15,10 +15,10 @@ namespace sim
 void TcpRcvSpaceInit(Tcb& tp);
 
 // tcp_rcv_rtt_measure(): the time one advertised window takes to arrive (a bound)
-void TcpRcvRttMeasure(Tcb& tp);
+void TcpRcvRttMeasure(Tcb& tp, const KernelProfile& prof);
 
 // tcp_rcv_rtt_measure_ts(): a full-sized segment's TSecr against our TS clock
-void TcpRcvRttMeasureTs(Tcb& tp, uint32_t seg_len, uint32_t tsecr);
+void TcpRcvRttMeasureTs(Tcb& tp, const KernelProfile& prof, uint32_t seg_len, uint32_t tsecr);
 
 // tcp_rcv_space_adjust(): after a read; true when sk_rcvbuf grew
 bool TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof);

@@ -505,7 +505,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     case TcpState::Established:
         if (m_tp.tstamp_ok && seg.opt.ts_present)
         {
-            TcpRcvRttMeasureTs(m_tp, seg.Len(), seg.opt.tsecr);
+            TcpRcvRttMeasureTs(m_tp, *m_prof, seg.Len(), seg.opt.tsecr);
         }
         DataQueue(seg);
         break;
@@ -561,7 +561,7 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
                              seg.hdr_len,
                              seg.Has(TCPHDR_PSH),
                              seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
-            TcpRcvRttMeasure(m_tp);
+            TcpRcvRttMeasure(m_tp, *m_prof);
             TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_tp.icsk_rto);
             if (seg.Len() >= 128)
             {
