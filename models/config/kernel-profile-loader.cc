@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 namespace sim
 {
@@ -22,6 +24,24 @@ Triple(TomlReader& t, const std::string& key, std::array<int, 3> fallback)
         t.Fail(key, fmt::format("expected 3 values (min, default, max), got {}", v.size()));
     }
     return {static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2])};
+}
+
+// A string key naming one of a few choices; the first is the default
+template <typename T>
+static T
+OneOf(TomlReader& t, const std::string& key, const std::vector<std::pair<std::string, T>>& choices)
+{
+    const std::string v = t.String(key, choices.front().first);
+    std::string names;
+    for (const auto& [name, value] : choices)
+    {
+        if (v == name)
+        {
+            return value;
+        }
+        names += (names.empty() ? "\"" : " or \"") + name + "\"";
+    }
+    t.Fail(key, fmt::format("'{}': expected {}", v, names));
 }
 
 KernelProfile
@@ -72,51 +92,19 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
 
     TomlReader k = top.Table("kernel");
     p.hz = static_cast<int>(k.Integer("hz", 100, 1000, p.hz));
-    const std::string ts = k.String("ts_offset", "per-address-pair");
-    if (ts == "per-address-pair")
-    {
-        p.ts_offset = TsOffsetPolicy::PerAddressPair;
-    }
-    else if (ts == "per-flow")
-    {
-        p.ts_offset = TsOffsetPolicy::PerFlow;
-    }
-    else
-    {
-        k.Fail("ts_offset", fmt::format("'{}': expected \"per-address-pair\" or \"per-flow\"", ts));
-    }
+    p.ts_offset = OneOf<TsOffsetPolicy>(k,
+                        "ts_offset",
+                        {{"per-address-pair", TsOffsetPolicy::PerAddressPair}, {"per-flow", TsOffsetPolicy::PerFlow}});
     if (pingpong_sysctl && k.Has("tcp_pingpong_thresh"))
     {
         k.Fail("tcp_pingpong_thresh", "given twice: a sysctl (6.x) or a kernel constant (5.x), not both");
     }
     p.tcp_pingpong_thresh = static_cast<int>(
         pingpong_sysctl.value_or(k.Integer("tcp_pingpong_thresh", 1, 255, p.tcp_pingpong_thresh)));
-    const std::string wfs = k.String("win_from_space", "adv_win_scale");
-    if (wfs == "adv_win_scale")
-    {
-        p.win_from_space = WinFromSpace::AdvWinScale;
-    }
-    else if (wfs == "scaling_ratio")
-    {
-        p.win_from_space = WinFromSpace::ScalingRatio;
-    }
-    else
-    {
-        k.Fail("win_from_space", fmt::format("'{}': expected \"adv_win_scale\" or \"scaling_ratio\"", wfs));
-    }
-    const std::string drs = k.String("drs", "5.x");
-    if (drs == "5.x")
-    {
-        p.drs = Drs::Linux5;
-    }
-    else if (drs == "6.16")
-    {
-        p.drs = Drs::Linux616;
-    }
-    else
-    {
-        k.Fail("drs", fmt::format("'{}': expected \"5.x\" or \"6.16\"", drs));
-    }
+    p.win_from_space = OneOf<WinFromSpace>(k,
+                             "win_from_space",
+                             {{"adv_win_scale", WinFromSpace::AdvWinScale}, {"scaling_ratio", WinFromSpace::ScalingRatio}});
+    p.drs = OneOf<Drs>(k, "drs", {{"5.x", Drs::Linux5}, {"6.16", Drs::Linux616}});
     p.quickack_counts_every_ack = k.Bool("quickack_counts_every_ack", p.quickack_counts_every_ack);
     p.skb_truesize_overhead =
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));
