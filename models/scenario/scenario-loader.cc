@@ -1,4 +1,5 @@
 #include "models/config/kernel-profile-loader.h"
+#include "models/config/splitmix64.h"
 #include "models/config/toml-input.h"
 #include "models/scenario/scenario.h"
 
@@ -285,15 +286,6 @@ Fnv1a(const char* s)
         h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ULL;
     }
     return h;
-}
-
-static uint64_t
-SplitMix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
 }
 
 Scenario

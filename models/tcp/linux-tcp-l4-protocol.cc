@@ -1,5 +1,6 @@
 #include "models/tcp/linux-tcp-l4-protocol.h"
 
+#include "models/config/splitmix64.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
 
@@ -40,20 +41,11 @@ LinuxTcpL4Protocol::SetProfile(const KernelProfile& profile)
     m_profile = profile;
 }
 
-static uint64_t
-Mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 uint32_t
 LinuxTcpL4Protocol::SecureTcpSeq(Ipv4Address saddr, Ipv4Address daddr, uint16_t sport, uint16_t dport) const
 {
     const uint64_t addrs = (static_cast<uint64_t>(saddr.Get()) << 32) | daddr.Get();
-    return static_cast<uint32_t>(Mix(m_secret ^ Mix(addrs ^ (static_cast<uint64_t>(sport) << 16 | dport))));
+    return static_cast<uint32_t>(SplitMix64(m_secret ^ SplitMix64(addrs ^ (static_cast<uint64_t>(sport) << 16 | dport))));
 }
 
 uint32_t
@@ -63,7 +55,7 @@ LinuxTcpL4Protocol::SecureTsBase(Ipv4Address saddr, Ipv4Address daddr, uint16_t 
     const bool per_flow = m_profile.ts_offset == TsOffsetPolicy::PerFlow;
     const uint64_t addrs = (static_cast<uint64_t>(saddr.Get()) << 32) | daddr.Get();
     const uint64_t ports = per_flow ? (static_cast<uint64_t>(sport) << 16 | dport) : 0;
-    return static_cast<uint32_t>(Mix(~m_secret ^ Mix(addrs ^ ports)) >> 32);
+    return static_cast<uint32_t>(SplitMix64(~m_secret ^ SplitMix64(addrs ^ ports)) >> 32);
 }
 
 int
