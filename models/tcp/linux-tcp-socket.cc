@@ -484,9 +484,7 @@ LinuxTcpSocket::CheckSpace()
 size_t
 LinuxTcpSocket::NextCopy(size_t remaining, uint32_t size_goal) const
 {
-    const Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
-    const bool grows = tail && !tail->sent && !(tail->flags & TCPHDR_FIN) && tail->data.size() < size_goal;
-    return std::min<size_t>(remaining, size_goal - (grows ? tail->data.size() : 0));
+    return std::min<size_t>(remaining, size_goal - (TailGrows(size_goal) ? m_writeQueue.back().data.size() : 0));
 }
 
 // One pass of tcp_sendmsg_locked()'s loop: copy into the tail skb (or a new one) and
@@ -494,16 +492,15 @@ LinuxTcpSocket::NextCopy(size_t remaining, uint32_t size_goal) const
 void
 LinuxTcpSocket::SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal)
 {
-    Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
-    if (!tail || tail->sent || (tail->flags & TCPHDR_FIN) || tail->data.size() >= size_goal)
+    if (!TailGrows(size_goal))
     {
         Skb skb;
         skb.seq = m_tp.write_seq;
         skb.end_seq = m_tp.write_seq;
         skb.truesize = m_prof->skb_truesize_overhead;
         m_writeQueue.push_back(skb);
-        tail = &m_writeQueue.back();
     }
+    Skb* tail = &m_writeQueue.back();
     tail->data.append(data, off, copy);
     tail->end_seq += static_cast<uint32_t>(copy);
     tail->truesize += static_cast<int>(copy);

@@ -108,8 +108,6 @@ class LinuxTcpSocket : public ns3::Socket
     // user space takes CopyTime(bytes); the task is back after it.
     int Read(std::string& out, uint32_t max);
     ns3::Time CopyTime(uint32_t bytes) const;
-    // The time a write() holds the task: its copy into skbs
-    ns3::Time WriteTime(uint32_t bytes) const { return CopyTime(bytes); }
     ns3::Ptr<LinuxTcpSocket> Accept();
 
     const Tcb& GetTcb() const { return m_tp; }

@@ -60,24 +60,21 @@ TcpSpaceFromWin(const Tcb& tp, const KernelProfile& prof, uint64_t win)
 uint64_t
 TcpRcvbufFor(const Tcb& tp, const KernelProfile& prof, uint64_t oldval, uint64_t newval)
 {
-    if (prof.drs == Drs::Linux616)
+    // Twice what was read: DRS is one RTT late (6.16's tcp_rcvbuf_grow()); 5.x adds 16
+    // segments of cushion for losses. Then room for a sender that still doubles its
+    // rate each RTT (slow start).
+    uint64_t rcvwin = newval << 1;
+    if (prof.drs == Drs::Linux5)
     {
-        // tcp_rcvbuf_grow(): DRS is always one RTT late (twice newval), plus room for a
-        // sender that doubles its rate; tcp_space_from_win()
-        uint64_t rcvwin = newval << 1;
-        rcvwin += (rcvwin * (newval - oldval) / std::max<uint64_t>(oldval, 1)) << 1;
-        return TcpSpaceFromWin(tp, prof, rcvwin);
+        rcvwin += 16 * static_cast<uint64_t>(tp.advmss);
     }
-    // 5.x: twice what was copied for losses plus 16 segments of cushion, then room for a
-    // sender whose rate still doubles (slow start) each RTT
-    uint64_t rcvwin = (newval << 1) + 16 * static_cast<uint64_t>(tp.advmss);
     rcvwin += (rcvwin * (newval - oldval) / std::max<uint64_t>(oldval, 1)) << 1;
-    if (prof.win_from_space == WinFromSpace::ScalingRatio)
+    if (prof.drs == Drs::Linux616 || prof.win_from_space == WinFromSpace::ScalingRatio)
     {
         return TcpSpaceFromWin(tp, prof, rcvwin);
     }
-    // whole skbs of advmss, each costing SKB_TRUESIZE(advmss + MAX_TCP_HEADER), grown
-    // until its window share holds advmss
+    // 5.x with tcp_adv_win_scale: whole skbs of advmss, each costing
+    // SKB_TRUESIZE(advmss + MAX_TCP_HEADER), grown until its window share holds advmss
     int rcvmem = static_cast<int>(tp.advmss) + prof.max_tcp_header + SKB_TRUESIZE_FIXED;
     while (TcpWinFromSpace(tp, prof, rcvmem) < static_cast<int>(tp.advmss))
     {
