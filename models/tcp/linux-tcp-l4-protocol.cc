@@ -267,11 +267,20 @@ LinuxTcpL4Protocol::EndSoftirq()
     {
         release = i == 0 ? woken[i].latency : std::min(release, woken[i].latency);
     }
-    if (!release.IsStrictlyPositive() && m_heldBatches > 0 && !backlog.empty())
+    // the CPU backlog is FIFO: nothing overtakes packets still held for a woken task
+    const bool behind = m_heldBatches > 0 && !backlog.empty();
+    if (behind)
     {
-        release = m_heldUntil - Simulator::Now();
+        release = std::max(release, m_heldUntil - Simulator::Now());
     }
-    if (release.IsStrictlyPositive() || (m_heldBatches > 0 && !backlog.empty()))
+    if (backlog.empty() || (!release.IsStrictlyPositive() && !behind))
+    {
+        for (const auto& b : backlog)
+        {
+            m_downTarget(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
+        }
+    }
+    else
     {
         ++m_heldBatches;
         m_heldUntil = std::max(m_heldUntil, Simulator::Now() + release);
@@ -282,13 +291,6 @@ LinuxTcpL4Protocol::EndSoftirq()
             }
             --m_heldBatches;
         });
-    }
-    else
-    {
-        for (auto& b : backlog)
-        {
-            m_downTarget(b.packet, b.src, b.dst, PROT_NUMBER, nullptr);
-        }
     }
     for (auto& w : woken)
     {
