@@ -15,6 +15,30 @@ namespace simtest
 
 namespace fs = std::filesystem;
 
+Outcome
+Simulate(const std::string& scenario, const fs::path& out, const std::string& extra)
+{
+    return RunSim("'" + scenario + "' -q --no-plot --out '" + out.string() + "'" + (extra.empty() ? "" : " " + extra));
+}
+
+std::vector<sim::TraceRow>
+TraceRows(const fs::path& pcap)
+{
+    return sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture(pcap.string())));
+}
+
+std::vector<sim::TraceRow>
+SimulatedRows(const std::string& scenario, const std::string& extra)
+{
+    TempDir dir;
+    const Outcome run = Simulate(scenario, dir / "run", extra);
+    if (run.status != 0)
+    {
+        throw std::runtime_error("sim " + scenario + " failed: " + run.err);
+    }
+    return TraceRows(dir / "run" / "trace.pcap");
+}
+
 fs::path
 SourceDir()
 {

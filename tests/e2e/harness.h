@@ -2,6 +2,8 @@
 // temporary folders, read the seed tables.
 #pragma once
 
+#include "models/capture/trace-table.h"
+
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -19,6 +21,9 @@ struct Outcome
 
 // Runs `sim ARGS` from the checkout with SIM_ROOT set; captures both streams.
 Outcome RunSim(const std::string& args);
+
+// Runs `sim SCENARIO -q --no-plot --out OUT EXTRA`; SCENARIO is a name or a .toml path.
+Outcome Simulate(const std::string& scenario, const std::filesystem::path& out, const std::string& extra = "");
 
 // Runs a shell command; captures stdout.
 Outcome RunShell(const std::string& command);
@@ -46,6 +51,13 @@ std::string ScenarioText(const std::string& name,
                          const std::vector<std::pair<std::string, std::string>>& edits);
 void WriteFile(const std::filesystem::path& p, const std::string& content);
 std::vector<std::filesystem::path> FilesIn(const std::filesystem::path& dir);
+
+// A capture as trace-table rows (relative seq/ack, scaled windows)
+std::vector<sim::TraceRow> TraceRows(const std::filesystem::path& pcap);
+
+// Simulate() into a temporary folder and the rows of its trace; throws with sim's
+// stderr if the run fails
+std::vector<sim::TraceRow> SimulatedRows(const std::string& scenario, const std::string& extra = "");
 
 std::filesystem::path SourceDir();
 std::filesystem::path SeedDir();

@@ -208,7 +208,7 @@ void
 CheckAgainstSeed(const std::string& name, size_t expected_rows, const std::vector<KnownDeviation>& known)
 {
     TempDir dir;
-    const Outcome run = RunSim(name + " -q --no-plot --out '" + (dir / name).string() + "'");
+    const Outcome run = Simulate(name, dir / name);
     BOOST_REQUIRE_MESSAGE(run.status == 0, "sim " << name << " failed: " << run.err);
     const SeedComparison c = CompareWithSeed(name, dir / name / "trace.pcap");
     BOOST_TEST(c.rows == expected_rows);

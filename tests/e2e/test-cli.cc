@@ -19,7 +19,7 @@ Outcome
 RunScenarioText(const TempDir& dir, const std::string& text)
 {
     WriteFile(dir / "bad.toml", text);
-    return RunSim("'" + (dir / "bad.toml").string() + "' -q --no-plot --out '" + (dir / "out").string() + "'");
+    return Simulate((dir / "bad.toml").string(), dir / "out");
 }
 
 size_t
@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_SUITE(cli)
 BOOST_AUTO_TEST_CASE(unknown_scenario_lists_the_known_ones)
 {
     TempDir dir;
-    const Outcome o = RunSim("nosuch -q --no-plot --out '" + (dir / "x").string() + "'");
+    const Outcome o = Simulate("nosuch", dir / "x");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(Lines(o.err) == 1u);
     BOOST_TEST(o.err.find("unknown scenario 'nosuch'") != std::string::npos, o.err);
@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(unknown_profile_is_named)
 BOOST_AUTO_TEST_CASE(missing_output_folder_is_bad_input)
 {
     TempDir dir;
-    const Outcome o = RunSim("v1 -q --no-plot --out '" + (dir / "no" / "such" / "dir").string() + "'");
+    const Outcome o = Simulate("v1", dir / "no" / "such" / "dir");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(Lines(o.err) == 1u);
     BOOST_TEST(o.err.find("does not exist") != std::string::npos, o.err);
@@ -168,8 +168,8 @@ BOOST_AUTO_TEST_CASE(run_writes_pcap_and_txt)
 BOOST_AUTO_TEST_CASE(compare_exit_status_and_last_line)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "v1").string() + "'").status, 0);
-    BOOST_REQUIRE_EQUAL(RunSim("v3 -q --no-plot --out '" + (dir / "v3").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v1", dir / "v1").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v3", dir / "v3").status, 0);
     const std::string v1 = "'" + (dir / "v1" / "trace.pcap").string() + "'";
     const std::string v3 = "'" + (dir / "v3" / "trace.pcap").string() + "'";
 
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(compare_exit_status_and_last_line)
 BOOST_AUTO_TEST_CASE(show_prints_any_capture_like_trace_txt)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "v1").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v1", dir / "v1").status, 0);
     const Outcome o = RunSim("show '" + (dir / "v1" / "trace.pcap").string() + "'");
     BOOST_TEST(o.status == 0);
     BOOST_TEST(o.out == ReadFile(dir / "v1" / "trace.txt"));

@@ -14,7 +14,7 @@ BOOST_AUTO_TEST_CASE(two_runs_give_identical_files)
     TempDir dir;
     for (const char* run : {"a", "b"})
     {
-        const Outcome o = RunSim("v1 -q --no-plot --out '" + (dir / run).string() + "'");
+        const Outcome o = Simulate("v1", dir / run);
         BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
     }
     const std::string pcap_a = ReadFile(dir / "a" / "trace.pcap");

@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(every_scenario_has_its_reviewed_trace)
         {
             BOOST_REQUIRE_MESSAGE(fs::exists(golden), "no " << golden << ": run tests/golden/regenerate " << name);
             TempDir dir;
-            const Outcome run = RunSim(name + " -q --no-plot --out '" + (dir / name).string() + "'");
+            const Outcome run = Simulate(name, dir / name);
             BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
             BOOST_TEST(ReadFile(dir / name / "trace.txt") == ReadFile(golden));
             ++checked;

@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_SUITE(plot)
 BOOST_AUTO_TEST_CASE(png_of_the_requested_size_with_a_drawing)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v3 -q --no-plot --out '" + (dir / "v3").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v3", dir / "v3").status, 0);
     const Outcome o = RunSim("plot '" + (dir / "v3" / "trace.pcap").string() + "' --size 800x500 -o '" +
                              (dir / "v3.png").string() + "'");
     BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
@@ -72,8 +72,8 @@ BOOST_AUTO_TEST_CASE(png_of_the_requested_size_with_a_drawing)
 BOOST_AUTO_TEST_CASE(svg_names_its_series_and_overlays_files)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "a").string() + "'").status, 0);
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "b").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v1", dir / "a").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v1", dir / "b").status, 0);
     fs::copy_file(dir / "b" / "trace.pcap", dir / "b" / "real.pcap");
     const Outcome o = RunSim("plot '" + (dir / "a" / "trace.pcap").string() + "' '" +
                              (dir / "b" / "real.pcap").string() + "' -o '" + (dir / "both.svg").string() + "'");
@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(svg_names_its_series_and_overlays_files)
 BOOST_AUTO_TEST_CASE(stevens_kind_and_a_chosen_direction)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v4 -q --no-plot --out '" + (dir / "v4").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v4", dir / "v4").status, 0);
     const std::string pcap = "'" + (dir / "v4" / "trace.pcap").string() + "'";
     const Outcome st = RunSim("plot " + pcap + " --kind stevens -o '" + (dir / "s.svg").string() + "'");
     BOOST_REQUIRE_MESSAGE(st.status == 0, st.err);
@@ -110,14 +110,14 @@ BOOST_AUTO_TEST_CASE(run_writes_seq_png_unless_told_not_to)
     const Picture pic = ReadPng(dir / "v4" / "seq.png");
     BOOST_TEST(pic.width == 1200u);
     BOOST_TEST(pic.colours > 20u);
-    BOOST_REQUIRE_EQUAL(RunSim("v4 -q --no-plot --out '" + (dir / "np").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v4", dir / "np").status, 0);
     BOOST_TEST(!fs::exists(dir / "np" / "seq.png"));
 }
 
 BOOST_AUTO_TEST_CASE(missing_gnuplot_is_one_line_and_status_2)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "v1").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v1", dir / "v1").status, 0);
     fs::create_directories(dir / "empty-path");
     const Outcome o = RunShell("cd '" + SourceDir().string() + "' && PATH='" + (dir / "empty-path").string() +
                                "' SIM_ROOT='" + SourceDir().string() + "' '" + SIM_BINARY + "' plot '" +
@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(missing_gnuplot_is_one_line_and_status_2)
 BOOST_AUTO_TEST_CASE(bad_output_name_is_refused)
 {
     TempDir dir;
-    BOOST_REQUIRE_EQUAL(RunSim("v1 -q --no-plot --out '" + (dir / "v1").string() + "'").status, 0);
+    BOOST_REQUIRE_EQUAL(Simulate("v1", dir / "v1").status, 0);
     const Outcome o = RunSim("plot '" + (dir / "v1" / "trace.pcap").string() + "' -o '" + (dir / "x.jpg").string() + "'");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(o.err.find("must be a .png or .svg file") != std::string::npos, o.err);

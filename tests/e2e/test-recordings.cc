@@ -69,7 +69,7 @@ sim::CompareResult
 SimulateAndCompare(const std::string& name, const fs::path& real)
 {
     TempDir dir;
-    const Outcome run = RunSim(name + " --profile linux-6.18 -q --no-plot --out '" + (dir / name).string() + "'");
+    const Outcome run = Simulate(name, dir / name, "--profile linux-6.18");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const sim::CompareResult r = sim::CompareTraces(Packets(dir / name / "trace.pcap"), Packets(real), {});
     BOOST_TEST_MESSAGE(name << " vs " << real.string() << ":\n" << sim::FormatComparison(r));
@@ -130,8 +130,7 @@ BOOST_AUTO_TEST_CASE(v2_with_this_machines_scheduling_matches_a_most_common_sequ
     const std::string seed_wake =
         "[client.wake]\nrecv = 0.2                          # the client gets the CPU after the server's loop ran on";
     WriteFile(dir / "v2-here.toml", ScenarioText("v2", {{seed_wake, ""}}));
-    const Outcome run = RunSim("'" + (dir / "v2-here.toml").string() +
-                               "' --profile linux-6.18 -q --no-plot --out '" + (dir / "out").string() + "'");
+    const Outcome run = Simulate((dir / "v2-here.toml").string(), dir / "out", "--profile linux-6.18");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const auto sim = Packets(dir / "out" / "trace.pcap");
     const auto it = by_sequence.find(Sequence(sim));
@@ -153,8 +152,7 @@ BOOST_AUTO_TEST_CASE(late_wake_on_this_machine)
                                   {"send = 6.3 ", "send = 10.26 "},
                                   {"close = 3.13 ", "close = 0.0 "},
                                   {"recv = 4.86 ", "recv = 5.08 "}}));
-    const Outcome run = RunSim("'" + (dir / "late.toml").string() + "' --profile linux-6.18 -q --no-plot --out '" +
-                               (dir / "out").string() + "'");
+    const Outcome run = Simulate((dir / "late.toml").string(), dir / "out", "--profile linux-6.18");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     sim::CompareOptions timed;
     timed.time_tolerance = 0.0005;
@@ -177,7 +175,7 @@ BulkWindows
 ReceiverWindows(const fs::path& pcap, uint16_t client_port)
 {
     BulkWindows w;
-    for (const auto& r : sim::AnalyzeTrace(Packets(pcap)))
+    for (const auto& r : TraceRows(pcap))
     {
         if (r.rec.sport != client_port || r.rec.len != 0 || r.rel_ack <= 69)
         {
@@ -199,7 +197,7 @@ BOOST_AUTO_TEST_CASE(bulk_transfer_windows_known_deviations)
     const BulkWindows real = ReceiverWindows(SourceDir() / "tests" / "data" / "real" / "bulk" / "real.pcap", 35457);
     TempDir dir;
     const std::string scenario = (SourceDir() / "tests" / "data" / "scenarios" / "bulk-618.toml").string();
-    const Outcome run = RunSim("'" + scenario + "' -q --no-plot --out '" + (dir / "b").string() + "'");
+    const Outcome run = Simulate(scenario, dir / "b");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const BulkWindows sim = ReceiverWindows(dir / "b" / "trace.pcap", 35457);
     const std::string got = fmt::format("first data ACK win: expected {}, got {}; largest win: expected {}, got {}; "

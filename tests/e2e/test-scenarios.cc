@@ -14,15 +14,6 @@ using namespace simtest;
 namespace
 {
 
-std::vector<sim::TraceRow>
-Simulate(const std::string& name)
-{
-    TempDir dir;
-    const Outcome run = RunSim(name + " -q --no-plot --out '" + (dir / name).string() + "'");
-    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    return sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / name / "trace.pcap").string())));
-}
-
 // "C SYN 0" / "S PSH,ACK 5": direction (client or server), flags, payload length
 std::string
 Shape(const sim::TraceRow& r)
@@ -42,7 +33,7 @@ BOOST_AUTO_TEST_SUITE(scenarios)
 
 BOOST_AUTO_TEST_CASE(v2_nagle_joins_three_echoes_and_the_client_resets)
 {
-    const auto rows = Simulate("v2");
+    const auto rows = SimulatedRows("v2");
     std::vector<size_t> server_data;
     for (size_t i = 0; i < rows.size(); ++i)
     {
@@ -71,7 +62,7 @@ BOOST_AUTO_TEST_CASE(v2_nagle_joins_three_echoes_and_the_client_resets)
 
 BOOST_AUTO_TEST_CASE(v4_sleeping_server_two_five_second_gaps)
 {
-    const auto rows = Simulate("v4");
+    const auto rows = SimulatedRows("v4");
     const std::vector<std::string> expected = {
         "C SYN 0",      "S SYN,ACK 0",  "C ACK 0",
         "C PSH,ACK 130", "S ACK 0",     "C PSH,ACK 130", "S ACK 0",
@@ -114,7 +105,7 @@ BOOST_AUTO_TEST_CASE(v3_with_a_large_reply_fills_the_window_in_half_window_segme
     WriteFile(dir / "big.toml",
               ScenarioText("v3", {{"reply_multiplier = 1000", "reply_multiplier = 20000"},
                                   {"recv_sizes = [1024, 1024]", "recv_sizes = [65536, 65536, 65536, 65536, 65536]"}}));
-    const Outcome run = RunSim("'" + (dir / "big.toml").string() + "' -q --no-plot --out '" + (dir / "out").string() + "'");
+    const Outcome run = Simulate((dir / "big.toml").string(), dir / "out");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "out" / "trace.pcap").string())));
     uint32_t sent = 0;

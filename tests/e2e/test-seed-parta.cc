@@ -20,8 +20,7 @@ BOOST_AUTO_TEST_CASE(a_copy_with_another_delay_and_mtu_shows_them)
     // What a user does: copy the scenario, change the link, run it
     TempDir dir;
     WriteFile(dir / "slow.toml", ScenarioText("parta", {{"delay_ms = 0.33", "delay_ms = 50"}, {"mtu = 1500", "mtu = 1400"}}));
-    const Outcome run = RunSim("'" + (dir / "slow.toml").string() + "' -q --no-plot --out '" +
-                               (dir / "out").string() + "'");
+    const Outcome run = Simulate((dir / "slow.toml").string(), dir / "out");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const auto rows =
         sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "out" / "trace.pcap").string())));

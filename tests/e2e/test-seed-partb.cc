@@ -2,8 +2,6 @@
 #include "tests/e2e/harness.h"
 #include "tests/e2e/seed-compare.h"
 
-#include "models/capture/trace-table.h"
-
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -17,10 +15,7 @@ BOOST_AUTO_TEST_CASE(head_of_line_blocking_across_connections)
 {
     // 34678's request is ACKed by the kernel at once but answered only after the
     // server, serving one connection at a time, closes 34662 on its 1 s idle timer
-    TempDir dir;
-    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
-    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "b" / "trace.pcap").string())));
+    const auto rows = SimulatedRows("partb");
     double request = -1, acked = -1, answered = -1, closed_34662 = -1;
     for (const auto& r : rows)
     {
@@ -56,7 +51,7 @@ BOOST_AUTO_TEST_CASE(rows_found_so_far)
     // 10% above); the others wait for Firefox's reading model and the ACK rhythm of a
     // bulk transfer. The test fails if a row that was found is lost.
     TempDir dir;
-    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
+    const Outcome run = Simulate("partb", dir / "b");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     size_t rows = 0;
     const std::vector<std::string> missing = FindSeedRows("partb", dir / "b" / "trace.pcap", 0.005, &rows);
@@ -79,7 +74,7 @@ BOOST_AUTO_TEST_CASE(tshark_sees_the_window_fill_on_34662, *boost::unit_test::pr
     // on 34662 (the seed's rows 74 and 80), while its window is still 64 KiB: once
     // autotuning has grown it, it no longer fills.
     TempDir dir;
-    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
+    const Outcome run = Simulate("partb", dir / "b");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     const Outcome full = RunShell("tshark -n -r '" + (dir / "b" / "trace.pcap").string() +
                                   "' -Y 'tcp.analysis.window_full && tcp.dstport == 34662' -T fields -e frame.number");
@@ -93,10 +88,7 @@ BOOST_AUTO_TEST_CASE(a_bulk_write_sends_each_skb_when_its_copy_is_done)
 {
     // tcp_sendmsg() copies the body into 65483-byte skbs; with the profile's copy time
     // (125 ns per KiB) they leave one every 65483 * 125 / 1024 = 7993 ns, not all at once
-    TempDir dir;
-    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
-    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "b" / "trace.pcap").string())));
+    const auto rows = SimulatedRows("partb");
     int64_t last = -1;
     size_t spaced = 0, together = 0;
     for (const auto& r : rows)
@@ -118,10 +110,7 @@ BOOST_AUTO_TEST_CASE(acks_leave_in_the_order_they_were_made)
 {
     // ACKs held for a woken task and those of a later softirq share the CPU's FIFO
     // backlog: on the wire a connection's ACK numbers never go back
-    TempDir dir;
-    const Outcome run = RunSim("partb -q --no-plot --out '" + (dir / "b").string() + "'");
-    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "b" / "trace.pcap").string())));
+    const auto rows = SimulatedRows("partb");
     std::map<std::pair<int, int>, uint32_t> last;
     size_t checked = 0;
     for (const auto& r : rows)

@@ -3,8 +3,6 @@
 // only once the last byte is in the buffer; its 0.5 s idle timer starts then.
 #include "tests/e2e/harness.h"
 
-#include "models/capture/trace-table.h"
-
 #include <boost/test/unit_test.hpp>
 
 using namespace simtest;
@@ -13,11 +11,7 @@ BOOST_AUTO_TEST_SUITE(sndbuf_blocking)
 
 BOOST_AUTO_TEST_CASE(a_blocked_write_resumes_and_returns_when_the_last_byte_is_queued)
 {
-    TempDir dir;
-    const std::string scenario = (SourceDir() / "tests" / "data" / "scenarios" / "slow-reader.toml").string();
-    const Outcome run = RunSim("'" + scenario + "' -q --no-plot --out '" + (dir / "s").string() + "'");
-    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    const auto rows = sim::AnalyzeTrace(sim::DecodeCapture(sim::ReadCapture((dir / "s" / "trace.pcap").string())));
+    const auto rows = SimulatedRows((SourceDir() / "tests" / "data" / "scenarios" / "slow-reader.toml").string());
     const uint64_t response = 12000000 + 69; // body and header ("Content-Length: 12000000")
     int64_t acked_all = -1, acked_most = -1, server_fin = -1;
     for (const auto& r : rows)

@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(every_scenario_reads_without_malformed_packets_or_expert_er
         BOOST_TEST_CONTEXT("scenario " << name)
         {
             TempDir dir;
-            const Outcome run = RunSim(std::string(name) + " -q --no-plot --out '" + (dir / name).string() + "'");
+            const Outcome run = Simulate(std::string(name), dir / name);
             BOOST_REQUIRE_EQUAL(run.status, 0);
             const std::string pcap = (dir / name / "trace.pcap").string();
 
