@@ -148,7 +148,10 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
     std::vector<std::string> missing;
     for (const SeedRow& s : seed)
     {
+        // the nearest packet: one whose identity (flags, seq, ack, lengths) matches and
+        // only its time or window differs ranks before one that is another packet
         std::vector<std::string> best;
+        int best_score = 0;
         bool found = false;
         for (const sim::TraceRow& r : rows)
         {
@@ -158,10 +161,12 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
                 continue;
             }
             std::vector<std::string> diff;
+            int score = 0;
             auto check = [&](const char* what, const std::string& want, const std::string& got) {
                 if (want != "-" && want != got)
                 {
                     diff.push_back(fmt::format("{} {} (seed {})", what, got, want));
+                    score += 10;
                 }
             };
             check("flags", s.flags, sim::FlagNames(p.flags));
@@ -174,6 +179,7 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
             if (std::fabs(t - s.time) > tolerance)
             {
                 diff.push_back(fmt::format("time {:.6f} (seed {:.6f})", t, s.time));
+                score += 1;
             }
             if (s.win != "-")
             {
@@ -183,6 +189,7 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
                 if (!ok)
                 {
                     diff.push_back(fmt::format("win {} (seed {})", r.win, s.win));
+                    score += 1;
                 }
             }
             if (diff.empty())
@@ -190,9 +197,10 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
                 found = true;
                 break;
             }
-            if (best.empty() || diff.size() < best.size())
+            if (best.empty() || score < best_score)
             {
                 best = diff;
+                best_score = score;
             }
         }
         if (!found)
