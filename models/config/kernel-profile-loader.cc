@@ -125,7 +125,8 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     TomlReader sched = top.Table("scheduler");
     p.wakeup_latency_ns =
         static_cast<int64_t>(sched.Number("wakeup_latency_us", 0, 1e6, static_cast<double>(p.wakeup_latency_ns) / 1e3) * 1e3);
-    p.copy_ns_per_kib = static_cast<int64_t>(sched.Integer("copy_ns_per_kib", 0, 1000000, p.copy_ns_per_kib));
+    p.sendmsg_ns_per_kib = static_cast<int64_t>(sched.Integer("sendmsg_ns_per_kib", 0, 1000000, p.sendmsg_ns_per_kib));
+    p.recvmsg_ns_per_kib = static_cast<int64_t>(sched.Integer("recvmsg_ns_per_kib", 0, 1000000, p.recvmsg_ns_per_kib));
     p.softirq_waits_for_woken_task = sched.Bool("softirq_waits_for_woken_task", p.softirq_waits_for_woken_task);
     sched.Finish();
 

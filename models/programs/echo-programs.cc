@@ -143,23 +143,28 @@ void
 EchoServer::WaitAndRead(size_t call)
 {
     m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", call), [this, call]() {
-        std::string data;
-        if (m_conn->Read(data, m_cfg.recv_size) <= 0)
+        m_conn->Read(m_cfg.recv_size, [this, call](std::string data) { Reply(call, data); });
+    });
+}
+
+void
+EchoServer::Reply(size_t call, const std::string& data)
+{
+    if (data.empty())
+    {
+        // empty read: the client closed; close ours and serve the next one
+        Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
+        return;
+    }
+    Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, call, data]() {
+        m_conn->Write(UpperRepeat(data, m_cfg.reply_multiplier));
+        if (m_cfg.replies && call + 1 >= m_cfg.replies)
         {
-            // empty read: the client closed; close ours and serve the next one
+            // done with this client: close without waiting for its FIN
             Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
             return;
         }
-        Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, call, data]() {
-            m_conn->Write(UpperRepeat(data, m_cfg.reply_multiplier));
-            if (m_cfg.replies && call + 1 >= m_cfg.replies)
-            {
-                // done with this client: close without waiting for its FIN
-                Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
-                return;
-            }
-            Simulator::Schedule(m_cfg.timing.Think("recv", call), &EchoServer::RecvNext, this);
-        });
+        Simulator::Schedule(m_cfg.timing.Think("recv", call), &EchoServer::RecvNext, this);
     });
 }
 
@@ -235,9 +240,9 @@ EchoClient::Next(size_t i)
         return;
     case ClientStep::Recv:
         m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", s.index), [this, i]() {
-            std::string data;
-            m_sock->Read(data, m_steps[i].size);
-            Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
+            m_sock->Read(m_steps[i].size, [this, i](const std::string&) {
+                Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
+            });
         });
         return;
     case ClientStep::Close:

@@ -85,6 +85,7 @@ class EchoServer : public ns3::Application
     void RecvNext();
     void DoRecv();
     void WaitAndRead(size_t call);
+    void Reply(size_t call, const std::string& data);
     void CloseConnection();
 
     EchoServerConfig m_cfg;

@@ -87,23 +87,28 @@ HttpServer::WaitRequest()
     m_idle = Simulator::Schedule(m_cfg.idle_timeout, &HttpServer::IdleTimeout, this);
     m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", m_requests), [this]() {
         m_idle.Cancel();
-        std::string data;
-        if (m_conn->Read(data, 65536) <= 0)
-        {
-            Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this);
-            return;
-        }
-        m_pending += data;
-        const size_t end = m_pending.find("\r\n\r\n");
-        if (end == std::string::npos)
-        {
-            WaitRequest(); // the rest of the request is still coming
-            return;
-        }
-        const std::string request = m_pending.substr(0, end + 4);
-        m_pending.erase(0, end + 4);
-        Respond(request);
+        m_conn->Read(65536, [this](const std::string& data) { GotRequest(data); });
     });
+}
+
+void
+HttpServer::GotRequest(const std::string& data)
+{
+    if (data.empty())
+    {
+        Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this);
+        return;
+    }
+    m_pending += data;
+    const size_t end = m_pending.find("\r\n\r\n");
+    if (end == std::string::npos)
+    {
+        WaitRequest(); // the rest of the request is still coming
+        return;
+    }
+    const std::string request = m_pending.substr(0, end + 4);
+    m_pending.erase(0, end + 4);
+    Respond(request);
 }
 
 void
@@ -235,33 +240,36 @@ Browser::ReadMore(const std::string& name)
 {
     Conn& c = m_conns[name];
     c.sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("read", m_reads), [this, name]() {
-        Conn& conn = m_conns[name];
-        std::string data;
-        const int n = conn.sock->Read(data, m_cfg.read_size);
-        ++m_reads;
-        if (n <= 0)
-        {
-            Simulator::Schedule(m_cfg.timing.Think("close", 0), [this, name]() { m_conns[name].sock->Close(); });
-            return;
-        }
-        conn.response += data;
-        const size_t end = conn.response.find("\r\n\r\n");
-        if (end != std::string::npos)
-        {
-            const size_t at = conn.response.find("Content-Length: ");
-            const size_t length = at == std::string::npos ? 0 : std::stoul(conn.response.substr(at + 16));
-            if (conn.response.size() >= end + 4 + length)
-            {
-                conn.response.erase(0, end + 4 + length);
-                conn.busy = false;
-                SendNext(name);
-            }
-        }
-        Simulator::Schedule(conn.sock->CopyTime(static_cast<uint32_t>(n)) + m_cfg.timing.Think("read", m_reads),
-                            &Browser::ReadMore,
-                            this,
-                            name);
+        m_conns[name].sock->Read(m_cfg.read_size, [this, name](const std::string& data) { GotData(name, data); });
     });
+}
+
+// read() returned: a whole response lets the next request go; the socket thread reads
+// again after its think time
+void
+Browser::GotData(const std::string& name, const std::string& data)
+{
+    Conn& conn = m_conns[name];
+    ++m_reads;
+    if (data.empty())
+    {
+        Simulator::Schedule(m_cfg.timing.Think("close", 0), [this, name]() { m_conns[name].sock->Close(); });
+        return;
+    }
+    conn.response += data;
+    const size_t end = conn.response.find("\r\n\r\n");
+    if (end != std::string::npos)
+    {
+        const size_t at = conn.response.find("Content-Length: ");
+        const size_t length = at == std::string::npos ? 0 : std::stoul(conn.response.substr(at + 16));
+        if (conn.response.size() >= end + 4 + length)
+        {
+            conn.response.erase(0, end + 4 + length);
+            conn.busy = false;
+            SendNext(name);
+        }
+    }
+    Simulator::Schedule(m_cfg.timing.Think("read", m_reads), &Browser::ReadMore, this, name);
 }
 
 void

@@ -80,6 +80,7 @@ class HttpServer : public ns3::Application
     void StopApplication() override {}
     void AcceptNext();
     void WaitRequest();
+    void GotRequest(const std::string& data);
     void IdleTimeout();
     void Respond(const std::string& request);
     void CloseConnection();
@@ -118,6 +119,7 @@ class Browser : public ns3::Application
     void Open(const std::string& name);
     void SendNext(const std::string& name);
     void ReadMore(const std::string& name);
+    void GotData(const std::string& name, const std::string& data);
 
     BrowserConfig m_cfg;
     std::map<std::string, Conn> m_conns;

@@ -174,18 +174,24 @@ TcpDecQuickackMode(Tcb& tp, const KernelProfile& prof, const Jiffies& j, bool ac
 void
 TcpEventDataSent(Tcb& tp, const KernelProfile& prof, uint32_t now)
 {
-    // If it is a reply for ato after last received packet, count it (5.1-6.5:
-    // inet_csk_inc_pingpong_cnt(); otherwise enter pingpong mode at once)
-    if (now - tp.ack.lrcvtime < tp.ack.ato)
+    // 5.1-6.4 (TCP_PINGPONG_THRESH 3): only the first data sent after data arrived
+    // counts, and only in a later jiffy than our last send (before(lsndtime,
+    // lrcvtime)); then inet_csk_inc_pingpong_cnt(). Before and after: a reply within
+    // ato of the last received data enters pingpong mode at once.
+    if (prof.tcp_pingpong_thresh > 1)
     {
-        if (prof.tcp_pingpong_thresh > 1)
+        const bool first_reply = static_cast<int32_t>(tp.lsndtime - tp.ack.lrcvtime) < 0;
+        if (first_reply && now - tp.ack.lrcvtime < tp.ack.ato)
         {
             IncPingpongCnt(tp);
         }
-        else
-        {
-            EnterPingpongMode(tp, prof);
-        }
+        tp.lsndtime = now;
+        return;
+    }
+    tp.lsndtime = now;
+    if (now - tp.ack.lrcvtime < tp.ack.ato)
+    {
+        EnterPingpongMode(tp, prof);
     }
 }
 

@@ -84,9 +84,12 @@ struct KernelProfile
     int loopback_mtu = 65536;           // loopback_setup(): dev->mtu = 64 * 1024
     int64_t loopback_latency_ns = 5000; // netif_rx() to tcp_v4_rcv() on the same host
     int64_t wakeup_latency_ns = 4000;   // a task woken by a socket event gets the CPU
-    // tcp_recvmsg()'s copy to user space (skb_copy_datagram_msg()): ns per KiB, the
-    // host's memory bandwidth. 0: instantaneous.
-    int64_t copy_ns_per_kib = 0;
+    // Time a system call spends per KiB, the host's speed. sendmsg: the copy into skbs
+    // (skb_copy_to_page_nocache()) and, on loopback, the receiving softirq that each
+    // skb's transmit runs on the same CPU. recvmsg: skb_copy_datagram_msg() alone.
+    // 0: instantaneous.
+    int64_t sendmsg_ns_per_kib = 0;
+    int64_t recvmsg_ns_per_kib = 0;
     // Whether what the receive path sends waits until the task it woke gets the CPU
     // (the softirq backlog left to ksoftirqd). Not a kernel rule: a property of the
     // host and its load, inferred for the seed's machine from V1's no.7 and refuted on

@@ -175,7 +175,7 @@ LinuxTcpSocket::Wake(WaitFor what)
     m_tcp->WakeTask(w.latency, std::move(w.then));
 }
 
-// __release_sock(): the segments that arrived meanwhile, in order, in process context
+// release_sock()
 void
 LinuxTcpSocket::ReleaseSock()
 {
@@ -183,12 +183,19 @@ LinuxTcpSocket::ReleaseSock()
     {
         return;
     }
+    ProcessBacklog();
+}
+
+void
+LinuxTcpSocket::ProcessBacklog()
+{
     while (!m_backlog.empty())
     {
         const Segment seg = m_backlog.front();
         m_backlog.pop_front();
         Receive(seg);
     }
+    m_tp.backlog_len = 0;
 }
 
 // --- bind, listen, connect -------------------------------------------------------------
@@ -403,18 +410,13 @@ LinuxTcpSocket::SendmsgRun()
             if (m_processBacklog >= 16)
             {
                 m_processBacklog = 0;
-                while (!m_backlog.empty())
-                {
-                    const Segment seg = m_backlog.front();
-                    m_backlog.pop_front();
-                    Receive(seg);
-                }
+                ProcessBacklog(); // sk_flush_backlog()
                 size_goal = SizeGoal();
             }
             ++m_processBacklog;
         }
         const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
-        const Time t = CopyTime(static_cast<uint32_t>(copy));
+        const Time t = SendCopyTime(static_cast<uint32_t>(copy));
         if (!t.IsStrictlyPositive())
         {
             SendmsgCopy(data, m_sendmsgOff, copy, size_goal);
@@ -528,63 +530,93 @@ LinuxTcpSocket::GetRxAvailable() const
     return n;
 }
 
-// tcp_recvmsg_locked(): copy from the receive queue, then tcp_rcv_space_adjust() and
-// tcp_cleanup_rbuf()
-int
-LinuxTcpSocket::Read(std::string& out, uint32_t max)
+// tcp_recvmsg(): the socket is held for the whole call
+void
+LinuxTcpSocket::Read(uint32_t len, ReadDone done)
 {
-    out.clear();
-    while (!m_rcvQueue.empty() && out.size() < max)
-    {
-        Skb& skb = m_rcvQueue.front();
-        const uint32_t offset = m_tp.copied_seq - skb.seq;
-        const uint32_t avail = static_cast<uint32_t>(skb.data.size()) - offset;
-        const uint32_t used = std::min<uint32_t>(avail, max - static_cast<uint32_t>(out.size()));
-        out.append(skb.data, offset, used);
-        m_tp.copied_seq += used;
-        if (used == avail)
-        {
-            m_tp.rmem_alloc -= skb.truesize;
-            m_rcvQueue.pop_front();
-        }
-    }
-    if (out.empty())
-    {
-        if ((m_tp.shutdown & RCV_SHUTDOWN) || m_tp.state == TcpState::Closed)
-        {
-            return 0;
-        }
-        m_errno = ERROR_AGAIN;
-        return -1;
-    }
-    const int copied = static_cast<int>(out.size());
-    const Time copy = CopyTime(static_cast<uint32_t>(copied));
-    if (copy.IsZero())
-    {
-        RecvmsgDone(copied);
-        return copied;
-    }
-    // The copy holds the socket: what arrives meanwhile waits in the backlog
     LockSock();
-    m_copyDone = Simulator::Schedule(copy, [this, copied]() {
-        RecvmsgDone(copied);
-        ReleaseSock();
-    });
-    return copied;
+    m_recvmsg = RecvmsgCall{len, {}, std::move(done), true};
+    RecvmsgLoop();
+}
+
+// The loop of tcp_recvmsg_locked(): copy skb by skb; when the queue is empty, stop if
+// the backlog is too, else process it (__sk_flush_backlog()) and go on copying.
+// tcp_cleanup_rbuf() at the end may ACK; release_sock() then takes what arrived
+// during the last copy.
+void
+LinuxTcpSocket::RecvmsgLoop()
+{
+    while (m_recvmsg->len > 0)
+    {
+        const uint32_t used = RecvmsgNextCopy();
+        if (used > 0)
+        {
+            const Time copy = m_recvmsg->timed ? RecvCopyTime(used) : Time(0);
+            if (copy.IsStrictlyPositive())
+            {
+                m_copyDone = Simulator::Schedule(copy, [this, used]() {
+                    RecvmsgCopied(used);
+                    RecvmsgLoop();
+                });
+                return;
+            }
+            RecvmsgCopied(used);
+            continue;
+        }
+        if (m_backlog.empty())
+        {
+            break;
+        }
+        ProcessBacklog();
+    }
+    CleanupRbuf(static_cast<int>(m_recvmsg->out.size()));
+    RecvmsgCall call = std::move(*m_recvmsg);
+    m_recvmsg.reset();
+    ReleaseSock();
+    call.done(std::move(call.out));
+}
+
+// What the next skb_copy_datagram_msg() takes: the rest of the first skb, up to len
+uint32_t
+LinuxTcpSocket::RecvmsgNextCopy() const
+{
+    if (m_rcvQueue.empty())
+    {
+        return 0;
+    }
+    const Skb& skb = m_rcvQueue.front();
+    const uint32_t avail = static_cast<uint32_t>(skb.data.size()) - (m_tp.copied_seq - skb.seq);
+    return std::min(avail, m_recvmsg->len);
+}
+
+// A copy is done: copied_seq moves, tcp_rcv_space_adjust() runs, and a fully read skb
+// is freed (tcp_eat_recv_skb())
+void
+LinuxTcpSocket::RecvmsgCopied(uint32_t used)
+{
+    Skb& skb = m_rcvQueue.front();
+    const uint32_t offset = m_tp.copied_seq - skb.seq;
+    m_recvmsg->out.append(skb.data, offset, used);
+    m_recvmsg->len -= used;
+    m_tp.copied_seq += used;
+    RcvSpaceAdjust();
+    if (offset + used == skb.data.size())
+    {
+        m_tp.rmem_alloc -= skb.truesize;
+        m_rcvQueue.pop_front();
+    }
 }
 
 Time
-LinuxTcpSocket::CopyTime(uint32_t bytes) const
+LinuxTcpSocket::SendCopyTime(uint32_t bytes) const
 {
-    return NanoSeconds(m_prof->copy_ns_per_kib * static_cast<int64_t>(bytes) / 1024);
+    return NanoSeconds(m_prof->sendmsg_ns_per_kib * static_cast<int64_t>(bytes) / 1024);
 }
 
-// The end of tcp_recvmsg_locked(): the buffer is autotuned, then the read may ACK
-void
-LinuxTcpSocket::RecvmsgDone(int copied)
+Time
+LinuxTcpSocket::RecvCopyTime(uint32_t bytes) const
 {
-    RcvSpaceAdjust();
-    CleanupRbuf(copied);
+    return NanoSeconds(m_prof->recvmsg_ns_per_kib * static_cast<int64_t>(bytes) / 1024);
 }
 
 // tcp_rcv_space_adjust(): refreshes the clock, then autotunes the receive buffer
@@ -609,8 +641,15 @@ Ptr<Packet>
 LinuxTcpSocket::Recv(uint32_t maxSize, uint32_t /* flags */)
 {
     std::string out;
-    if (Read(out, maxSize) <= 0)
+    LockSock();
+    m_recvmsg = RecvmsgCall{maxSize, {}, [&out](std::string data) { out = std::move(data); }, false};
+    RecvmsgLoop();
+    if (out.empty())
     {
+        if (!(m_tp.shutdown & RCV_SHUTDOWN) && m_tp.state != TcpState::Closed)
+        {
+            m_errno = ERROR_AGAIN;
+        }
         return nullptr;
     }
     return Create<Packet>(reinterpret_cast<const uint8_t*>(out.data()), out.size());

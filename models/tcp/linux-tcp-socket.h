@@ -99,15 +99,26 @@ class LinuxTcpSocket : public ns3::Socket
     // (tcp_add_backlog()); release_sock() processes them (__release_sock()).
     void LockSock() { ++m_ownedByUser; }
     void ReleaseSock();
+    // __release_sock(): what arrived meanwhile, in order, in process context
+    void ProcessBacklog();
     bool OwnedByUser() const { return m_ownedByUser > 0; }
-    void AddBacklog(const Segment& seg) { m_backlog.push_back(seg); }
+    // sk_add_backlog() (no coalescing on loopback: the skb is a clone of the sender's
+    // until it is ACKed, and skb_try_coalesce() refuses a cloned tail)
+    void AddBacklog(const Segment& seg)
+    {
+        m_tp.backlog_len += seg.truesize;
+        m_backlog.push_back(seg);
+    }
 
     // Byte-level system calls for programs: write() and read() on the socket.
     int Write(const std::string& data);
-    // Returns bytes read, 0 at end of stream, -1 if nothing is there yet. The copy to
-    // user space takes CopyTime(bytes); the task is back after it.
-    int Read(std::string& out, uint32_t max);
-    ns3::Time CopyTime(uint32_t bytes) const;
+    // read() of up to `len` bytes (tcp_recvmsg()): `done` gets what was read, empty at
+    // the end of the stream, when the call returns. Each skb's copy to user space takes
+    // RecvCopyTime() with the socket held; with no copy time the call returns at once.
+    using ReadDone = std::function<void(std::string data)>;
+    void Read(uint32_t len, ReadDone done);
+    ns3::Time SendCopyTime(uint32_t bytes) const;
+    ns3::Time RecvCopyTime(uint32_t bytes) const;
     ns3::Ptr<LinuxTcpSocket> Accept();
 
     const Tcb& GetTcb() const { return m_tp; }
@@ -195,7 +206,9 @@ class LinuxTcpSocket : public ns3::Socket
     uint64_t NowNs() const;
     void CleanupRbuf(int copied);
     void RcvSpaceAdjust();
-    void RecvmsgDone(int copied);
+    void RecvmsgLoop();
+    void RecvmsgCopied(uint32_t used);
+    uint32_t RecvmsgNextCopy() const;
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
     bool TailGrows(uint32_t size_goal) const;
     void SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal);
@@ -240,6 +253,14 @@ class LinuxTcpSocket : public ns3::Socket
 
     ns3::EventId m_delackTimer;
     ns3::EventId m_copyDone;
+    struct RecvmsgCall
+    {
+        uint32_t len = 0; // still wanted
+        std::string out;
+        ReadDone done;
+        bool timed = true; // false for ns-3's Recv(), which cannot wait for the copy
+    };
+    std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     std::deque<std::string> m_sendmsg;
     size_t m_sendmsgOff = 0;

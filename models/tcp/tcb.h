@@ -78,6 +78,7 @@ struct Tcb
     uint32_t write_seq = 0; // end of what the application has written
     uint32_t pushed_seq = 0;
     uint32_t snd_sml = 0;     // end of the last small segment sent (Minshall's Nagle)
+    uint32_t lsndtime = 0;    // jiffy of the last data sent (tcp_event_data_sent())
     uint32_t packets_out = 0; // segments sent and not yet acknowledged
     uint32_t snd_cwnd = TCP_INIT_CWND;
     uint32_t max_packets_out = 0;
@@ -132,6 +133,10 @@ struct Tcb
     int rcvbuf = 0;
     int sndbuf = 0;
     int rmem_alloc = 0;
+    // sk_backlog.len: truesize of what waits in the backlog. __release_sock() zeroes it
+    // only when the backlog is empty, so skbs it has moved to the receive queue count
+    // twice in tcp_space() until then.
+    int backlog_len = 0;
     uint8_t shutdown = 0;
     uint8_t scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: payload/truesize in 1/256ths
     bool nodelay = false; // TCP_NODELAY

@@ -176,6 +176,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     tp.snd_wl1 = req.rcv_isn;
     tp.max_window = tp.snd_wnd;
     tp.ack.lrcvtime = NowJiffies();
+    tp.lsndtime = tp.ack.lrcvtime; // tcp_init_transfer()
 
     const uint32_t mtu = PathMtu(GetNode(), req.raddr);
     child->SyncMss(mtu);
@@ -257,6 +258,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         // tcp_finish_connect()
         SetState(TcpState::Established);
         m_tp.ack.lrcvtime = NowJiffies();
+        m_tp.lsndtime = m_tp.ack.lrcvtime; // tcp_init_transfer()
         TcpInitBufferSpace(m_tp, *m_prof);
         NotifyConnectionSucceeded();
         Wake(WaitFor::Connected);

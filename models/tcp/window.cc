@@ -23,7 +23,7 @@ TcpWinFromSpace(const Tcb& tp, const KernelProfile& prof, int space)
 int
 TcpSpace(const Tcb& tp, const KernelProfile& prof)
 {
-    return TcpWinFromSpace(tp, prof, tp.rcvbuf - tp.rmem_alloc);
+    return TcpWinFromSpace(tp, prof, tp.rcvbuf - tp.backlog_len - tp.rmem_alloc);
 }
 
 int

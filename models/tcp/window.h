@@ -13,7 +13,7 @@ namespace sim
 // tcp_win_from_space(): the part of a buffer that may be advertised
 int TcpWinFromSpace(const Tcb& tp, const KernelProfile& prof, int space);
 
-// tcp_space(): free receive space, skb truesize included
+// tcp_space(): free receive space, skb truesize included, the backlog counted too
 int TcpSpace(const Tcb& tp, const KernelProfile& prof);
 
 // tcp_full_space()

@@ -148,8 +148,8 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
     std::vector<std::string> missing;
     for (const SeedRow& s : seed)
     {
-        // the nearest packet: one whose identity (flags, seq, ack, lengths) matches and
-        // only its time or window differs ranks before one that is another packet
+        // the nearest packet: a differing time or window weighs least, then flags and
+        // lengths, then seq and ack
         std::vector<std::string> best;
         int best_score = 0;
         bool found = false;
@@ -162,18 +162,20 @@ FindSeedRows(const std::string& name, const std::filesystem::path& pcap, double 
             }
             std::vector<std::string> diff;
             int score = 0;
-            auto check = [&](const char* what, const std::string& want, const std::string& got) {
+            // a packet with the row's seq and ack but other flags is the same event
+            // told differently (an ACK riding on data); other numbers: another event
+            auto check = [&](const char* what, const std::string& want, const std::string& got, int weight) {
                 if (want != "-" && want != got)
                 {
                     diff.push_back(fmt::format("{} {} (seed {})", what, got, want));
-                    score += 10;
+                    score += weight;
                 }
             };
-            check("flags", s.flags, sim::FlagNames(p.flags));
-            check("seq", s.seq, std::to_string(r.rel_seq));
-            check("ack", s.ack, std::to_string(r.rel_ack));
-            check("len", s.len, std::to_string(p.len));
-            check("frame_len", s.frame_len, std::to_string(p.frame_len));
+            check("flags", s.flags, sim::FlagNames(p.flags), 10);
+            check("seq", s.seq, std::to_string(r.rel_seq), 40);
+            check("ack", s.ack, std::to_string(r.rel_ack), 40);
+            check("len", s.len, std::to_string(p.len), 10);
+            check("frame_len", s.frame_len, std::to_string(p.frame_len), 10);
             // absolute sim time: the scenario's time 0 is the capture's start
             const double t = static_cast<double>(p.time_ns) / 1e9;
             if (std::fabs(t - s.time) > tolerance)

@@ -84,6 +84,25 @@ BOOST_AUTO_TEST_CASE(reply_within_ato_counts_towards_pingpong)
     BOOST_TEST(late.ack.pingpong == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(threshold_3_counts_only_a_first_reply_in_a_later_jiffy)
+{
+    // 5.1-5.15.0: before(lsndtime, lrcvtime) — data sent, data received, reply sent,
+    // all in jiffy 100: the reply does not count; once data arrives in a later jiffy
+    // than our last send, the next reply does, and the one after it does not
+    const Jiffies j{250};
+    Tcb tp = Connected();
+    TcpEventDataSent(tp, Prof(3), 100);
+    TcpEventDataRecv(tp, j, 100, j.TimeoutInit());
+    TcpEventDataSent(tp, Prof(3), 100);
+    BOOST_TEST(tp.ack.pingpong == 0u);
+    TcpEventDataRecv(tp, j, 101, j.TimeoutInit());
+    TcpEventDataSent(tp, Prof(3), 101);
+    BOOST_TEST(tp.ack.pingpong == 1u);
+    TcpEventDataSent(tp, Prof(3), 102);
+    BOOST_TEST(tp.ack.pingpong == 1u);
+    BOOST_TEST(tp.lsndtime == 102u);
+}
+
 BOOST_AUTO_TEST_CASE(quick_acks_run_out)
 {
     const Jiffies j{250};

@@ -98,6 +98,24 @@ BOOST_AUTO_TEST_CASE(half_window_segment_unread)
     BOOST_TEST(TcpSelectWindow(tp, Linux515()) == 48512 / 128);
 }
 
+BOOST_AUTO_TEST_CASE(backlog_counts_until_it_is_drained)
+{
+    // tcp_space() takes sk_backlog.len off too, and __release_sock() zeroes it only when
+    // the backlog is empty: while it runs, a segment already moved to the receive
+    // queue counts twice. 6291456 - 2 x 66763 = 6157930: half is 3078965, up to 3079040
+    Tcb tp = Established(65483, 7);
+    tp.rcvbuf = 6291456;
+    tp.window_clamp = 3145728;
+    tp.rcv_ssthresh = 3145728;
+    tp.rcv_wnd = 0;
+    tp.rmem_alloc = 66763;
+    tp.backlog_len = 66763;
+    BOOST_TEST(TcpSpace(tp, Linux515()) == 3078965);
+    BOOST_TEST(TcpSelectWindowRaw(tp, Linux515()) == 3079040u);
+    tp.backlog_len = 0; // drained: 3112346, up to 3112448 (Part B rows 176-182)
+    BOOST_TEST(TcpSelectWindowRaw(tp, Linux515()) == 3112448u);
+}
+
 BOOST_AUTO_TEST_CASE(never_shrinks_the_right_edge)
 {
     // 13 bytes unread: the raw offer drops below what is left of the last window, so
