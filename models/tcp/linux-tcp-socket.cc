@@ -9,6 +9,7 @@
 #include "models/tcp/sndbuf.h"
 #include "models/tcp/window.h"
 
+#include <ns3/abort.h>
 #include <ns3/ipv4-route.h>
 #include <ns3/ipv4-routing-protocol.h>
 #include <ns3/ipv4.h>
@@ -731,6 +732,8 @@ LinuxTcpSocket::Close()
         m_afterSendmsg = [this]() { Close(); }; // the task is still in write()
         return 0;
     }
+    // a program's close() comes after its read() returned; the copy loop holds the queue
+    NS_ABORT_MSG_IF(m_recvmsg, "close() while the same task is inside read()");
     m_dead = true;
     m_waiter.reset();
     m_tp.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
