@@ -101,6 +101,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     }
     p.tcp_pingpong_thresh = static_cast<int>(
         pingpong_sysctl.value_or(k.Integer("tcp_pingpong_thresh", 1, 255, p.tcp_pingpong_thresh)));
+    p.pingpong_first_reply_only = !pingpong_sysctl;
     p.win_from_space = OneOf<WinFromSpace>(k,
                              "win_from_space",
                              {{"adv_win_scale", WinFromSpace::AdvWinScale}, {"scaling_ratio", WinFromSpace::ScalingRatio}});

@@ -174,24 +174,24 @@ TcpDecQuickackMode(Tcb& tp, const KernelProfile& prof, const Jiffies& j, bool ac
 void
 TcpEventDataSent(Tcb& tp, const KernelProfile& prof, uint32_t now)
 {
-    // 5.1-6.4 (TCP_PINGPONG_THRESH 3): only the first data sent after data arrived
-    // counts, and only in a later jiffy than our last send (before(lsndtime,
-    // lrcvtime)); then inet_csk_inc_pingpong_cnt(). Before and after: a reply within
-    // ato of the last received data enters pingpong mode at once.
-    if (prof.tcp_pingpong_thresh > 1)
+    // A reply within ato of the last received data: inet_csk_inc_pingpong_cnt(), which
+    // with a threshold of 1 enters pingpong mode at once. 5.1-6.4 (TCP_PINGPONG_THRESH
+    // 3) counts only the first reply after data that arrived in a later jiffy than our
+    // last send (before(lsndtime, lrcvtime)); 6.x's sysctl counts every reply.
+    const bool reply = now - tp.ack.lrcvtime < tp.ack.ato;
+    const bool first_since_data = static_cast<int32_t>(tp.lsndtime - tp.ack.lrcvtime) < 0;
+    tp.lsndtime = now;
+    if (!reply)
     {
-        const bool first_reply = static_cast<int32_t>(tp.lsndtime - tp.ack.lrcvtime) < 0;
-        if (first_reply && now - tp.ack.lrcvtime < tp.ack.ato)
-        {
-            IncPingpongCnt(tp);
-        }
-        tp.lsndtime = now;
         return;
     }
-    tp.lsndtime = now;
-    if (now - tp.ack.lrcvtime < tp.ack.ato)
+    if (prof.tcp_pingpong_thresh == 1)
     {
         EnterPingpongMode(tp, prof);
+    }
+    else if (first_since_data || !prof.pingpong_first_reply_only)
+    {
+        IncPingpongCnt(tp);
     }
 }
 

@@ -60,6 +60,10 @@ struct KernelProfile
     int hz = 250;                 // CONFIG_HZ: jiffies for ATO and delayed-ACK timers
     TsOffsetPolicy ts_offset = TsOffsetPolicy::PerAddressPair;
     int tcp_pingpong_thresh = 3;  // TCP_PINGPONG_THRESH (3 from 5.1, 1 again from 2023), a sysctl in 6.x
+    // 5.1-6.4's tcp_event_data_sent(): with the constant above 1, only the first reply
+    // after data that arrived in a later jiffy than our last send counts. The 6.x
+    // sysctl counts every reply. Set by the loader from which of the two is given.
+    bool pingpong_first_reply_only = true;
     WinFromSpace win_from_space = WinFromSpace::AdvWinScale;
     Drs drs = Drs::Linux5;
     // tcp_dec_quickack_mode(): before 6.6 every segment carrying an ACK used up a

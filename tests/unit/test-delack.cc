@@ -101,6 +101,15 @@ BOOST_AUTO_TEST_CASE(threshold_3_counts_only_a_first_reply_in_a_later_jiffy)
     TcpEventDataSent(tp, Prof(3), 102);
     BOOST_TEST(tp.ack.pingpong == 1u);
     BOOST_TEST(tp.lsndtime == 102u);
+    // 6.x's net.ipv4.tcp_pingpong_thresh = 3 counts every reply within ato
+    KernelProfile sysctl = Prof(3);
+    sysctl.pingpong_first_reply_only = false;
+    Tcb six = Connected();
+    TcpEventDataSent(six, sysctl, 100);
+    TcpEventDataRecv(six, j, 100, j.TimeoutInit());
+    TcpEventDataSent(six, sysctl, 100);
+    TcpEventDataSent(six, sysctl, 101);
+    BOOST_TEST(six.ack.pingpong == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(quick_acks_run_out)

@@ -22,6 +22,15 @@ BOOST_AUTO_TEST_CASE(linux_5_15_reads_its_sysctls)
     BOOST_TEST(p.hz == 250);
     BOOST_TEST((p.ts_offset == TsOffsetPolicy::PerAddressPair));
     BOOST_TEST(p.loopback_latency_ns == 5000);
+    BOOST_TEST(p.sendmsg_ns_per_kib == 260);
+    BOOST_TEST(p.pingpong_first_reply_only); // a kernel constant, 5.x's rule
+}
+
+BOOST_AUTO_TEST_CASE(pingpong_threshold_as_a_sysctl_counts_every_reply)
+{
+    const KernelProfile p = LoadKernelProfile("linux-6.18", SIM_SOURCE_DIR);
+    BOOST_TEST(p.tcp_pingpong_thresh == 1);
+    BOOST_TEST(!p.pingpong_first_reply_only);
 }
 
 static std::string
