@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 using namespace sim;
 namespace fs = std::filesystem;
@@ -36,7 +39,8 @@ BOOST_AUTO_TEST_CASE(pingpong_threshold_as_a_sysctl_counts_every_reply)
 static std::string
 LoadError(const std::string& text)
 {
-    const fs::path path = fs::temp_directory_path() / "sim-profile-test.toml";
+    // ctest runs the cases as parallel processes: one file each
+    const fs::path path = fs::temp_directory_path() / ("sim-profile-test-" + std::to_string(getpid()) + ".toml");
     {
         std::ofstream f(path);
         f << text;
