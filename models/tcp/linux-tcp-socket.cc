@@ -21,6 +21,13 @@
 namespace sim
 {
 
+// What a write() or read() of `bytes` costs the host (the profile's [scheduler] times)
+static ns3::Time
+SyscallTime(int64_t ns_per_kib, uint32_t bytes)
+{
+    return ns3::NanoSeconds(ns_per_kib * static_cast<int64_t>(bytes) / 1024);
+}
+
 NS_LOG_COMPONENT_DEFINE("LinuxTcpSocket");
 NS_OBJECT_ENSURE_REGISTERED(LinuxTcpSocket);
 
@@ -417,7 +424,7 @@ LinuxTcpSocket::SendmsgRun()
             ++m_processBacklog;
         }
         const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
-        const Time t = SendCopyTime(static_cast<uint32_t>(copy));
+        const Time t = SyscallTime(m_prof->sendmsg_ns_per_kib, static_cast<uint32_t>(copy));
         if (!t.IsStrictlyPositive())
         {
             SendmsgCopy(data, m_sendmsgOff, copy, size_goal);
@@ -552,7 +559,7 @@ LinuxTcpSocket::RecvmsgLoop()
         const uint32_t used = RecvmsgNextCopy();
         if (used > 0)
         {
-            const Time copy = m_recvmsg->timed ? RecvCopyTime(used) : Time(0);
+            const Time copy = m_recvmsg->timed ? SyscallTime(m_prof->recvmsg_ns_per_kib, used) : Time(0);
             if (copy.IsStrictlyPositive())
             {
                 m_copyDone = Simulator::Schedule(copy, [this, used]() {
@@ -606,18 +613,6 @@ LinuxTcpSocket::RecvmsgCopied(uint32_t used)
         m_tp.rmem_alloc -= skb.truesize;
         m_rcvQueue.pop_front();
     }
-}
-
-Time
-LinuxTcpSocket::SendCopyTime(uint32_t bytes) const
-{
-    return NanoSeconds(m_prof->sendmsg_ns_per_kib * static_cast<int64_t>(bytes) / 1024);
-}
-
-Time
-LinuxTcpSocket::RecvCopyTime(uint32_t bytes) const
-{
-    return NanoSeconds(m_prof->recvmsg_ns_per_kib * static_cast<int64_t>(bytes) / 1024);
 }
 
 // tcp_rcv_space_adjust(): refreshes the clock, then autotunes the receive buffer
