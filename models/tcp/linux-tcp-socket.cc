@@ -527,6 +527,8 @@ LinuxTcpSocket::SendmsgCopy(const std::string& data, size_t& off, size_t copy, u
 }
 
 
+// What a read could copy now: the queue from copied_seq (a 32 KiB read leaves part of a
+// 64 KiB skb behind)
 uint32_t
 LinuxTcpSocket::GetRxAvailable() const
 {
@@ -535,7 +537,7 @@ LinuxTcpSocket::GetRxAvailable() const
     {
         n += static_cast<uint32_t>(s.data.size());
     }
-    return n;
+    return m_rcvQueue.empty() ? 0 : n - (m_tp.copied_seq - m_rcvQueue.front().seq);
 }
 
 // tcp_recvmsg(): the socket is held for the whole call
