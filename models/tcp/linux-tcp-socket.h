@@ -114,7 +114,8 @@ class LinuxTcpSocket : public ns3::Socket
     int Write(const std::string& data);
     // read() of up to `len` bytes (tcp_recvmsg()): `done` gets what was read, empty at
     // the end of the stream, when the call returns. Each skb's copy to user space takes
-    // the profile's recvmsg time with the socket held; with no copy time the call returns at once.
+    // the profile's recvmsg time with the socket held; with none, the call returns at
+    // once.
     using ReadDone = std::function<void(std::string data)>;
     void Read(uint32_t len, ReadDone done);
     ns3::Ptr<LinuxTcpSocket> Accept();
