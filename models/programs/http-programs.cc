@@ -257,6 +257,8 @@ Browser::GotData(const std::string& name, const std::string& data)
         return;
     }
     conn.response += data;
+    conn.response_read += data.size();
+    const Time stall = StallNow(conn);
     const size_t end = conn.response.find("\r\n\r\n");
     if (end != std::string::npos)
     {
@@ -265,11 +267,30 @@ Browser::GotData(const std::string& name, const std::string& data)
         if (conn.response.size() >= end + 4 + length)
         {
             conn.response.erase(0, end + 4 + length);
+            conn.response_read = conn.response.size();
+            conn.stalled = false;
             conn.busy = false;
             SendNext(name);
         }
     }
-    Simulator::Schedule(m_cfg.timing.Think("read", m_reads), &Browser::ReadMore, this, name);
+    Simulator::Schedule(m_cfg.timing.Think("read", m_reads) + stall, &Browser::ReadMore, this, name);
+}
+
+// The pause before the next read if the outstanding request's stall point is reached
+Time
+Browser::StallNow(Conn& conn)
+{
+    if (!conn.busy || conn.next == 0 || conn.stalled)
+    {
+        return Time(0);
+    }
+    const BrowserRequest& r = m_cfg.requests[conn.requests[conn.next - 1]];
+    if (!r.stall_after || conn.response_read < *r.stall_after)
+    {
+        return Time(0);
+    }
+    conn.stalled = true;
+    return r.stall;
 }
 
 void

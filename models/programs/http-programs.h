@@ -49,6 +49,12 @@ struct BrowserRequest
     uint32_t size = 0;           // bytes of the GET (Firefox's headers)
     std::optional<ns3::Time> at; // when it is sent; else when the one before completes
     ns3::Time after;             // ... plus this
+    // A scheduling delay of the browser's socket thread while it reads this response:
+    // once `stall_after` bytes of it (header included) are read, the next read of the
+    // connection comes `stall` later. An input like the think times, placed where a
+    // capture's windows show the reader fell behind.
+    std::optional<uint64_t> stall_after;
+    ns3::Time stall;
 };
 
 struct BrowserConfig
@@ -111,6 +117,8 @@ class Browser : public ns3::Application
         size_t next = 0;              // the next request to send
         bool busy = false;            // a response is outstanding
         std::string response;         // bytes of the current response so far
+        uint64_t response_read = 0;   // ... all of them, header included
+        bool stalled = false;         // the current response's stall has been spent
         bool connected = false;
     };
 
@@ -120,6 +128,7 @@ class Browser : public ns3::Application
     void SendNext(const std::string& name);
     void ReadMore(const std::string& name);
     void GotData(const std::string& name, const std::string& data);
+    ns3::Time StallNow(Conn& conn);
 
     BrowserConfig m_cfg;
     std::map<std::string, Conn> m_conns;

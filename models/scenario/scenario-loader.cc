@@ -222,6 +222,13 @@ LoadBrowser(TomlReader& s, const KernelProfile& prof, uint16_t server_port)
             r.at = Ms(t.Number("at", 0, 3.6e3, 0) * 1e3);
         }
         r.after = Ms(t.Number("after", 0, 3.6e6, 0));
+        if (t.Has("stall"))
+        {
+            TomlReader stall = t.Table("stall");
+            r.stall_after = static_cast<uint64_t>(stall.Integer("after_bytes", 0, int64_t{1} << 40));
+            r.stall = Ms(stall.Number("ms", 0, 3.6e6, 0));
+            stall.Finish();
+        }
         t.Finish();
         c.requests.push_back(r);
     }

@@ -91,6 +91,21 @@ BOOST_AUTO_TEST_CASE(unknown_key_in_a_sub_table)
     BOOST_TEST(o.err.find("client.think.sleep: unknown key") != std::string::npos, o.err);
 }
 
+BOOST_AUTO_TEST_CASE(unknown_key_in_an_inline_table_of_a_list)
+{
+    // a browser request's stall is an inline table inside `requests`: its keys are
+    // checked too, and the error names the request by its index
+    TempDir dir;
+    const std::string text = ScenarioText("partb", {{"ms = 0.064 }", "ms = 0.064, bytes = 5 }"}});
+    const Outcome o = RunScenarioText(dir, text);
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    const std::string where = "bad.toml:" + std::to_string(LineOf(text, "bytes = 5")) +
+                              ": client.requests[9].stall.bytes: unknown key";
+    BOOST_TEST(o.err.find(where) != std::string::npos, o.err);
+    BOOST_TEST(!std::filesystem::exists(dir / "out"));
+}
+
 BOOST_AUTO_TEST_CASE(wrong_type_names_file_line_key_and_types)
 {
     TempDir dir;
