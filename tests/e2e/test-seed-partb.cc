@@ -1,6 +1,7 @@
 // Part B against the legible rows of the seed report (issue 8).
 #include "tests/e2e/harness.h"
 #include "tests/e2e/seed-compare.h"
+#include "tests/e2e/tolerances.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -47,7 +48,9 @@ BOOST_AUTO_TEST_CASE(head_of_line_blocking_across_connections)
 BOOST_AUTO_TEST_CASE(rows_found_and_known_deviations)
 {
     // Every row is looked for as the acceptance asks (ports, flags, relative seq/ack,
-    // lengths, time within 5 ms, windows exact up to 64 KiB or within 10% above). One is
+    // lengths, windows exact up to 64 KiB or within 10% above), and in time within the
+    // exact tables' 0.5 ms rather than the 5 ms asked: the scenario's process times are
+    // read off this report, so the kernel's packets must land as closely. One is
     // not found; the test fails if another row goes missing or if this one changes or
     // is found (then this list must shrink).
     // no.95: the ACK of all of a/1.jpg but its last 6835 bytes is there, but the model's
@@ -59,7 +62,7 @@ BOOST_AUTO_TEST_CASE(rows_found_and_known_deviations)
     const Outcome run = Simulate("partb", dir / "b");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
     size_t rows = 0;
-    const std::vector<std::string> missing = FindSeedRows("partb", dir / "b" / "trace.pcap", 0.005, &rows);
+    const std::vector<std::string> missing = FindSeedRows("partb", dir / "b" / "trace.pcap", kSeedTimeToleranceS, &rows);
     for (const auto& m : missing)
     {
         BOOST_TEST_MESSAGE("not found: " << m);

@@ -4,7 +4,7 @@
 namespace simtest
 {
 
-// Exact tables (v1, v3, parta): the time of each packet since the first one. Program
+// Seed tables (v1, v3, parta; partb's rows): the time of each packet. Program
 // think times are inputs given to a few microseconds; the kernel's own packets must
 // land within this.
 inline constexpr double kSeedTimeToleranceS = 0.0005;
