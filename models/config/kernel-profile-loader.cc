@@ -88,6 +88,8 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.rmem_max = static_cast<int>(s.Integer("net.core.rmem_max", 0, INT32_MAX, p.rmem_max));
     const auto pingpong_sysctl = s.OptionalInteger("net.ipv4.tcp_pingpong_thresh", 1, 255);
     p.wmem_max = static_cast<int>(s.Integer("net.core.wmem_max", 0, INT32_MAX, p.wmem_max));
+    p.congestion_control = OneOf<CongestionControl>(
+        s, "net.ipv4.tcp_congestion_control", {{"cubic", CongestionControl::Cubic}, {"bbr", CongestionControl::Bbr}});
     s.Finish();
 
     TomlReader k = top.Table("kernel");

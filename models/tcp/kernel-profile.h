@@ -37,6 +37,15 @@ enum class Drs
     Linux616,
 };
 
+// net.ipv4.tcp_congestion_control. Only what the model needs of it: the send buffer's
+// provision (tcp_sndbuf_expand()'s ca_ops->sndbuf_expand: Cubic has none, 2 x cwnd;
+// bbr_sndbuf_expand() 3 x). BBR's pacing and its own cwnd are not modelled.
+enum class CongestionControl
+{
+    Cubic,
+    Bbr,
+};
+
 struct KernelProfile
 {
     std::string name;
@@ -55,6 +64,7 @@ struct KernelProfile
     int tcp_fin_timeout = 60;                   // net.ipv4.tcp_fin_timeout (s)
     int rmem_max = 212992;                      // net.core.rmem_max
     int wmem_max = 212992;                      // net.core.wmem_max
+    CongestionControl congestion_control = CongestionControl::Cubic; // net.ipv4.tcp_congestion_control
 
     // kernel facts
     int hz = 250;                 // CONFIG_HZ: jiffies for ATO and delayed-ACK timers

@@ -28,8 +28,10 @@ TcpSndbufExpand(Tcb& tp, const KernelProfile& prof)
     const uint32_t per_mss =
         RoundupPowOfTwo(std::max(tp.mss_clamp, tp.mss_cache) + static_cast<uint32_t>(prof.max_tcp_header) + 320) + 256;
     const uint32_t nr_segs = std::max(TCP_INIT_CWND, tp.snd_cwnd);
-    // Cubic has no sndbuf_expand hook: 2 (fast recovery needs 1.7, plus a cushion)
-    const int64_t sndmem = 2 * static_cast<int64_t>(nr_segs) * per_mss;
+    // ca_ops->sndbuf_expand: Cubic has none, 2 (fast recovery needs 1.7, plus a
+    // cushion); bbr_sndbuf_expand() 3 (BBR may slow-start even during recovery)
+    const int64_t provision = prof.congestion_control == CongestionControl::Bbr ? 3 : 2;
+    const int64_t sndmem = provision * static_cast<int64_t>(nr_segs) * per_mss;
     if (tp.sndbuf < sndmem)
     {
         tp.sndbuf = static_cast<int>(std::min<int64_t>(sndmem, prof.tcp_wmem[2]));

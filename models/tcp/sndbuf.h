@@ -10,8 +10,9 @@
 namespace sim
 {
 
-// tcp_sndbuf_expand(): room for twice the congestion window (at least TCP_INIT_CWND) of
-// worst-case skbs, each a power-of-two kmalloc of mss + headers; up to tcp_wmem[2]
+// tcp_sndbuf_expand(): room for twice (Cubic) or three times (BBR) the congestion
+// window (at least TCP_INIT_CWND) of worst-case skbs, each a power-of-two kmalloc of
+// mss + headers; up to tcp_wmem[2]
 void TcpSndbufExpand(Tcb& tp, const KernelProfile& prof);
 
 // sk_stream_memory_free(): may tcp_sendmsg() queue one more skb?

@@ -77,4 +77,15 @@ BOOST_AUTO_TEST_CASE(ts_offset_policy_is_checked)
     BOOST_TEST(what.find(":3: kernel.ts_offset: 'random'") != std::string::npos, what);
 }
 
+BOOST_AUTO_TEST_CASE(congestion_control_is_a_sysctl_of_two_known_values)
+{
+    BOOST_TEST((LoadKernelProfile("linux-6.18", SIM_SOURCE_DIR).congestion_control == CongestionControl::Bbr));
+    BOOST_TEST((LoadKernelProfile("linux-5.15", SIM_SOURCE_DIR).congestion_control == CongestionControl::Cubic));
+    const std::string what =
+        LoadError("name = \"x\"\n[sysctl]\n\"net.ipv4.tcp_congestion_control\" = \"reno\"\n");
+    BOOST_TEST(what.find(":3: sysctl.net.ipv4.tcp_congestion_control: 'reno': expected \"cubic\" or \"bbr\"") !=
+                   std::string::npos,
+               what);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,6 +29,19 @@ BOOST_AUTO_TEST_CASE(loopback_gets_twenty_worst_case_skbs)
     BOOST_TEST(tp.sndbuf == 2626560);
 }
 
+BOOST_AUTO_TEST_CASE(bbr_provisions_three_times_the_window)
+{
+    // bbr_sndbuf_expand(): 3 x 10 x 131328, what SO_SNDBUF reads on this project's 6.18
+    // machine right after accept (tests/data/real/sndbuf/result.txt; MAX_TCP_HEADER 256
+    // there rounds up to the same power of two)
+    KernelProfile bbr = Linux515();
+    bbr.max_tcp_header = 256;
+    bbr.congestion_control = CongestionControl::Bbr;
+    Tcb tp = Connected(65495);
+    TcpSndbufExpand(tp, bbr);
+    BOOST_TEST(tp.sndbuf == 3939840);
+}
+
 BOOST_AUTO_TEST_CASE(ethernet_mss_and_a_grown_cwnd_stop_at_tcp_wmem_max)
 {
     // per_mss = roundup_pow_of_two(1460 + 640) + 256 = 4352
