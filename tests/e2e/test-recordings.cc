@@ -188,25 +188,46 @@ ReceiverWindows(const fs::path& pcap, uint16_t client_port)
     return w;
 }
 
-BOOST_AUTO_TEST_CASE(bulk_transfer_windows_known_deviations)
+BOOST_AUTO_TEST_CASE(bulk_transfer_windows_against_nine_recordings)
 {
-    // tests/data/real/bulk: the real receiver falls behind the sender now and then, so
-    // its window closes five times and autotuning takes it to 472064. The model's
-    // reader, with this machine's measured copy times (tests/data/real/copy-cost), falls
-    // behind less: no zero window, and tcp_rcvbuf_grow() stops at 364544.
-    const BulkWindows real = ReceiverWindows(SourceDir() / "tests" / "data" / "real" / "bulk" / "real.pcap", 35457);
-    TempDir dir;
+    // tests/data/real/bulk: the same 2 MB transfer recorded nine times (record.sh once,
+    // spread.sh eight times). Every recording's first data ACK offers 95232, but how far
+    // the reader falls behind, and so how often the window closes and how far
+    // autotuning takes it, changes from run to run: the model must land within what
+    // the recordings show. (It does once the scenario gives bulk.py's 1.46 ms between
+    // header and body, which the receiver's first RTT sample spans: without it the
+    // largest window stayed at 364544, below every recording.)
+    const fs::path dir = SourceDir() / "tests" / "data" / "real" / "bulk";
+    std::vector<fs::path> pcaps = {dir / "real.pcap"};
+    for (const auto& p : FilesIn(dir / "spread"))
+    {
+        if (p.extension() == ".pcap")
+        {
+            pcaps.push_back(p);
+        }
+    }
+    BOOST_REQUIRE(pcaps.size() == 9u);
+    BulkWindows lo{UINT32_MAX, UINT32_MAX, SIZE_MAX}, hi{};
+    for (const auto& p : pcaps)
+    {
+        const BulkWindows w = ReceiverWindows(p, 35457);
+        lo = {std::min(lo.first_data_ack, w.first_data_ack), std::min(lo.largest, w.largest), std::min(lo.zero, w.zero)};
+        hi = {std::max(hi.first_data_ack, w.first_data_ack), std::max(hi.largest, w.largest), std::max(hi.zero, w.zero)};
+    }
+    TempDir out;
     const std::string scenario = (SourceDir() / "tests" / "data" / "scenarios" / "bulk-618.toml").string();
-    const Outcome run = Simulate(scenario, dir / "b");
+    const Outcome run = Simulate(scenario, out / "b");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    const BulkWindows sim = ReceiverWindows(dir / "b" / "trace.pcap", 35457);
-    const std::string got = fmt::format("first data ACK win: expected {}, got {}; largest win: expected {}, got {}; "
-                                        "zero windows: expected {}, got {}",
-                                        real.first_data_ack, sim.first_data_ack, real.largest, sim.largest, real.zero,
-                                        sim.zero);
-    BOOST_TEST_MESSAGE("bulk (known deviations): " << got);
-    BOOST_TEST(got == "first data ACK win: expected 95232, got 95232; largest win: expected 472064, got 364544; "
-                      "zero windows: expected 5, got 0");
+    const BulkWindows sim = ReceiverWindows(out / "b" / "trace.pcap", 35457);
+    BOOST_TEST_MESSAGE(fmt::format("bulk: first data ACK win {} (recordings {}-{}), largest {} ({}-{}), zero windows {} ({}-{})",
+                                   sim.first_data_ack, lo.first_data_ack, hi.first_data_ack, sim.largest, lo.largest,
+                                   hi.largest, sim.zero, lo.zero, hi.zero));
+    BOOST_TEST(lo.first_data_ack == hi.first_data_ack);
+    BOOST_TEST(sim.first_data_ack == lo.first_data_ack);
+    BOOST_TEST(sim.zero >= lo.zero);
+    BOOST_TEST(sim.zero <= hi.zero);
+    BOOST_TEST(sim.largest >= lo.largest);
+    BOOST_TEST(sim.largest <= hi.largest);
 }
 
 BOOST_AUTO_TEST_CASE(record_now_and_compare, *utf::precondition(CanCapture))
