@@ -257,7 +257,6 @@ Browser::GotData(const std::string& name, const std::string& data)
         return;
     }
     conn.response += data;
-    conn.response_read += data.size();
     const Time stall = StallNow(conn);
     const size_t end = conn.response.find("\r\n\r\n");
     if (end != std::string::npos)
@@ -267,7 +266,6 @@ Browser::GotData(const std::string& name, const std::string& data)
         if (conn.response.size() >= end + 4 + length)
         {
             conn.response.erase(0, end + 4 + length);
-            conn.response_read = conn.response.size();
             conn.stalled = false;
             conn.busy = false;
             SendNext(name);
@@ -285,7 +283,7 @@ Browser::StallNow(Conn& conn)
         return Time(0);
     }
     const BrowserRequest& r = m_cfg.requests[conn.requests[conn.next - 1]];
-    if (!r.stall_after || conn.response_read < *r.stall_after)
+    if (!r.stall_after || conn.response.size() < *r.stall_after)
     {
         return Time(0);
     }

@@ -116,8 +116,7 @@ class Browser : public ns3::Application
         std::vector<size_t> requests; // indexes into m_cfg.requests, in order
         size_t next = 0;              // the next request to send
         bool busy = false;            // a response is outstanding
-        std::string response;         // bytes of the current response so far
-        uint64_t response_read = 0;   // ... all of them, header included
+        std::string response;         // bytes of the current response so far, header included
         bool stalled = false;         // the current response's stall has been spent
         bool connected = false;
     };
