@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Where the checkout is: SIM_ROOT (set by ./sim), else the source folder it was built from.
 #pragma once
 

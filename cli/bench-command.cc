@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `sim bench`: how much faster than the real experiment a scenario replays. Each
 // scenario is run as its own process (`sim run NAME -q --no-plot`: the simulation and
 // its trace files, not gnuplot), as a user runs it: process start to exit, build

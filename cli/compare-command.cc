@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "cli/compare-command.h"
 
 #include "models/capture/compare.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The `sim` binary: run scenarios and list them. The launcher script `./sim` builds
 // this and handles `./sim test`.
 #include "cli/bench-command.h"

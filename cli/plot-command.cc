@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "cli/plot-command.h"
 
 #include "cli/app-paths.h"

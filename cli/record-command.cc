@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `sim record SCENARIO [--out DIR]`: run the scenario's programs for real on this host
 // (real sockets, real kernel, the scenario's think times as real sleeps) on a free
 // port, capture them on "any" as Linux cooked v1, and write DIR/real.pcap.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Stevens' sequence/time graph: the relative sequence number of every segment against
 # time, for both directions. Filled in by `sim plot --kind stevens`; to draw it again:
 #   gnuplot NAME.gp

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Time-sequence graph in the manner of tcptrace and Wireshark's "Stream Graphs":
 # each data segment a bar from its first to its last byte, the receiver's cumulative
 # ACK, and the right edge of the window it offers (ACK + window). Filled in by

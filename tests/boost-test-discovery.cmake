@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # One ctest test per Boost.Test case, found after each build by asking the executable
 # (--list_content), like gtest_discover_tests(). `ctest -R name` then runs one case.
 set(SIM_BOOST_LIST_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/boost-test-list.cmake)

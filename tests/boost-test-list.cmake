@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Writes add_test() lines for every enabled test case of a Boost.Test executable.
 execute_process(COMMAND ${EXE} --list_content=HRF
                 ERROR_VARIABLE listing OUTPUT_VARIABLE listing_out RESULT_VARIABLE rc)

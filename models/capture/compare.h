@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Packet-by-packet comparison of two traces (a simulation and a real capture). The
 // traces are lined up by connection (in order of their SYNs) and, within a connection,
 // by order; each side is named by role (client = the sender of the first SYN), so

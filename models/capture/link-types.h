@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // pcap link-layer types (DLT_* / LINKTYPE_* of libpcap) the simulator reads and writes.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Capturing this host's real traffic with libpcap the way Wireshark's "any" device
 // does: Linux cooked v1 headers (DLT 113), nanosecond stamps, a BPF filter.
 #pragma once

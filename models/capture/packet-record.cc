@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/capture/packet-record.h"
 
 #include <fmt/format.h>

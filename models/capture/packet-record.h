@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One captured TCP/IPv4 packet, decoded: the fields a trace line, a comparison or a
 // plot needs. Options keep their on-the-wire order.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Reading and writing capture files. Writing: classic pcap with nanosecond stamps, to a
 // temporary file that is renamed into place only when complete. Reading: libpcap, so
 // pcap (µs and ns) and pcapng of any link type come in the same way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Connection-aware view of a trace, as Wireshark shows it: relative sequence numbers
 // from each direction's SYN, windows multiplied by the scale each side announced, and
 // a tshark-like one-line rendering.

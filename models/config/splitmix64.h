@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // SplitMix64 (Steele, Lea, Flood 2014): the finalizer that turns `--seed` and a name or
 // a flow into well-spread 64-bit values, the same on every machine.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Strict reading of TOML input files (scenarios, kernel profiles): every key must be
 // known and of the right type, and every error names the file, the line and the key.
 #pragma once

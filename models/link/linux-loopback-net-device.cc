@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/link/linux-loopback-net-device.h"
 
 #include <ns3/mac48-address.h>

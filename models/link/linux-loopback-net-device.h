@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The loopback device of one Linux host: ns-3's LoopbackNetDevice with the per-packet
 // latency of the real path (netif_rx() to the receiving softirq) and a capture tap.
 // Added to the node before InternetStackHelper::Install(), it is the device that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Drawing sequence/time graphs with gnuplot from the templates in plots/. Next to the
 // picture go the data (NAME.dat) and the filled-in script (NAME.gp), so that it can be
 // drawn again or changed by hand.

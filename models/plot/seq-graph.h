@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The series of a sequence/time graph, taken from a decoded trace.
 //   tcptrace kind: for one direction of one connection, each data segment as a bar from
 //   seq to seq+len at its time, the receiver's cumulative ACK, the window's right edge

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A time axis that stays readable across long idle gaps (V4's 5 s sleeps): gaps longer
 // than a threshold are drawn as a short fixed stretch, marked, and the ticks keep
 // showing real times.

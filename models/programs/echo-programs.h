@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The echo server and client of the seed report (SCENARIOS.md), as ns-3 Applications
 // that make the same socket calls in the same order as the Python programs:
 //

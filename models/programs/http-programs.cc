@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/programs/http-programs.h"
 
 #include "models/tcp/linux-tcp-l4-protocol.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Part B's programs (SCENARIOS.md): a sequential HTTP/1.1 file server with keep-alive
 // and an idle timeout, written in Python in the report, and a browser (Firefox 106)
 // that opens connections, some speculatively, and sends GETs on them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // When a process runs. A real program spends time between its system calls (the
 // interpreter's own work, prints: "think") and, once the kernel wakes it from a
 // blocking call, waits for the scheduler to give it the CPU ("wake"). Both are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/programs/real-runner.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The scenario's programs on this host's real kernel: the same EchoServerConfig and
 // EchoClientConfig the simulation uses, run with real sockets in child processes, with
 // the think times and sleeps as real sleeps. What the kernel does with them is what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/config/kernel-profile-loader.h"
 #include "models/config/splitmix64.h"
 #include "models/config/toml-input.h"

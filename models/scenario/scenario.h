@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A scenario: everything a person could know before running the experiment (hosts,
 // link, capture point, programs and their parameters, when processes run, ISNs, ports,
 // TS clock bases) and nothing the kernel decides. Loaded from scenarios/NAME.toml.

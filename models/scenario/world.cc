@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/scenario/world.h"
 
 #include "models/link/linux-loopback-net-device.h"

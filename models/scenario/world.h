@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Builds the ns-3 world of a scenario (a host with our Linux TCP, its loopback device
 // and the capture tap, the programs), runs it, and returns the capture.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The delayed-ACK engine (quick-ACK mode, ATO, pingpong), after net/ipv4/tcp_input.c,
 // tcp_output.c and include/net/inet_connection_sock.h. Pure functions of the TCB;
 // time is in jiffies (CONFIG_HZ from the profile).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A Linux kernel's TCP behaviour as data: sysctls by name plus the few facts that are
 // not sysctls (CONFIG_HZ, TS offset policy, constants that changed between versions).
 // Loaded from models/profiles/NAME.toml by config/kernel-profile-loader.cc.

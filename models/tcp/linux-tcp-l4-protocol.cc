@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/tcp/linux-tcp-l4-protocol.h"
 
 #include "models/config/splitmix64.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Our TCP as an ns-3 layer-4 protocol (IP protocol 6), installed on a node with
 // InternetStackHelper::SetTcp("ns3::LinuxTcpL4Protocol"). It demultiplexes arriving
 // segments to sockets (__inet_lookup_skb(): established first, then listeners),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The system calls of a Linux TCP socket: tcp_v4_connect(), inet_listen(),
 // inet_accept(), tcp_sendmsg(), tcp_recvmsg(), tcp_close().
 #include "models/tcp/linux-tcp-socket.h"

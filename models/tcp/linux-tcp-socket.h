@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A Linux TCP socket as an ns-3 Socket. The state is the TCB (tcb.h); this class holds
 // the queues, the timers and the ns-3 plumbing, and runs the kernel's paths:
 //   linux-tcp-socket.cc  the system calls (connect, listen, accept, send, recv, close)

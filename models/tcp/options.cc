@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/tcp/options.h"
 
 #include <ns3/tcp-option-rfc793.h>

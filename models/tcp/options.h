@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // TCP option layout on the wire, after tcp_options_write(): the order and padding a
 // Linux sender uses, built with ns-3's TcpHeader option classes.
 #pragma once

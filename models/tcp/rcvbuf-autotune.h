@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Receive-buffer autotuning ("dynamic right-sizing"), after net/ipv4/tcp_input.c:
 // the receiver estimates the RTT (tcp_rcv_rtt_measure(), tcp_rcv_rtt_measure_ts())
 // and, each time the application has read more in one RTT than before, grows

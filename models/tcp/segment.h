@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A received TCP segment, parsed once from the ns-3 headers (the kernel's
 // TCP_SKB_CB(skb) plus the options of tcp_parse_options()).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // When data leaves: Nagle's test with Minshall's variant and autocorking, after
 // tcp_nagle_test(), tcp_nagle_check(), tcp_minshall_check() and tcp_should_autocork()
 // in net/ipv4/tcp_output.c and tcp.c. Pure functions of the TCB.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Send-buffer accounting, after net/ipv4/tcp_input.c (tcp_sndbuf_expand(),
 // tcp_should_expand_sndbuf()) and include/net/sock.h (sk_stream_memory_free(),
 // sk_stream_wspace(), sk_stream_min_wspace()). `wmem_queued` is sk_wmem_queued: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The TCP control block: Linux's struct tcp_sock reduced to what the model uses, with
 // the kernel's field names. Plain data: the code that changes it lives in the helpers
 // (window.h, delack.h, ts-clock.h) and in LinuxTcpSocket (input.cc, output.cc).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Segment arrival, after net/ipv4/tcp_input.c (tcp_rcv_state_process(),
 // tcp_rcv_synsent_state_process(), tcp_ack(), tcp_data_queue(), tcp_fin()) and
 // tcp_minisocks.c (tcp_check_req(), tcp_create_openreq_child()). Runs in the receive

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What goes on the wire, after net/ipv4/tcp_output.c: __tcp_transmit_skb(),
 // tcp_write_xmit() with the Nagle test, tcp_send_ack(), tcp_send_fin(),
 // tcp_send_active_reset(), tcp_connect() and tcp_make_synack().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Timers, after net/ipv4/tcp_timer.c (tcp_delack_timer_handler()) and
 // tcp_minisocks.c (tcp_time_wait()).
 #include "models/tcp/linux-tcp-l4-protocol.h"

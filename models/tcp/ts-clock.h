@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The TCP timestamp clock. Linux stamps segments with tcp_clock_cache, a nanosecond
 // clock that is refreshed only at certain points (tcp_mstamp_refresh(): on receive in
 // tcp_rcv_established()/tcp_rcv_state_process(), before sending in tcp_write_xmit(),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "models/tcp/window.h"
 
 #include "models/tcp/rcvbuf-autotune.h"

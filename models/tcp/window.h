@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Receive-window arithmetic, after net/ipv4/tcp_output.c and include/net/tcp.h.
 // Pure functions of the TCB and the profile; no ns-3 here.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Helpers of the end-to-end tests: run the `sim` binary like a user does, make
 // temporary folders, read the seed tables.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "tests/e2e/seed-compare.h"
 
 #include "models/capture/trace-table.h"

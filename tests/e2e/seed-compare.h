@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Field-by-field comparison of a simulated pcap with a seed table.
 #pragma once
 

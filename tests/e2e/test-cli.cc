@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Bad input gets one clear line naming file, line and key, exit status 2, and leaves
 // no output file behind.
 #include "tests/e2e/harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Same scenario, same options: byte-identical pcap and txt.
 #include "tests/e2e/harness.h"
 

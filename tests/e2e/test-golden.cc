@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The reviewed text rendering of every scenario's trace (tests/golden/NAME.txt).
 // A model change that moves any packet shows here; tests/golden/regenerate rewrites
 // the files for review.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `sim plot` and the run's seq.png: real pictures of the requested size with something
 // drawn, SVGs that name their series, and a clear error without gnuplot.
 #include "tests/e2e/harness.h"

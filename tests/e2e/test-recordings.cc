@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The model against this machine's kernel (the linux-6.18 profile):
 //  - the recordings kept in tests/data/real (made by tests/data/real/record.sh): the
 //    simulation matches the most common packet sequence of each scenario in every

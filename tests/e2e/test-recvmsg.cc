@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A read() that copies slowly (tests/data/scenarios/slow-read.toml with the profile
 // tests/data/profiles/slow-read.toml: 2000 ns per KiB, no autotuning, rcvbuf 131072).
 // The reader (read() of up to 1 MiB, 20 us between reads) wakes on the header and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // V2 and V4 have no table in the seed report; SCENARIOS.md describes what they show.
 // These tests assert that description: directions, flags, lengths, and the gaps.
 #include "tests/e2e/harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Part A against the seed capture: a VirtualBox guest behind NAT, over Ethernet.
 #include "tests/e2e/harness.h"
 #include "tests/e2e/seed-compare.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Part B against the legible rows of the seed report (issue 8).
 #include "tests/e2e/harness.h"
 #include "tests/e2e/seed-compare.h"

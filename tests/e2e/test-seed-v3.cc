@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // V3 against the seed capture: every field of every row, one known deviation.
 #include "tests/e2e/harness.h"
 #include "tests/e2e/seed-compare.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A write larger than the send buffer (tests/data/scenarios/slow-reader.toml): the
 // server's write() blocks in sk_stream_wait_memory() until ACKs free space, and returns
 // only once the last byte is in the buffer; its 0.5 s idle timer starts then.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Our pcap as Wireshark reads it: every frame dissected, nothing malformed, no
 // expert error. Skipped (with the reason) where tshark is not installed.
 #include "tests/e2e/harness.h"

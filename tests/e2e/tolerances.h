@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // How closely a simulated trace must match a seed capture, stated once.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The Linux 5.15 figures the unit tests work their expected values from by hand.
 #pragma once
 

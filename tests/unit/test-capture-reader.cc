@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Reading captures: every supported link type, pcapng, and clear errors for truncated
 // files, wrong magic numbers and unsupported link types. The tests write the files.
 #include "models/capture/packet-record.h"

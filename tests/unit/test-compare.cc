@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Comparing traces: a trace against itself, and against a copy with one window
 // changed, where exactly that packet and field must be reported.
 #include "models/capture/compare.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The delayed-ACK engine: quick-ACK counting, ATO, pingpong, and the ACK on read.
 #include "models/tcp/delack.h"
 #include "models/tcp/window.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Option layout on the wire, byte for byte, as Linux's tcp_options_write() lays it out.
 #include "models/tcp/options.h"
 

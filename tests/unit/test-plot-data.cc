@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What the sequence/time graph is drawn from: the time axis with its compressed gaps,
 // and the series of V4's trace.
 #include "models/plot/gnuplot-plot.h"

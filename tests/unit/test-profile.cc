@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Kernel profiles are data keyed by sysctl names; unknown keys are errors.
 #include "models/config/kernel-profile-loader.h"
 #include "models/config/toml-input.h"

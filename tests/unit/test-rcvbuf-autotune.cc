@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Receive-buffer autotuning against values worked out from tcp_rcv_space_adjust() and
 // tcp_rcv_rtt_update() by hand (Linux 5.15, loopback advmss 65483).
 #include "models/tcp/rcvbuf-autotune.h"

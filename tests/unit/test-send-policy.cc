@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Nagle (with Minshall's variant) and autocorking decisions, without a simulation.
 #include "models/tcp/send-policy.h"
 

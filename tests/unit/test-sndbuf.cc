@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Send-buffer sizing and the writer's wake-up rule, worked from tcp_sndbuf_expand()
 // and sk_stream_write_space() by hand.
 #include "models/tcp/sndbuf.h"

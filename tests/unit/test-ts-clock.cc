@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The TCP timestamp clock: millisecond ticks of a cached nanosecond stamp.
 #include "models/tcp/ts-clock.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Window arithmetic against values worked out from the Linux source by hand.
 #include "models/tcp/window.h"
 

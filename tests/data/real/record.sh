@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Records v1-v4 on this machine's kernel, RUNS times each (default 10), with
 # `./sim record` (the scenario's programs, real sockets, captured on "any" as Linux
 # cooked v1), into tests/data/real/NAME/run-K/real.pcap. Then counts which packet

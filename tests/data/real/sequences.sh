@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # For each scenario folder, the distinct packet sequences of its recordings and how
 # often each occurs, most common first. A packet is "C" (client to server) or "S",
 # its flags and its payload length: "C SYN 0, S SYN,ACK 0, ...".

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # A 2 MB response over loopback (record.sh): argv: body size, server port (the
 # client binds port + 1).
 import socket, sys, time, threading

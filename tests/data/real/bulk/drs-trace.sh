@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs bulk.py N times (default 3) with the kernel's tcp:tcp_rcvbuf_grow tracepoint on
 # (6.16+): each line is one receive-buffer growth of the client's socket with the
 # kernel's own figures (rtt_us, copied, inq, space, rcvbuf). Output: drs-trace.txt.

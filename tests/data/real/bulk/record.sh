@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Records a 2 MB HTTP-style response over loopback on this machine's kernel: bulk.py
 # (a Python server that sends a 67-byte header and the body with sendall(), a client
 # that sends a 383-byte request and reads 64 KiB per recv() as fast as it can),

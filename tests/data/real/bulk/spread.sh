@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Records bulk.py's 2 MB transfer N times more (default 8) into spread/NN.pcap, exactly
 # as record.sh does once: how much the receiver's windows vary from run to run on this
 # machine (tests/e2e/test-recordings.cc checks that the simulation lies within). Needs

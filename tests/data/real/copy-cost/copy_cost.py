@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # How long a loopback send() of 64 KiB and a recv() of 32 KiB take on this machine
 # (the time per KiB the linux-6.18 profile's [scheduler] uses). A send() includes the
 # receiving softirq that each loopback transmit runs on the same CPU; both include

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The late-wake experiment (as root): does what the receive path sends wait until the
 # task it woke gets the CPU? The server (SCHED_FIFO) and the client share CPU 0; after
 # sending its echo the server keeps the CPU for 5 ms, so the client, woken by the echo,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The send buffer Linux gives a loopback connection once it is established
 # (tcp_init_buffer_space() -> tcp_sndbuf_expand()), read back with SO_SNDBUF on the
 # accepting side, for each congestion control the listener is given (TCP_CONGESTION is
