@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "cli/compare-command.h"
 
+#include "cli/capture-input.h"
+
 #include "models/capture/compare.h"
 #include "models/capture/pcap-file.h"
 #include "models/capture/trace-table.h"
@@ -30,7 +32,7 @@ std::vector<PacketRecord>
 Load(const std::string& path, const char* role)
 {
     size_t skipped = 0;
-    std::vector<PacketRecord> packets = DecodeCapture(ReadCapture(path), &skipped);
+    std::vector<PacketRecord> packets = DecodeCapture(ReadUserCapture(path), &skipped);
     if (skipped)
     {
         std::cerr << fmt::format("{} ({}): skipped {} packet{} that are not TCP over IPv4\n",

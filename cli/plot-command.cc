@@ -2,6 +2,7 @@
 #include "cli/plot-command.h"
 
 #include "cli/app-paths.h"
+#include "cli/capture-input.h"
 #include "models/capture/pcap-file.h"
 #include "models/config/toml-input.h"
 #include "models/plot/gnuplot-plot.h"
@@ -51,7 +52,7 @@ Plot(const PlotArgs& a)
     }
     for (const std::string& p : a.pcaps)
     {
-        r.inputs.push_back({fs::path(p).filename().string(), AnalyzeTrace(DecodeCapture(ReadCapture(p)))});
+        r.inputs.push_back({fs::path(p).filename().string(), AnalyzeTrace(DecodeCapture(ReadUserCapture(p)))});
     }
     r.output = a.output.empty()
                    ? (fs::path(a.pcaps.front()).parent_path() / (fs::path(a.pcaps.front()).stem().string() + ".png"))

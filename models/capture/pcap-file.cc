@@ -14,7 +14,7 @@ namespace sim
 {
 
 Capture
-ReadCapture(const std::string& path)
+ReadCapture(const std::string& path, OnCutShort on_cut)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(),
@@ -49,11 +49,16 @@ ReadCapture(const std::string& path)
         }
         if (rc != 1)
         {
-            const std::string why = pcap_geterr(p);
             const size_t n = cap.frames.size();
+            const std::string where = fmt::format("cut short after {} complete packet{} ({})", n,
+                                                  n == 1 ? "" : "s", pcap_geterr(p));
             pcap_close(p);
-            throw CaptureError(fmt::format("{}: truncated or damaged after {} packet{} ({})",
-                                           path, n, n == 1 ? "" : "s", why));
+            if (on_cut == OnCutShort::Refuse)
+            {
+                throw CaptureError(fmt::format("{}: {}", path, where));
+            }
+            cap.cut_short = where;
+            return cap;
         }
         Frame f;
         f.time_ns = static_cast<uint64_t>(hdr->ts.tv_sec) * 1000000000ULL +

@@ -25,6 +25,9 @@ struct Capture
 {
     LinkType link_type = LinkType::LinuxSll;
     std::vector<Frame> frames;
+    // Set when the file ends inside a packet (tcpdump killed, a file still being
+    // written): where it was cut, in words. `frames` holds the complete packets.
+    std::string cut_short;
 };
 
 // An unreadable, truncated or unsupported capture file
@@ -34,8 +37,16 @@ class CaptureError : public std::runtime_error
     using std::runtime_error::runtime_error;
 };
 
+// What a reader does with a file that ends inside a packet: refuse it, or keep the
+// complete packets before the cut (as tshark does) and say where it was cut.
+enum class OnCutShort
+{
+    Refuse,
+    KeepCompletePackets,
+};
+
 // Throws CaptureError; the message names the file.
-Capture ReadCapture(const std::string& path);
+Capture ReadCapture(const std::string& path, OnCutShort on_cut = OnCutShort::Refuse);
 
 // Writes `path` atomically (temp file + rename). Throws std::runtime_error.
 void WritePcap(const std::string& path, const Capture& cap);

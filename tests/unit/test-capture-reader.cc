@@ -207,23 +207,54 @@ BOOST_AUTO_TEST_CASE(pcapng_with_microsecond_stamps)
     BOOST_TEST(DecodeFrame(cap.link_type, cap.frames[0])->len == 5u);
 }
 
-BOOST_AUTO_TEST_CASE(truncated_file_is_an_error_naming_it)
+// Two 100-byte packets with the file cut 30 bytes before its end
+fs::path
+CutShortCapture(const std::string& name)
 {
     Capture cap;
     Frame f;
     f.bytes = WithLinkHeader(LinkType::LinuxSll, TcpIpv4Packet(100));
     f.orig_len = static_cast<uint32_t>(f.bytes.size());
     cap.frames = {f, f};
-    const fs::path path = TempFile("trunc.pcap");
+    const fs::path path = TempFile(name);
     WritePcap(path.string(), cap);
     std::string bytes = ReadBytes(path);
     bytes.resize(bytes.size() - 30);
     WriteBytes(path, bytes);
+    return path;
+}
+
+BOOST_AUTO_TEST_CASE(cut_short_file_is_refused_by_default_naming_it)
+{
+    const fs::path path = CutShortCapture("trunc-strict.pcap");
     const std::string what = CaptureErrorOf(path);
     fs::remove(path);
     BOOST_TEST(what.find(path.string()) != std::string::npos, what);
-    BOOST_TEST(what.find("truncated") != std::string::npos, what);
-    BOOST_TEST(what.find("after 1 packet") != std::string::npos, what);
+    BOOST_TEST(what.find("cut short after 1 complete packet (") != std::string::npos, what);
+}
+
+BOOST_AUTO_TEST_CASE(cut_short_file_keeps_its_complete_packets_when_asked)
+{
+    const fs::path path = CutShortCapture("trunc-keep.pcap");
+    const Capture cap = ReadCapture(path.string(), OnCutShort::KeepCompletePackets);
+    fs::remove(path);
+    BOOST_REQUIRE_EQUAL(cap.frames.size(), 1u);
+    BOOST_TEST(DecodeFrame(cap.link_type, cap.frames[0])->len == 100u);
+    BOOST_TEST(cap.cut_short.find("cut short after 1 complete packet") == 0u, cap.cut_short);
+}
+
+BOOST_AUTO_TEST_CASE(whole_file_is_not_cut_short)
+{
+    Capture cap;
+    Frame f;
+    f.bytes = WithLinkHeader(LinkType::LinuxSll, TcpIpv4Packet(1));
+    cap.frames = {f};
+    const fs::path path = TempFile("whole.pcap");
+    WritePcap(path.string(), cap);
+    const Capture back = ReadCapture(path.string(), OnCutShort::KeepCompletePackets);
+    fs::remove(path);
+    BOOST_TEST(back.cut_short.empty());
+    BOOST_TEST(back.frames.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_magic_is_an_error)
