@@ -21,20 +21,35 @@ namespace fs = std::filesystem;
 fs::path
 OutputDir(const std::string& requested, const std::string& name)
 {
-    if (requested.empty())
+    const fs::path dir = requested.empty() ? fs::path(RootDir()) / "out" / name : fs::path(requested);
+    // As `mkdir -p`: missing folders are made; only something that is not a folder in
+    // the way (or no permission) stops the run, before anything is written.
+    fs::path in_the_way;
+    for (fs::path p = dir; !p.empty(); p = p.parent_path())
     {
-        fs::path dir = fs::path(RootDir()) / "out" / name;
-        fs::create_directories(dir);
-        return dir;
+        std::error_code ec;
+        const fs::file_status st = fs::status(p, ec);
+        if (fs::exists(st) && !fs::is_directory(st))
+        {
+            in_the_way = p;
+            break;
+        }
+        if (p == p.parent_path())
+        {
+            break;
+        }
     }
-    fs::path dir(requested);
-    const fs::path parent = fs::absolute(dir).parent_path();
-    if (!fs::is_directory(parent))
+    if (!in_the_way.empty())
     {
-        throw InputError(fmt::format("{}: output folder cannot be made: {} does not exist",
-                                     requested, parent.string()));
+        throw InputError(fmt::format("{}: output folder cannot be made: {} is not a folder",
+                                     dir.string(), in_the_way.string()));
     }
-    fs::create_directories(dir);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+    {
+        throw InputError(fmt::format("{}: output folder cannot be made: {}", dir.string(), ec.message()));
+    }
     return dir;
 }
 

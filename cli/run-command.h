@@ -23,8 +23,8 @@ struct RunOptions
 // `sim run SCENARIO`, `sim list`, `sim all`
 void AddRunCommands(CLI::App& app, int& exit_code);
 
-// The output folder: DIR as given (its parent must exist, DIR is made), or out/NAME in
-// the checkout. Throws InputError.
+// The output folder: DIR as given or out/NAME in the checkout, made with its missing
+// parents (as `mkdir -p`). Throws InputError when a file is in the way.
 std::filesystem::path OutputDir(const std::string& requested, const std::string& name);
 
 // Runs one scenario and writes DIR/trace.pcap, DIR/trace.txt and DIR/seq.png; returns
