@@ -64,14 +64,14 @@ TcpMeasureRcvMss(Tcb& tp, const KernelProfile& prof, uint32_t len, int truesize,
             }
         }
         tp.ack.rcv_mss = std::min(len, tp.advmss);
-        // exactly one MSS with PSH: likely the end of a write, ACK on read
+        // a full MSS with PSH probably closes a write: ACK as soon as it is read
         if (psh)
         {
             tp.ack.pending |= ICSK_ACK_PUSHED;
         }
         return;
     }
-    // "len" is the invariant segment length, TCP header included
+    // otherwise judge by the whole segment, TCP header and options counted
     uint32_t seg = len + hdr_len;
     if (seg >= TCP_MSS_DEFAULT + TCP_BASE_HEADER_LEN ||
         (seg >= TCP_MIN_MSS + TCP_BASE_HEADER_LEN && !remnant))
@@ -126,7 +126,7 @@ TcpEventDataRecv(Tcb& tp, const Jiffies& j, uint32_t now, uint32_t rto)
     tp.ack.pending |= ICSK_ACK_SCHED; // inet_csk_schedule_ack()
     if (!tp.ack.ato)
     {
-        // The first data packet received: initialize the delayed ACK engine
+        // first data on this connection: quick-ACK mode, ATO at its minimum
         TcpIncrQuickack(tp, TCP_MAX_QUICKACKS);
         tp.ack.ato = j.AtoMin();
     }
@@ -136,7 +136,7 @@ TcpEventDataRecv(Tcb& tp, const Jiffies& j, uint32_t now, uint32_t rto)
         const int ato_min = static_cast<int>(j.AtoMin());
         if (m <= ato_min / 2)
         {
-            // The fastest case is the first
+            // data within half the minimum ATO: pull ato down towards the minimum
             tp.ack.ato = (tp.ack.ato >> 1) + static_cast<uint32_t>(ato_min / 2);
         }
         else if (m < static_cast<int>(tp.ack.ato))
@@ -145,7 +145,7 @@ TcpEventDataRecv(Tcb& tp, const Jiffies& j, uint32_t now, uint32_t rto)
         }
         else if (m > static_cast<int>(rto))
         {
-            // Too long gap: the sender failed to restart its window, ACK quickly
+            // gap longer than the RTO: quick ACKs help a sender restarting after idle
             TcpIncrQuickack(tp, TCP_MAX_QUICKACKS);
         }
     }
@@ -163,7 +163,7 @@ TcpDecQuickackMode(Tcb& tp, const KernelProfile& prof, const Jiffies& j, bool ac
     if (pkts >= tp.ack.quick)
     {
         tp.ack.quick = 0;
-        // Leaving quickack mode we deflate ATO
+        // quick ACKs used up: ATO back to its minimum
         tp.ack.ato = j.AtoMin();
     }
     else
@@ -203,7 +203,7 @@ TcpAckSndCheck(Tcb& tp, const KernelProfile& prof)
     {
         return AckDecision::None;
     }
-    // More than one full frame received and the right edge advances far enough
+    // over rcv_mss since the last ACK, and the reader caught up or the window holds
     const bool full_frames = (tp.rcv_nxt - tp.rcv_wup) > tp.ack.rcv_mss &&
                              (tp.rcv_nxt - tp.copied_seq < 1 /* sk_rcvlowat */ ||
                               TcpSelectWindowRaw(tp, prof) >= tp.rcv_wnd);
@@ -227,7 +227,7 @@ TcpSendDelayedAck(Tcb& tp, const KernelProfile& prof, const Jiffies& j, uint32_t
         {
             max_ato = j.DelackMax();
         }
-        // If some rtt estimate is known, use it to bound delayed ack
+        // with an RTT sample, never delay longer than one smoothed RTT
         if (srtt_us)
         {
             const uint32_t rtt_j = j.FromNs(static_cast<uint64_t>(srtt_us >> 3) * 1000ULL);
@@ -238,10 +238,10 @@ TcpSendDelayedAck(Tcb& tp, const KernelProfile& prof, const Jiffies& j, uint32_t
     }
     ato = std::min(ato, j.DelackMax()); // icsk_delack_max
     uint32_t timeout = now + ato;
-    // Use new timeout only if there wasn't an older one earlier
+    // a timer already running keeps its deadline if that comes first
     if (tp.ack.pending & ICSK_ACK_TIMER)
     {
-        // If delack timer is about to expire, send ACK now
+        // the running timer is due within ato/4: ACK now instead of rearming
         if (static_cast<int32_t>(tp.ack.timeout - (now + (ato >> 2))) <= 0)
         {
             return {true, 0};
@@ -262,8 +262,8 @@ TcpCleanupRbufWantsAck(Tcb& tp, const KernelProfile& prof, int copied)
     bool time_to_ack = false;
     if (tp.ack.pending & ICSK_ACK_SCHED)
     {
-        // Once-per-two-segments ACK was not sent by tcp_input.c, or this read emptied
-        // the buffer of a non-interactive connection that got a small segment
+        // more than rcv_mss is still unacknowledged, or the read drained the queue
+        // after a pushed segment on a connection that is not interactive
         if (tp.rcv_nxt - tp.rcv_wup > tp.ack.rcv_mss ||
             (copied > 0 &&
              ((tp.ack.pending & ICSK_ACK_PUSHED2) ||

@@ -61,7 +61,7 @@ TcpSpaceFromWin(const Tcb& tp, const KernelProfile& prof, uint64_t win)
 uint64_t
 TcpRcvbufFor(const Tcb& tp, const KernelProfile& prof, uint64_t oldval, uint64_t newval)
 {
-    // Twice what was read: DRS is one RTT late (6.16's tcp_rcvbuf_grow()); 5.x adds 16
+    // Twice what was read, a measure one RTT old (6.16's tcp_rcvbuf_grow()); 5.x adds 16
     // segments of cushion for losses. Then room for a sender that still doubles its
     // rate each RTT (slow start).
     uint64_t rcvwin = newval << 1;
@@ -169,7 +169,7 @@ TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof)
             if (rcvbuf > static_cast<uint64_t>(tp.rcvbuf))
             {
                 tp.rcvbuf = static_cast<int>(rcvbuf);
-                // the window clamp follows along
+                // window_clamp grows with the buffer
                 tp.window_clamp = static_cast<uint32_t>(TcpWinFromSpace(tp, prof, tp.rcvbuf));
                 grew = true;
             }

@@ -18,7 +18,7 @@ MinshallCheck(const Tcb& tp)
 uint32_t
 TcpBoundToHalfWnd(const Tcb& tp, uint32_t pktsize)
 {
-    // When peer uses tiny windows, there is no use in packetizing to sub-MSS pieces
+    // halve only windows above TCP_MSS_DEFAULT: cutting tiny ones would only add headers
     const uint32_t cutoff = tp.max_window > TCP_MSS_DEFAULT ? tp.max_window >> 1 : tp.max_window;
     if (cutoff && pktsize > cutoff)
     {
@@ -34,7 +34,7 @@ TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagl
     {
         return true;
     }
-    // Don't use the nagle rule for urgent data (or for the final FIN)
+    // a FIN (or urgent data) goes at once: Nagle does not hold it
     if (fin)
     {
         return true;

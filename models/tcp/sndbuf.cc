@@ -29,8 +29,8 @@ TcpSndbufExpand(Tcb& tp, const KernelProfile& prof)
     const uint32_t per_mss =
         RoundupPowOfTwo(std::max(tp.mss_clamp, tp.mss_cache) + static_cast<uint32_t>(prof.max_tcp_header) + 320) + 256;
     const uint32_t nr_segs = std::max(TCP_INIT_CWND, tp.snd_cwnd);
-    // ca_ops->sndbuf_expand: Cubic has none, 2 (fast recovery needs 1.7, plus a
-    // cushion); bbr_sndbuf_expand() 3 (BBR may slow-start even during recovery)
+    // ca_ops->sndbuf_expand: Cubic has none, so 2 (room for fast recovery and a slow
+    // writer); bbr_sndbuf_expand() 3 (BBR can still be in slow start while recovering)
     const int64_t provision = prof.congestion_control == CongestionControl::Bbr ? 3 : 2;
     const int64_t sndmem = provision * static_cast<int64_t>(nr_segs) * per_mss;
     if (tp.sndbuf < sndmem)

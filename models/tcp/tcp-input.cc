@@ -227,7 +227,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         m_tp.rcv_wup = m_tp.rcv_nxt;
         m_tp.copied_seq = m_tp.rcv_nxt;
         m_tp.irs = seg.seq;
-        // RFC 7323: the window in SYN and SYN-ACK segments is never scaled
+        // RFC 7323: a SYN-ACK's window field is taken as is, without the scale
         m_tp.snd_wnd = seg.window;
         m_tp.wscale_ok = seg.opt.ws_present && m_prof->tcp_window_scaling;
         if (m_tp.wscale_ok)
@@ -442,7 +442,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     }
     if (SeqAfter(seg.ack_seq, m_tp.snd_nxt))
     {
-        SendAck(); // it acknowledges something not yet sent
+        SendAck(); // an ACK beyond snd_nxt
         return;
     }
     TcpAck(seg);

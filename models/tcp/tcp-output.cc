@@ -57,7 +57,7 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& dat
     }
     else if (flags & TCPHDR_SYN)
     {
-        // RFC 7323: the window of a SYN is never scaled
+        // RFC 7323: scaling starts after the handshake; a SYN carries at most 65535
         th.SetWindowSize(static_cast<uint16_t>(std::min(m_tp.rcv_wnd, 65535u)));
     }
     else

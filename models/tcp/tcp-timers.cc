@@ -44,12 +44,12 @@ LinuxTcpSocket::DelackTimer()
     {
         if (!InPingpongMode(m_tp, *m_prof))
         {
-            // Delayed ACK missed: inflate ATO
+            // no reply carried the ACK in time: double ato (at most the RTO)
             m_tp.ack.ato = std::min(m_tp.ack.ato << 1, m_tp.icsk_rto);
         }
         else
         {
-            // Delayed ACK missed: leave pingpong mode and deflate ATO
+            // no reply came in interactive mode: leave pingpong, ato back to its minimum
             ExitPingpongMode(m_tp);
             m_tp.ack.ato = m_j.AtoMin();
         }

@@ -61,10 +61,10 @@ TcpSelectInitialWindow(const KernelProfile& prof,
 {
     InitialWindow w{};
     uint32_t space = space_in < 0 ? 0 : static_cast<uint32_t>(space_in);
-    // If no clamp set the clamp to the max possible scaled window
+    // tcp_select_initial_window(): a zero clamp stands for 65535 << 14, the scale's limit
     w.window_clamp = window_clamp == 0 ? (0xffffu << TCP_MAX_WSCALE) : window_clamp;
     space = std::min(w.window_clamp, space);
-    // Quantize space offering to a multiple of mss if possible
+    // offer whole segments: round the space down to a multiple of mss
     if (space > mss)
     {
         space = space / mss * mss;
@@ -78,14 +78,14 @@ TcpSelectInitialWindow(const KernelProfile& prof,
     w.rcv_wscale = 0;
     if (wscale_ok)
     {
-        // Set window scaling on max possible window: tcp_rmem[2] and rmem_max
+        // scale for the largest buffer this socket could grow to (tcp_rmem[2], rmem_max)
         space = std::max<uint32_t>(space, prof.tcp_rmem[2]);
         space = std::max<uint32_t>(space, prof.rmem_max);
         space = std::min(space, w.window_clamp);
         const int ws = static_cast<int>(Ilog2(space)) - 15;
         w.rcv_wscale = static_cast<uint8_t>(std::clamp<int>(ws, 0, TCP_MAX_WSCALE));
     }
-    // Set the clamp no higher than max representable value
+    // the clamp cannot exceed what the 16-bit field can express at this scale
     w.window_clamp = std::min<uint32_t>(0xffffu << w.rcv_wscale, w.window_clamp);
     return w;
 }
@@ -109,8 +109,8 @@ TcpSelectWindowRaw(Tcb& tp, const KernelProfile& prof)
     if (free_space < (full_space >> 1))
     {
         tp.ack.quick = 0;
-        // free_space might become our new window, make sure we don't increase it due
-        // to wscale
+        // __tcp_select_window(): this may be what we offer, so round it down to the
+        // scale unit (rounding up would offer more than there is)
         free_space &= ~((1 << tp.rcv_wscale) - 1);
         // below an MSS or 1/16 of the buffer: move to a zero window
         if (free_space < (allowed_space >> 4) || free_space < mss)
@@ -124,12 +124,12 @@ TcpSelectWindowRaw(Tcb& tp, const KernelProfile& prof)
     }
     if (tp.rcv_wscale)
     {
-        // Advertise enough space so that it won't get scaled away
+        // round up to the scale unit, so that a small window does not shift to zero
         const int unit = 1 << tp.rcv_wscale;
         return static_cast<uint32_t>((free_space + unit - 1) / unit * unit);
     }
-    // Without scaling: the largest multiple of mss, keeping the current offer when it
-    // is within one mss of the free space
+    // Without scaling: whole segments of free space; the current offer stays while it
+    // lies less than one mss below the free space
     int window = static_cast<int>(tp.rcv_wnd);
     if (window <= free_space - mss || window > free_space)
     {
@@ -149,13 +149,13 @@ TcpSelectWindow(Tcb& tp, const KernelProfile& prof)
     uint32_t new_win = TcpSelectWindowRaw(tp, prof);
     if (new_win < cur_win)
     {
-        // Never shrink the offered window
+        // tcp_select_window(): no shrinking; what is left, rounded up to the scale unit
         const uint32_t unit = 1u << tp.rcv_wscale;
         new_win = (cur_win + unit - 1) / unit * unit;
     }
     tp.rcv_wnd = new_win;
     tp.rcv_wup = tp.rcv_nxt;
-    // Make sure we do not exceed the maximum possible scaled window
+    // cap at the largest window the 16-bit field can carry at this scale
     if (!tp.rcv_wscale && prof.tcp_workaround_signed_windows)
     {
         new_win = std::min(new_win, MAX_TCP_WINDOW);
@@ -177,7 +177,7 @@ TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_true
         return;
     }
     int incr = 0;
-    // Check #2: increase the window if an skb with this overhead fits rcvbuf later
+    // tcp_grow_window(): skb overhead low enough (window of truesize <= len): grow
     if (TcpWinFromSpace(tp, prof, skb_truesize) <= static_cast<int>(skb_len))
     {
         incr = 2 * static_cast<int>(tp.advmss);
@@ -222,7 +222,7 @@ TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof)
             tp.window_clamp = std::max(maxwin - (maxwin >> tcp_app_win), 4 * tp.advmss);
         }
     }
-    // Force reservation of one segment
+    // keep at least one advmss of the buffer out of the window
     if (tcp_app_win && tp.window_clamp > 2 * tp.advmss && tp.window_clamp + tp.advmss > maxwin)
     {
         tp.window_clamp = std::max(2 * tp.advmss, maxwin - tp.advmss);
