@@ -78,14 +78,26 @@ RunOne(const RunOptions& opt)
             std::cerr << "sim: warning: no seq.png: " << e.what() << "\n";
         }
     }
+    // A program still blocked: the trace is right, but the real experiment would hang
+    const uint64_t first_ns = res.capture.frames.empty() ? 0 : res.capture.frames.front().time_ns;
+    std::string still_blocked;
+    for (const BlockedCall& b : res.blocked)
+    {
+        const double at = static_cast<double>(b.since.GetNanoSeconds() - static_cast<int64_t>(first_ns)) / 1e9;
+        std::cerr << fmt::format("sim: warning: {}: {} is still blocked in {} since {:.6f} s when no event "
+                                 "is left; the real experiment would hang there\n",
+                                 sc.name, b.program, b.call, at);
+        still_blocked += fmt::format("; {} still blocked in {} since {:.6f} s", b.program, b.call, at);
+    }
     if (!opt.quiet)
     {
         std::cout << table
-                  << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}; wrote {} and {}\n",
+                  << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}{}; wrote {} and {}\n",
                                  sc.name,
                                  res.capture.frames.size(),
                                  res.simulated_s,
                                  sc.profile.name,
+                                 still_blocked,
                                  (dir / "trace.pcap").string(),
                                  (dir / "trace.txt").string());
     }

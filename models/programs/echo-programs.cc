@@ -177,6 +177,18 @@ EchoServer::CloseConnection()
     AcceptNext();
 }
 
+std::vector<BlockedCall>
+EchoServer::StillBlocked() const
+{
+    std::vector<BlockedCall> out;
+    AddIfSleeping(out, "the server", m_conn);
+    if (!m_conn && m_accepts <= 1)
+    {
+        AddIfSleeping(out, "the server", m_listen);
+    }
+    return out;
+}
+
 void
 EchoServer::StopApplication()
 {
@@ -250,6 +262,14 @@ EchoClient::Next(size_t i)
         m_sock->Close();
         return;
     }
+}
+
+std::vector<BlockedCall>
+EchoClient::StillBlocked() const
+{
+    std::vector<BlockedCall> out;
+    AddIfSleeping(out, "the client", m_sock);
+    return out;
 }
 
 void

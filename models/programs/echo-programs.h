@@ -7,6 +7,7 @@
 //   client: connect; send(message * r) x n; recv(m) for each m; close
 #pragma once
 
+#include "models/programs/blocked-calls.h"
 #include "models/programs/process-timing.h"
 #include "models/tcp/linux-tcp-socket.h"
 
@@ -32,6 +33,7 @@ struct EchoServerConfig
     uint32_t reply_multiplier = 1;    // conn.send(data.upper() * k)
     ns3::Time sleep_before_recv;      // time.sleep() before each recv
     uint32_t replies = 0;             // close after this many replies (0: when the client closes)
+    bool reuseaddr = false;           // SO_REUSEADDR before bind()
     ns3::Time upstream_connect;       // a relay: answers a SYN once its own connect is done
     ProcessTiming timing;             // steps: accept, recv, reply, close
 };
@@ -48,6 +50,7 @@ struct EchoClientConfig
     std::vector<uint32_t> recv_sizes;  // one recv() per entry
     bool interleave = false;           // send, recv, send, recv... (else all sends first)
     bool nodelay = false;              // TCP_NODELAY
+    bool reuseaddr = false;            // SO_REUSEADDR before bind()
     ProcessTiming timing;              // steps: connect, send, recv, close
 };
 
@@ -70,11 +73,14 @@ std::vector<ClientStep> ClientSteps(const EchoClientConfig& cfg);
 // Python's str.upper() on the bytes, repeated
 std::string UpperRepeat(const std::string& s, uint32_t n);
 
-class EchoServer : public ns3::Application
+class EchoServer : public ns3::Application, public ReportsBlockedCalls
 {
   public:
     static ns3::TypeId GetTypeId();
     void Configure(const EchoServerConfig& cfg) { m_cfg = cfg; }
+    // A server back in accept() after a connection is idle, as the Python loop is
+    // between clients; one that never got a connection is reported
+    std::vector<BlockedCall> StillBlocked() const override;
 
   protected:
     void DoDispose() override;
@@ -96,11 +102,12 @@ class EchoServer : public ns3::Application
     size_t m_recvs = 0;
 };
 
-class EchoClient : public ns3::Application
+class EchoClient : public ns3::Application, public ReportsBlockedCalls
 {
   public:
     static ns3::TypeId GetTypeId();
     void Configure(const EchoClientConfig& cfg) { m_cfg = cfg; }
+    std::vector<BlockedCall> StillBlocked() const override;
 
   protected:
     void DoDispose() override;

@@ -158,6 +158,18 @@ HttpServer::CloseConnection()
     AcceptNext();
 }
 
+std::vector<BlockedCall>
+HttpServer::StillBlocked() const
+{
+    std::vector<BlockedCall> out;
+    AddIfSleeping(out, "the server", m_conn);
+    if (!m_conn && m_accepts <= 1)
+    {
+        AddIfSleeping(out, "the server", m_listen);
+    }
+    return out;
+}
+
 void
 HttpServer::DoDispose()
 {
@@ -290,6 +302,17 @@ Browser::StallNow(Conn& conn)
     }
     conn.stalled = true;
     return r.stall;
+}
+
+std::vector<BlockedCall>
+Browser::StillBlocked() const
+{
+    std::vector<BlockedCall> out;
+    for (const auto& [name, conn] : m_conns)
+    {
+        AddIfSleeping(out, "the browser (connection " + name + ")", conn.sock);
+    }
+    return out;
 }
 
 void

@@ -11,6 +11,7 @@
 //           arrives; close when the server closes.
 #pragma once
 
+#include "models/programs/blocked-calls.h"
 #include "models/programs/process-timing.h"
 #include "models/tcp/linux-tcp-socket.h"
 
@@ -33,6 +34,7 @@ struct HttpServerConfig
     std::optional<uint32_t> ts_base;
     std::map<std::string, uint32_t> files; // "/a/b/6.jpg" -> size in bytes ("/" is "/index.html")
     ns3::Time idle_timeout = ns3::Seconds(1);
+    bool reuseaddr = false; // SO_REUSEADDR before bind()
     ProcessTiming timing; // steps: accept, reply (request -> header), body (header -> body), close
 };
 
@@ -67,17 +69,20 @@ struct BrowserConfig
     std::vector<BrowserConnection> connections;
     std::vector<BrowserRequest> requests;
     uint32_t read_size = 65536; // bytes per read() of the socket
+    bool reuseaddr = false;     // SO_REUSEADDR on each connection before bind()
     ProcessTiming timing;       // steps: read (between reads), close (server closed -> close)
 };
 
 // The GET a browser sends for `path`, `size` bytes long (headers padded to it)
 std::string HttpRequest(const std::string& path, uint32_t size);
 
-class HttpServer : public ns3::Application
+class HttpServer : public ns3::Application, public ReportsBlockedCalls
 {
   public:
     static ns3::TypeId GetTypeId();
     void Configure(const HttpServerConfig& cfg) { m_cfg = cfg; }
+    // back in accept() after a connection: idle between clients, not reported
+    std::vector<BlockedCall> StillBlocked() const override;
 
   protected:
     void DoDispose() override;
@@ -101,11 +106,12 @@ class HttpServer : public ns3::Application
     size_t m_requests = 0;
 };
 
-class Browser : public ns3::Application
+class Browser : public ns3::Application, public ReportsBlockedCalls
 {
   public:
     static ns3::TypeId GetTypeId();
     void Configure(const BrowserConfig& cfg) { m_cfg = cfg; }
+    std::vector<BlockedCall> StillBlocked() const override;
 
   protected:
     void DoDispose() override;

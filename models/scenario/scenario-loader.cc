@@ -2,6 +2,7 @@
 #include "models/config/kernel-profile-loader.h"
 #include "models/config/splitmix64.h"
 #include "models/config/toml-input.h"
+#include "models/scenario/bind-check.h"
 #include "models/scenario/scenario.h"
 
 #include <fmt/format.h>
@@ -75,7 +76,7 @@ ScenarioDescription(const std::string& path)
     {
         return "(unreadable: run it to see the error)";
     }
-    return "";
+    return "(" + fs::path(path).filename().string() + ")";
 }
 
 static ns3::Time
@@ -143,6 +144,53 @@ ExpectProgram(TomlReader& s, const char* role, const char* expected)
     }
 }
 
+// __inet_bind(): a program binds an address its host owns (inet_addr_type() is
+// RTN_LOCAL), or INADDR_ANY where it may (`any_ok`). A loopback host owns 127.0.0.0/8;
+// on an ethernet link the addresses are the scenario's own, checked in LoadScenario().
+static void
+CheckOwnAddress(TomlReader& t, const std::string& key, Ipv4Address a, bool ethernet, bool any_ok = false)
+{
+    if (ethernet || LoopbackOwns(a) || (any_ok && a.IsAny()))
+    {
+        return;
+    }
+    t.Fail(key, fmt::format("{} is not an address of the loopback host, which owns 127.0.0.0/8{} "
+                            "(bind(): EADDRNOTAVAIL)",
+                            AddressText(a), any_ok ? " and binds to 0.0.0.0" : ""));
+}
+
+// inet_csk_get_port(): the port is refused if it collides with an earlier bind on the
+// same host; otherwise this bind joins the host's list
+static void
+CheckBind(TomlReader& t, const std::string& key, std::vector<BindRequest>& binds, const BindRequest& next)
+{
+    if (auto i = BindConflict(binds, next))
+    {
+        t.Fail(key, BindConflictText(binds[*i], next));
+    }
+    binds.push_back(next);
+}
+
+// The server's bind: on loopback an address of the host or 0.0.0.0; on an ethernet
+// link its host owns the address the client connects to (and the gateway it answers
+// for), or it binds 0.0.0.0
+static void
+CheckServerAddress(TomlReader& server, Ipv4Address bound, Ipv4Address client_target, const Scenario& sc)
+{
+    if (sc.link.kind != "ethernet")
+    {
+        CheckOwnAddress(server, "address", bound, false, true);
+        return;
+    }
+    if (bound.IsAny() || bound == client_target || bound == sc.link.gateway)
+    {
+        return;
+    }
+    server.Fail("address", fmt::format("{} is not an address of the server's host, which owns {} (the "
+                                       "client's `server`) (bind(): EADDRNOTAVAIL)",
+                                       AddressText(bound), AddressText(client_target)));
+}
+
 static EchoServerConfig
 LoadServer(TomlReader& s, const KernelProfile& prof)
 {
@@ -156,6 +204,7 @@ LoadServer(TomlReader& s, const KernelProfile& prof)
     c.reply_multiplier = static_cast<uint32_t>(s.Integer("reply_multiplier", 1, 100000, 1));
     c.sleep_before_recv = Ms(s.Number("sleep_before_recv", 0, 3.6e6, 0) * 1e3);
     c.replies = static_cast<uint32_t>(s.Integer("replies", 0, 1000000, 0));
+    c.reuseaddr = s.Bool("reuseaddr", false);
     c.upstream_connect = Ms(s.Number("upstream_connect", 0, 3.6e6, 0));
     c.timing = Timing(s, {"accept", "recv", "reply", "close"}, prof);
     s.Finish();
@@ -172,6 +221,7 @@ LoadHttpServer(TomlReader& s, const KernelProfile& prof)
     c.port = static_cast<uint16_t>(s.Integer("port", 1, 65535));
     c.ts_base = OptionalU32(s, "ts_base");
     c.idle_timeout = Ms(s.Number("idle_timeout", 0.001, 3600, 1.0) * 1e3);
+    c.reuseaddr = s.Bool("reuseaddr", false);
     TomlReader files = s.Table("files");
     for (const std::string& path : files.Keys())
     {
@@ -189,7 +239,11 @@ LoadHttpServer(TomlReader& s, const KernelProfile& prof)
 
 // Part B's browser: connections (name, local port, when it opens) and requests on them
 static BrowserConfig
-LoadBrowser(TomlReader& s, const KernelProfile& prof, uint16_t server_port)
+LoadBrowser(TomlReader& s,
+            const KernelProfile& prof,
+            uint16_t server_port,
+            bool ethernet,
+            std::vector<BindRequest> binds)
 {
     BrowserConfig c;
     ExpectProgram(s, "client", "browser");
@@ -198,6 +252,8 @@ LoadBrowser(TomlReader& s, const KernelProfile& prof, uint16_t server_port)
     c.server_port = static_cast<uint16_t>(s.Integer("server_port", 1, 65535, server_port));
     c.ts_base = OptionalU32(s, "ts_base");
     c.read_size = static_cast<uint32_t>(s.Integer("read_size", 1, 1 << 24, 65536));
+    c.reuseaddr = s.Bool("reuseaddr", false);
+    CheckOwnAddress(s, "address", c.address, ethernet);
     for (TomlReader& t : s.TableList("connections"))
     {
         BrowserConnection conn;
@@ -205,6 +261,8 @@ LoadBrowser(TomlReader& s, const KernelProfile& prof, uint16_t server_port)
         conn.port = static_cast<uint16_t>(t.Integer("port", 1, 65535));
         conn.open_at = Ms(t.Number("open_at", 0, 3.6e3, 0) * 1e3);
         t.Finish();
+        // each connection binds its port before connect()
+        CheckBind(t, "port", binds, {"connection " + conn.name, c.address, conn.port, c.reuseaddr, false});
         c.connections.push_back(conn);
     }
     for (TomlReader& t : s.TableList("requests"))
@@ -265,7 +323,7 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
     {
         const std::string message = s.String("message");
         const auto repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1000000, 1));
-        const auto sends = static_cast<uint32_t>(s.Integer("sends", 1, 1000000, 1));
+        const auto sends = static_cast<uint32_t>(s.Integer("sends", 0, 1000000, 1));
         std::string one;
         for (uint32_t i = 0; i < repeat; ++i)
         {
@@ -279,6 +337,7 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
         c.recv_sizes.push_back(static_cast<uint32_t>(n));
     }
     c.nodelay = s.Bool("nodelay", false);
+    c.reuseaddr = s.Bool("reuseaddr", false);
     c.timing = Timing(s, {"connect", "send", "recv", "close"}, prof);
     s.Finish();
     return c;
@@ -307,7 +366,7 @@ LoadScenario(const std::string& path,
     Scenario sc;
     sc.file = path;
     sc.name = fs::path(path).stem().string();
-    sc.description = top.String("description");
+    sc.description = top.String("description", "");
 
     // Kernel profiles: the scenario's, or per host; --profile replaces the scenario's
     const std::string profile = top.String("profile");
@@ -397,10 +456,18 @@ LoadScenario(const std::string& path,
     clock.Finish();
 
     sc.seed = seed;
+    const bool ethernet = sc.link.kind == "ethernet";
     if (server_host.Has("program") && server_host.String("program", "") == "http-server")
     {
         sc.http_server = LoadHttpServer(server_host, sc.server_profile);
-        sc.browser = LoadBrowser(client_host, sc.profile, sc.http_server->port);
+        const HttpServerConfig& http = *sc.http_server;
+        std::vector<BindRequest> binds; // on the browser's host
+        if (!ethernet)
+        {
+            binds.push_back({"the server", http.address, http.port, http.reuseaddr, true});
+        }
+        sc.browser = LoadBrowser(client_host, sc.profile, http.port, ethernet, binds);
+        CheckServerAddress(server_host, http.address, sc.browser->server, sc);
         // 5.x draws one TS offset per address pair: every connection shares the clock base
         if (sc.server_profile.ts_offset == TsOffsetPolicy::PerAddressPair)
         {
@@ -417,6 +484,15 @@ LoadScenario(const std::string& path,
     {
         sc.server = LoadServer(server_host, sc.server_profile);
         sc.client = LoadClient(client_host, sc.profile, sc.server);
+        CheckServerAddress(server_host, sc.server.address, sc.client.server, sc);
+        CheckOwnAddress(client_host, "address", sc.client.address, ethernet);
+        if (!ethernet)
+        {
+            std::vector<BindRequest> binds = {
+                {"the server", sc.server.address, sc.server.port, sc.server.reuseaddr, true}};
+            CheckBind(client_host, "port", binds,
+                      {"the client", sc.client.address, sc.client.port, sc.client.reuseaddr, false});
+        }
     }
     // secure_tcp_ts_off(): one offset per address pair (5.x) or per flow (6.x)
     if (!sc.server.ts_base)

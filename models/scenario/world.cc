@@ -10,6 +10,7 @@
 #include <ns3/ipv4-l3-protocol.h>
 #include <ns3/ipv4-static-routing-helper.h>
 #include <ns3/mac48-address.h>
+#include <ns3/node-list.h>
 #include <ns3/node.h>
 #include <ns3/point-to-point-helper.h>
 #include <ns3/point-to-point-net-device.h>
@@ -259,6 +260,19 @@ RunScenario(const Scenario& sc)
         BuildEthernet(sc, tap);
     }
     Simulator::Run();
+    for (auto n = NodeList::Begin(); n != NodeList::End(); ++n)
+    {
+        for (uint32_t i = 0; i < (*n)->GetNApplications(); ++i)
+        {
+            if (auto* p = dynamic_cast<const ReportsBlockedCalls*>(PeekPointer((*n)->GetApplication(i))))
+            {
+                for (BlockedCall& b : p->StillBlocked())
+                {
+                    result.blocked.push_back(std::move(b));
+                }
+            }
+        }
+    }
     Simulator::Destroy();
 
     if (!result.capture.frames.empty())

@@ -13,6 +13,9 @@ struct RunResult
 {
     Capture capture;
     double simulated_s = 0; // time of the last event that mattered (the last packet)
+    // programs still inside a blocking call when no event was left: the real
+    // experiment would hang there
+    std::vector<BlockedCall> blocked;
 };
 
 RunResult RunScenario(const Scenario& scenario);

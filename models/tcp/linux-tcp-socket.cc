@@ -168,7 +168,32 @@ LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then
         Simulator::ScheduleNow(std::move(then));
         return;
     }
-    m_waiter = Waiter{what, wake_latency, std::move(then)};
+    m_waiter = Waiter{what, wake_latency, std::move(then), Simulator::Now()};
+}
+
+std::optional<LinuxTcpSocket::SleepingCall>
+LinuxTcpSocket::Sleeping() const
+{
+    if (m_sendmsgWaiting)
+    {
+        return SleepingCall{"send()", m_sendmsgWaitingSince}; // a full send buffer
+    }
+    if (!m_waiter)
+    {
+        return std::nullopt;
+    }
+    switch (m_waiter->what)
+    {
+    case WaitFor::Readable:
+        return SleepingCall{"recv()", m_waiter->since};
+    case WaitFor::Connected:
+        return SleepingCall{"connect()", m_waiter->since};
+    case WaitFor::Acceptable:
+        return SleepingCall{"accept()", m_waiter->since};
+    case WaitFor::WriteDone:
+        return SleepingCall{"send()", m_waiter->since};
+    }
+    return std::nullopt;
 }
 
 // sk_data_ready()/sk_state_change(): wake the task if it sleeps on this condition
@@ -457,6 +482,7 @@ LinuxTcpSocket::WaitForSpace()
         Push(TCP_NAGLE_PUSH, false);
     }
     m_sendmsgWaiting = true;
+    m_sendmsgWaitingSince = Simulator::Now();
     ReleaseSock();
 }
 

@@ -94,6 +94,14 @@ class LinuxTcpSocket : public ns3::Socket
     void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then);
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
+    // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and
+    // since when, if one does: what a program still waits for when the events run out
+    struct SleepingCall
+    {
+        const char* call;
+        ns3::Time since;
+    };
+    std::optional<SleepingCall> Sleeping() const;
 
     // lock_sock()/release_sock(): while a process is inside a socket call holding the
     // socket (even preempted there), arriving segments wait in the backlog
@@ -246,6 +254,7 @@ class LinuxTcpSocket : public ns3::Socket
         WaitFor what;
         ns3::Time latency;
         std::function<void()> then;
+        ns3::Time since;
     };
     std::optional<Waiter> m_waiter;
     int m_ownedByUser = 0; // tasks inside a socket call (lock_sock() depth)
@@ -266,6 +275,7 @@ class LinuxTcpSocket : public ns3::Socket
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)
+    ns3::Time m_sendmsgWaitingSince;
     ns3::EventId m_sendmsgStep;
     std::function<void()> m_afterSendmsg; // a close() or shutdown() the task does next
     ns3::EventId m_timewaitTimer;
