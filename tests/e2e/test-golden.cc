@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The reviewed text rendering of every scenario's trace (tests/golden/NAME.txt).
-// A model change that moves any packet shows here; tests/golden/regenerate rewrites
-// the files for review.
+// The reviewed text rendering of every scenario's trace (tests/golden/NAME.txt) and
+// the digest of its pcap (NAME.pcap.sha256). A model change that moves any packet
+// shows here; tests/golden/regenerate rewrites the files for review. Every build runs
+// this (Release in build/, -O0 with sanitizers in build-sanitize/), so the two write
+// byte-identical traces or one of them fails.
 #include "tests/e2e/harness.h"
 
 #include <boost/test/unit_test.hpp>
@@ -29,6 +31,10 @@ BOOST_AUTO_TEST_CASE(every_scenario_has_its_reviewed_trace)
             const Outcome run = Simulate(name, dir / name);
             BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
             BOOST_TEST(ReadFile(dir / name / "trace.txt") == ReadFile(golden));
+            const fs::path digest = SourceDir() / "tests" / "golden" / (name + ".pcap.sha256");
+            BOOST_REQUIRE_MESSAGE(fs::exists(digest), "no " << digest << ": run tests/golden/regenerate " << name);
+            const Outcome sum = RunShell("sha256sum < '" + (dir / name / "trace.pcap").string() + "' | cut -d' ' -f1");
+            BOOST_TEST(sum.out == ReadFile(digest), "trace.pcap sha256: expected " << ReadFile(digest) << " got " << sum.out);
             ++checked;
         }
     }
