@@ -4,6 +4,7 @@
 #include "cli/app-paths.h"
 #include "cli/plot-command.h"
 #include "models/capture/trace-table.h"
+#include "models/capture/trace-writer.h"
 #include "models/config/toml-input.h"
 #include "models/scenario/scenario.h"
 #include "models/scenario/world.h"
@@ -53,24 +54,41 @@ OutputDir(const std::string& requested, const std::string& name)
     return dir;
 }
 
-std::string
+// Above this many packets no seq.png is drawn: gnuplot would take long, and a picture
+// of them all says little (`sim plot --stream N` draws one connection)
+constexpr uint64_t kPlotMaxPackets = 200000;
+
+uint64_t
 RunOne(const RunOptions& opt)
 {
     const std::string root = RootDir();
     const std::string path = ResolveScenarioPath(opt.scenario, root);
-    const Scenario sc = LoadScenario(path, root, opt.profile, opt.seed);
+    Scenario sc = LoadScenario(path, root, opt.profile, opt.seed);
+    if (opt.snaplen)
+    {
+        sc.snaplen = opt.snaplen;
+    }
     const fs::path dir = OutputDir(opt.out, sc.name);
+    const std::string pcap = (dir / "trace.pcap").string();
+    const std::string txt = (dir / "trace.txt").string();
 
-    const RunResult res = RunScenario(sc);
-    const std::vector<TraceRow> rows = AnalyzeTrace(DecodeCapture(res.capture));
-    const std::string table = FormatTrace(rows, opt.absolute);
-    WritePcap((dir / "trace.pcap").string(), res.capture);
-    WriteFileAtomic((dir / "trace.txt").string(), table);
-    if (!opt.no_plot && !rows.empty())
+    // the trace is written as the packets leave; the table is printed as it grows
+    TraceWriter writer(pcap, txt, sc.capture_link, sc.snaplen, opt.absolute, opt.quiet ? nullptr : &std::cout);
+    const RunResult res = RunScenario(sc, [&writer](Frame&& f) { writer.Write(f); });
+    writer.Commit();
+
+    if (!opt.no_plot && writer.Rows() > 0)
     {
         try
         {
-            PlotRun(sc.name + " (" + sc.profile.name + ")", rows, (dir / "seq.png").string());
+            if (writer.Rows() > kPlotMaxPackets)
+            {
+                throw std::runtime_error(fmt::format("{} packets are too many for one picture (over {}); "
+                                                     "draw a part with `sim plot {} --stream N`",
+                                                     writer.Rows(), kPlotMaxPackets, pcap));
+            }
+            PlotRun(sc.name + " (" + sc.profile.name + ")", AnalyzeTrace(DecodeCapture(ReadCapture(pcap))),
+                    (dir / "seq.png").string());
         }
         catch (const std::exception& e)
         {
@@ -79,11 +97,10 @@ RunOne(const RunOptions& opt)
         }
     }
     // A program still blocked: the trace is right, but the real experiment would hang
-    const uint64_t first_ns = res.capture.frames.empty() ? 0 : res.capture.frames.front().time_ns;
     std::string still_blocked;
     for (const BlockedCall& b : res.blocked)
     {
-        const double at = static_cast<double>(b.since.GetNanoSeconds() - static_cast<int64_t>(first_ns)) / 1e9;
+        const double at = static_cast<double>(b.since.GetNanoSeconds() - static_cast<int64_t>(res.first_ns)) / 1e9;
         std::cerr << fmt::format("sim: warning: {}: {} is still blocked in {} since {:.6f} s when no event "
                                  "is left; the real experiment would hang there\n",
                                  sc.name, b.program, b.call, at);
@@ -91,17 +108,16 @@ RunOne(const RunOptions& opt)
     }
     if (!opt.quiet)
     {
-        std::cout << table
-                  << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}{}; wrote {} and {}\n",
+        std::cout << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}{}; wrote {} and {}\n",
                                  sc.name,
-                                 res.capture.frames.size(),
+                                 res.frames,
                                  res.simulated_s,
                                  sc.profile.name,
                                  still_blocked,
-                                 (dir / "trace.pcap").string(),
-                                 (dir / "trace.txt").string());
+                                 pcap,
+                                 txt);
     }
-    return table;
+    return writer.Rows();
 }
 
 void
@@ -117,6 +133,10 @@ AddRunCommands(CLI::App& app, int& exit_code)
     run->add_flag("--absolute", opt->absolute, "raw sequence numbers in the table");
     run->add_flag("-q,--quiet", opt->quiet, "do not print the table");
     run->add_flag("--no-plot", opt->no_plot, "do not draw DIR/seq.png");
+    run->add_option("--snaplen", opt->snaplen,
+                    "bytes kept of each frame, as tcpdump -s (default: the scenario's [capture] snaplen, "
+                    "else whole packets)")
+        ->check(CLI::Range(1, 262144));
     run->callback([opt, &exit_code]() {
         RunOne(*opt);
         exit_code = 0;
@@ -154,8 +174,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
             {
                 o.out = (fs::path(*all_out) / name).string();
             }
-            const std::string table = RunOne(o);
-            const size_t packets = static_cast<size_t>(std::count(table.begin(), table.end(), '\n'));
+            const uint64_t packets = RunOne(o);
             std::cout << fmt::format("{:<8} {:>4} packets\n", name, packets);
         }
         exit_code = 0;

@@ -18,6 +18,7 @@ struct RunOptions
     bool quiet = false;
     bool no_plot = false;
     uint64_t seed = 1;
+    uint32_t snaplen = 0; // 0: the scenario's
 };
 
 // `sim run SCENARIO`, `sim list`, `sim all`
@@ -28,7 +29,7 @@ void AddRunCommands(CLI::App& app, int& exit_code);
 std::filesystem::path OutputDir(const std::string& requested, const std::string& name);
 
 // Runs one scenario and writes DIR/trace.pcap, DIR/trace.txt and DIR/seq.png; returns
-// the table.
-std::string RunOne(const RunOptions& opt);
+// the number of packets.
+uint64_t RunOne(const RunOptions& opt);
 
 } // namespace sim

@@ -104,25 +104,37 @@ WriteFileAtomic(const std::string& path, const std::string& content)
     std::filesystem::rename(tmp, path);
 }
 
+std::string
+PcapFileHeader(LinkType lt, uint32_t snaplen)
+{
+    std::string out;
+    Put32(out, 0xa1b23c4d); // nanosecond variant
+    Put16(out, 2);
+    Put16(out, 4);
+    Put32(out, 0); // thiszone
+    Put32(out, 0); // sigfigs
+    Put32(out, snaplen);
+    Put32(out, static_cast<uint32_t>(lt));
+    return out;
+}
+
+void
+AppendPcapRecord(std::string& out, const Frame& f)
+{
+    Put32(out, static_cast<uint32_t>(f.time_ns / 1000000000ULL));
+    Put32(out, static_cast<uint32_t>(f.time_ns % 1000000000ULL));
+    Put32(out, static_cast<uint32_t>(f.bytes.size()));
+    Put32(out, f.orig_len);
+    out.append(reinterpret_cast<const char*>(f.bytes.data()), f.bytes.size());
+}
+
 void
 WritePcap(const std::string& path, const Capture& cap)
 {
-    std::string out;
-    // pcap file header, nanosecond variant (magic a1b23c4d)
-    Put32(out, 0xa1b23c4d);
-    Put16(out, 2);
-    Put16(out, 4);
-    Put32(out, 0);      // thiszone
-    Put32(out, 0);      // sigfigs
-    Put32(out, 262144); // snaplen
-    Put32(out, static_cast<uint32_t>(cap.link_type));
+    std::string out = PcapFileHeader(cap.link_type);
     for (const Frame& f : cap.frames)
     {
-        Put32(out, static_cast<uint32_t>(f.time_ns / 1000000000ULL));
-        Put32(out, static_cast<uint32_t>(f.time_ns % 1000000000ULL));
-        Put32(out, static_cast<uint32_t>(f.bytes.size()));
-        Put32(out, f.orig_len);
-        out.append(reinterpret_cast<const char*>(f.bytes.data()), f.bytes.size());
+        AppendPcapRecord(out, f);
     }
     WriteFileAtomic(path, out);
 }

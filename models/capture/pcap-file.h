@@ -51,6 +51,10 @@ Capture ReadCapture(const std::string& path, OnCutShort on_cut = OnCutShort::Ref
 // Writes `path` atomically (temp file + rename). Throws std::runtime_error.
 void WritePcap(const std::string& path, const Capture& cap);
 
+// The classic pcap file header (nanosecond variant), and one record appended to `out`
+std::string PcapFileHeader(LinkType lt, uint32_t snaplen = 262144);
+void AppendPcapRecord(std::string& out, const Frame& f);
+
 // Writes a text file atomically (temp file + rename). Throws std::runtime_error.
 void WriteFileAtomic(const std::string& path, const std::string& content);
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -12,29 +13,28 @@ namespace sim
 namespace
 {
 
-struct Endpoint
+// RFC 7323 §2.3: a shift count above 14 is used as 14 (and Wireshark shows it so, in
+// dissect_tcpopt_wscale()). Also keeps the shifts below 32 for any option a capture
+// holds (a fuzzed WS=252 was undefined behaviour; found by tests/fuzz).
+int
+WsShift(uint8_t ws)
 {
-    std::string addr;
-    uint16_t port;
-
-    bool operator<(const Endpoint& o) const
-    {
-        return std::tie(addr, port) < std::tie(o.addr, o.port);
-    }
-    bool operator==(const Endpoint& o) const { return addr == o.addr && port == o.port; }
-};
-
-struct Flow
-{
-    int index = 0;
-    Endpoint client; // sender of the first SYN (or of the first packet seen)
-    bool isn_known[2] = {false, false}; // [0] client's, [1] server's
-    uint32_t isn[2] = {0, 0};
-    int ws[2] = {-1, -1}; // window scale each side announced; -1 none yet
-    bool syn_seen[2] = {false, false};
-};
+    return std::min<int>(ws, 14);
+}
 
 } // namespace
+
+bool
+TraceAnalyzer::Endpoint::operator<(const Endpoint& o) const
+{
+    return std::tie(addr, port) < std::tie(o.addr, o.port);
+}
+
+bool
+TraceAnalyzer::Endpoint::operator==(const Endpoint& o) const
+{
+    return addr == o.addr && port == o.port;
+}
 
 std::vector<PacketRecord>
 DecodeCapture(const Capture& cap, size_t* skipped)
@@ -59,70 +59,80 @@ DecodeCapture(const Capture& cap, size_t* skipped)
     return out;
 }
 
+TraceRow
+TraceAnalyzer::Next(const PacketRecord& p)
+{
+    if (!m_started)
+    {
+        m_started = true;
+        m_t0 = p.time_ns;
+    }
+    const Endpoint a{p.src, p.sport};
+    const Endpoint b{p.dst, p.dport};
+    const auto key = a < b ? std::make_pair(a, b) : std::make_pair(b, a);
+    auto it = m_flows.find(key);
+    const bool syn = p.flags & 0x02;
+    const bool ack = p.flags & 0x10;
+    if (it != m_flows.end() && syn && !ack)
+    {
+        // a new SYN on ports already used: a new connection (a retransmission keeps its seq)
+        const Flow& old = it->second;
+        const int d = old.client == a ? 0 : 1;
+        if (old.syn_seen[d] && old.isn[d] != p.seq)
+        {
+            m_flows.erase(it);
+            it = m_flows.end();
+        }
+    }
+    if (it == m_flows.end())
+    {
+        Flow f;
+        f.index = m_nextIndex++;
+        f.client = (syn && ack) ? b : a;
+        it = m_flows.insert_or_assign(key, f).first;
+    }
+    Flow& f = it->second;
+    const int dir = f.client == a ? 0 : 1;
+    if (syn)
+    {
+        f.isn[dir] = p.seq;
+        f.isn_known[dir] = true;
+        f.syn_seen[dir] = true;
+        f.ws[dir] = p.ws ? WsShift(*p.ws) : -1;
+    }
+    // First sight of a direction without its SYN: count from its first sequence number
+    if (!f.isn_known[dir])
+    {
+        f.isn[dir] = p.seq - 1;
+        f.isn_known[dir] = true;
+    }
+    if (ack && !f.isn_known[1 - dir])
+    {
+        f.isn[1 - dir] = p.ack - 1;
+        f.isn_known[1 - dir] = true;
+    }
+    TraceRow r;
+    r.rec = p;
+    r.rel_time_ns = p.time_ns - m_t0;
+    r.stream = f.index;
+    r.from_client = dir == 0;
+    r.rel_seq = p.seq - f.isn[dir];
+    r.rel_ack = ack ? p.ack - f.isn[1 - dir] : 0;
+    // RFC 7323: scaling applies after the SYNs, when both sides offered it
+    const bool scaled = !syn && f.ws[0] >= 0 && f.ws[1] >= 0;
+    r.win = scaled ? static_cast<uint32_t>(p.win_raw) << f.ws[dir] : p.win_raw;
+    return r;
+}
+
 std::vector<TraceRow>
 AnalyzeTrace(const std::vector<PacketRecord>& packets)
 {
+    TraceAnalyzer analyzer;
     std::vector<TraceRow> rows;
-    std::map<std::pair<Endpoint, Endpoint>, Flow> flows;
-    int next_index = 0;
-    const uint64_t t0 = packets.empty() ? 0 : packets.front().time_ns;
+    rows.reserve(packets.size());
     for (const PacketRecord& p : packets)
     {
-        const Endpoint a{p.src, p.sport};
-        const Endpoint b{p.dst, p.dport};
-        const auto key = a < b ? std::make_pair(a, b) : std::make_pair(b, a);
-        auto it = flows.find(key);
-        const bool syn = p.flags & 0x02;
-        const bool ack = p.flags & 0x10;
-        if (it != flows.end() && syn && !ack)
-        {
-            // a new SYN on ports already used: a new connection (a retransmission keeps its seq)
-            const Flow& old = it->second;
-            const int d = old.client == a ? 0 : 1;
-            if (old.syn_seen[d] && old.isn[d] != p.seq)
-            {
-                flows.erase(it);
-                it = flows.end();
-            }
-        }
-        if (it == flows.end())
-        {
-            Flow f;
-            f.index = next_index++;
-            f.client = (syn && ack) ? b : a;
-            it = flows.insert_or_assign(key, f).first;
-        }
-        Flow& f = it->second;
-        const int dir = f.client == a ? 0 : 1;
-        if (syn)
-        {
-            f.isn[dir] = p.seq;
-            f.isn_known[dir] = true;
-            f.syn_seen[dir] = true;
-            f.ws[dir] = p.ws ? *p.ws : -1;
-        }
-        // First sight of a direction without its SYN: count from its first sequence number
-        if (!f.isn_known[dir])
-        {
-            f.isn[dir] = p.seq - 1;
-            f.isn_known[dir] = true;
-        }
-        if (ack && !f.isn_known[1 - dir])
-        {
-            f.isn[1 - dir] = p.ack - 1;
-            f.isn_known[1 - dir] = true;
-        }
-        TraceRow r;
-        r.rec = p;
-        r.rel_time_ns = p.time_ns - t0;
-        r.stream = f.index;
-        r.from_client = dir == 0;
-        r.rel_seq = p.seq - f.isn[dir];
-        r.rel_ack = ack ? p.ack - f.isn[1 - dir] : 0;
-        // RFC 7323: scaling applies after the SYNs, when both sides offered it
-        const bool scaled = !syn && f.ws[0] >= 0 && f.ws[1] >= 0;
-        r.win = scaled ? static_cast<uint32_t>(p.win_raw) << f.ws[dir] : p.win_raw;
-        rows.push_back(std::move(r));
+        rows.push_back(analyzer.Next(p));
     }
     return rows;
 }
@@ -165,7 +175,7 @@ FormatTraceLine(const TraceRow& row, size_t number, bool absolute)
     }
     if (p.ws)
     {
-        line += fmt::format(" WS={}", 1u << *p.ws);
+        line += fmt::format(" WS={}", 1u << WsShift(*p.ws));
     }
     return line;
 }

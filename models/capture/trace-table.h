@@ -6,6 +6,7 @@
 
 #include "models/capture/packet-record.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,36 @@ struct TraceRow
     uint32_t rel_seq = 0;
     uint32_t rel_ack = 0;
     uint32_t win = 0; // scaled window (the raw field on SYNs)
+};
+
+// Rows one packet at a time, as a capture is written: it keeps per-connection state
+// only (ISNs, window scales), not the packets
+class TraceAnalyzer
+{
+  public:
+    TraceRow Next(const PacketRecord& p);
+
+  private:
+    struct Endpoint
+    {
+        std::string addr;
+        uint16_t port = 0;
+        bool operator<(const Endpoint& o) const;
+        bool operator==(const Endpoint& o) const;
+    };
+    struct Flow
+    {
+        int index = 0;
+        Endpoint client; // sender of the first SYN (or of the first packet seen)
+        bool isn_known[2] = {false, false}; // [0] client's, [1] server's
+        uint32_t isn[2] = {0, 0};
+        int ws[2] = {-1, -1}; // window scale each side announced; -1 none yet
+        bool syn_seen[2] = {false, false};
+    };
+    std::map<std::pair<Endpoint, Endpoint>, Flow> m_flows;
+    int m_nextIndex = 0;
+    bool m_started = false;
+    uint64_t m_t0 = 0;
 };
 
 std::vector<TraceRow> AnalyzeTrace(const std::vector<PacketRecord>& packets);

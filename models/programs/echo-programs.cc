@@ -144,7 +144,7 @@ void
 EchoServer::WaitAndRead(size_t call)
 {
     m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", call), [this, call]() {
-        m_conn->Read(m_cfg.recv_size, [this, call](std::string data) { Reply(call, data); });
+        m_conn->Read(m_cfg.recv_size, [this, call](const Payload& data) { Reply(call, data.ToString()); });
     });
 }
 
@@ -253,7 +253,7 @@ EchoClient::Next(size_t i)
         return;
     case ClientStep::Recv:
         m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", s.index), [this, i]() {
-            m_sock->Read(m_steps[i].size, [this, i](const std::string&) {
+            m_sock->Read(m_steps[i].size, [this, i](const Payload&) {
                 Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
             });
         });

@@ -36,15 +36,13 @@ HttpRequest(const std::string& path, uint32_t size)
     return head + ua + rest + pad + "\r\n";
 }
 
-static std::string
+// A file's content: the alphabet over and over. Virtual: its bytes exist only where
+// the capture writes them; the server never looks at them.
+static Payload
 Body(uint32_t size)
 {
-    std::string body(size, '\0');
-    for (uint32_t i = 0; i < size; ++i)
-    {
-        body[i] = static_cast<char>('a' + i % 26);
-    }
-    return body;
+    static const auto alphabet = std::make_shared<const PatternSource>("abcdefghijklmnopqrstuvwxyz");
+    return Payload(alphabet, 0, size);
 }
 
 // --- server ----------------------------------------------------------------------------
@@ -88,7 +86,7 @@ HttpServer::WaitRequest()
     m_idle = Simulator::Schedule(m_cfg.idle_timeout, &HttpServer::IdleTimeout, this);
     m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", m_requests), [this]() {
         m_idle.Cancel();
-        m_conn->Read(65536, [this](const std::string& data) { GotRequest(data); });
+        m_conn->Read(65536, [this](const Payload& data) { GotRequest(data.ToString()); });
     });
 }
 
@@ -253,14 +251,51 @@ Browser::ReadMore(const std::string& name)
 {
     Conn& c = m_conns[name];
     c.sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("read", m_reads), [this, name]() {
-        m_conns[name].sock->Read(m_cfg.read_size, [this, name](const std::string& data) { GotData(name, data); });
+        m_conns[name].sock->Read(m_cfg.read_size, [this, name](const Payload& data) { GotData(name, data); });
     });
 }
 
 // read() returned: a whole response lets the next request go; the socket thread reads
 // again after its think time
+// Consumes bytes [pos, ...) of a read: the header is kept until its blank line (it is
+// parsed), the body only counted. Returns how many bytes belong to this response.
+size_t
+ResponseReader::Feed(const Payload& data, size_t pos)
+{
+    size_t used = 0;
+    while (!done && pos + used < data.size())
+    {
+        const size_t at = pos + used;
+        if (!head_done)
+        {
+            const size_t old = head.size();
+            head += data.ToString(at, std::min<size_t>(4096, data.size() - at));
+            const size_t end = head.find("\r\n\r\n", old >= 3 ? old - 3 : 0);
+            if (end == std::string::npos)
+            {
+                used += head.size() - old;
+                continue;
+            }
+            head.resize(end + 4);
+            used += head.size() - old;
+            head_done = true;
+            const size_t cl = head.find("Content-Length: ");
+            body_left = cl == std::string::npos ? 0 : std::stoull(head.substr(cl + 16));
+        }
+        else
+        {
+            const size_t take = static_cast<size_t>(std::min<uint64_t>(body_left, data.size() - at));
+            body_left -= take;
+            used += take;
+        }
+        done = head_done && body_left == 0;
+    }
+    bytes += used;
+    return used;
+}
+
 void
-Browser::GotData(const std::string& name, const std::string& data)
+Browser::GotData(const std::string& name, const Payload& data)
 {
     Conn& conn = m_conns[name];
     ++m_reads;
@@ -269,20 +304,19 @@ Browser::GotData(const std::string& name, const std::string& data)
         Simulator::Schedule(m_cfg.timing.Think("close", 0), [this, name]() { m_conns[name].sock->Close(); });
         return;
     }
-    conn.response += data;
-    const Time stall = StallNow(conn);
-    const size_t end = conn.response.find("\r\n\r\n");
-    if (end != std::string::npos)
+    Time stall;
+    for (size_t pos = 0; pos < data.size();)
     {
-        const size_t at = conn.response.find("Content-Length: ");
-        const size_t length = at == std::string::npos ? 0 : std::stoul(conn.response.substr(at + 16));
-        if (conn.response.size() >= end + 4 + length)
+        pos += conn.response.Feed(data, pos);
+        stall = std::max(stall, StallNow(conn));
+        if (!conn.response.done)
         {
-            conn.response.erase(0, end + 4 + length);
-            conn.stalled = false;
-            conn.busy = false;
-            SendNext(name);
+            break;
         }
+        conn.response = ResponseReader(); // what follows starts the next response
+        conn.stalled = false;
+        conn.busy = false;
+        SendNext(name);
     }
     Simulator::Schedule(m_cfg.timing.Think("read", m_reads) + stall, &Browser::ReadMore, this, name);
 }
@@ -296,7 +330,7 @@ Browser::StallNow(Conn& conn)
         return Time(0);
     }
     const BrowserRequest& r = m_cfg.requests[conn.requests[conn.next - 1]];
-    if (!r.stall_after || conn.response.size() < *r.stall_after)
+    if (!r.stall_after || conn.response.bytes < *r.stall_after)
     {
         return Time(0);
     }

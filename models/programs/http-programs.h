@@ -106,6 +106,18 @@ class HttpServer : public ns3::Application, public ReportsBlockedCalls
     size_t m_requests = 0;
 };
 
+// Where a response ends, read incrementally: the header up to its blank line, then
+// Content-Length bytes of body, counted and not kept
+struct ResponseReader
+{
+    std::string head;
+    bool head_done = false;
+    uint64_t body_left = 0;
+    uint64_t bytes = 0; // of this response so far, header included
+    bool done = false;
+    size_t Feed(const Payload& data, size_t pos);
+};
+
 class Browser : public ns3::Application, public ReportsBlockedCalls
 {
   public:
@@ -123,7 +135,7 @@ class Browser : public ns3::Application, public ReportsBlockedCalls
         std::vector<size_t> requests; // indexes into m_cfg.requests, in order
         size_t next = 0;              // the next request to send
         bool busy = false;            // a response is outstanding
-        std::string response;         // bytes of the current response so far, header included
+        ResponseReader response;      // the current response so far
         bool stalled = false;         // the current response's stall has been spent
         bool connected = false;
     };
@@ -133,7 +145,7 @@ class Browser : public ns3::Application, public ReportsBlockedCalls
     void Open(const std::string& name);
     void SendNext(const std::string& name);
     void ReadMore(const std::string& name);
-    void GotData(const std::string& name, const std::string& data);
+    void GotData(const std::string& name, const Payload& data);
     ns3::Time StallNow(Conn& conn);
 
     BrowserConfig m_cfg;

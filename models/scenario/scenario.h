@@ -38,6 +38,7 @@ struct Scenario
     LinkConfig link;
     LinkType capture_link = LinkType::LinuxSll;
     bool capture_on_server = false; // ethernet: whose interface the capture sees
+    uint32_t snaplen = 262144;      // bytes kept of each frame (tcpdump -s)
     std::string client_mac = "08:00:27:00:00:01";
     std::string server_mac = "52:54:00:12:35:02";
     uint32_t ts_base = 0;   // TSval of the host's clock at time 0

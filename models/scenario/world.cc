@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/scenario/world.h"
 
+#include "models/capture/capture-tap.h"
 #include "models/link/linux-loopback-net-device.h"
+#include "models/tcp/payload-store.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 
 #include <ns3/core-module.h>
@@ -25,104 +27,6 @@ using namespace ns3;
 
 namespace
 {
-
-// Frames as Wireshark records them, built from the IP packets the capture host sends
-// and receives
-class CaptureTap
-{
-  public:
-    CaptureTap(Capture& capture, LinkType lt)
-        : m_capture(capture),
-          m_lt(lt)
-    {
-    }
-
-    // The 16-byte Linux cooked (SLL v1) header of an inbound IPv4 frame on lo:
-    // PACKET_HOST (libpcap keeps only the receive-side copy on lo), ARPHRD_LOOPBACK,
-    // a 6-byte all-zero address, ETH_P_IP
-    void Loopback(Ptr<const Packet> ip)
-    {
-        static const std::array<uint8_t, 16> sll = {0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0, 0,
-                                                    0,    0,    0,    0,    0,    0,    0x08, 0x00};
-        Add(std::vector<uint8_t>(sll.begin(), sll.end()), ip, false);
-    }
-
-    // The Ethernet interface to capture: Ipv4L3Protocol's Tx and Rx trace sources give
-    // the IP packets of every interface; the capture keeps this one's
-    void WatchEthernet(uint32_t interface, Mac48Address self, Mac48Address peer)
-    {
-        m_interface = interface;
-        m_self = self;
-        m_peer = peer;
-    }
-
-    void OnIpTx(Ptr<const Packet> ip, Ptr<Ipv4>, uint32_t interface)
-    {
-        if (interface == m_interface)
-        {
-            Ethernet(ip, true, m_self, m_peer);
-        }
-    }
-
-    void OnIpRx(Ptr<const Packet> ip, Ptr<Ipv4>, uint32_t interface)
-    {
-        if (interface == m_interface)
-        {
-            Ethernet(ip, false, m_self, m_peer);
-        }
-    }
-
-  private:
-    // A frame on an Ethernet interface. Outbound frames are seen before the driver pads
-    // them (dev_queue_xmit_nit()); inbound ones arrive padded to the 60-byte minimum.
-    void Ethernet(Ptr<const Packet> ip, bool outbound, const Mac48Address& self, const Mac48Address& peer)
-    {
-        std::vector<uint8_t> hdr;
-        uint8_t own[6];
-        uint8_t other[6];
-        self.CopyTo(own);
-        peer.CopyTo(other);
-        if (m_lt == LinkType::Ethernet)
-        {
-            const uint8_t* dst = outbound ? other : own;
-            const uint8_t* src = outbound ? own : other;
-            hdr.insert(hdr.end(), dst, dst + 6);
-            hdr.insert(hdr.end(), src, src + 6);
-            hdr.insert(hdr.end(), {0x08, 0x00});
-        }
-        else
-        {
-            // SLL v1: PACKET_OUTGOING or PACKET_HOST, ARPHRD_ETHER, the sender's address
-            const uint8_t* src = outbound ? own : other;
-            hdr = {0x00, static_cast<uint8_t>(outbound ? 4 : 0), 0x00, 0x01, 0x00, 0x06};
-            hdr.insert(hdr.end(), src, src + 6);
-            hdr.insert(hdr.end(), {0, 0, 0x08, 0x00});
-        }
-        Add(hdr, ip, !outbound && m_lt == LinkType::Ethernet);
-    }
-
-    void Add(std::vector<uint8_t> bytes, Ptr<const Packet> ip, bool pad)
-    {
-        Frame f;
-        f.time_ns = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
-        const size_t hdr = bytes.size();
-        bytes.resize(hdr + ip->GetSize());
-        ip->CopyData(bytes.data() + hdr, ip->GetSize());
-        if (pad && bytes.size() < 60)
-        {
-            bytes.resize(60, 0); // ETH_ZLEN
-        }
-        f.orig_len = static_cast<uint32_t>(bytes.size());
-        f.bytes = std::move(bytes);
-        m_capture.frames.push_back(std::move(f));
-    }
-
-    Capture& m_capture;
-    LinkType m_lt;
-    uint32_t m_interface = 0;
-    Mac48Address m_self;
-    Mac48Address m_peer;
-};
 
 void
 InstallStack(Ptr<Node> node, const KernelProfile& profile, const Scenario& sc)
@@ -243,11 +147,21 @@ BuildEthernet(const Scenario& sc, CaptureTap& tap)
 } // namespace
 
 RunResult
-RunScenario(const Scenario& sc)
+RunScenario(const Scenario& sc, const FrameSink& sink)
 {
     RunResult result;
-    result.capture.link_type = sc.capture_link;
-    CaptureTap tap(result.capture, sc.capture_link);
+    uint64_t last_ns = 0;
+    CaptureTap tap(
+        [&](Frame&& f) {
+            if (result.frames++ == 0)
+            {
+                result.first_ns = f.time_ns;
+            }
+            last_ns = f.time_ns;
+            sink(std::move(f));
+        },
+        sc.capture_link,
+        sc.snaplen);
 
     // Checksums on, so that Wireshark sees valid IPv4 and TCP headers
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
@@ -274,13 +188,18 @@ RunScenario(const Scenario& sc)
         }
     }
     Simulator::Destroy();
+    PayloadStore::Clear();
+    result.simulated_s = static_cast<double>(last_ns - result.first_ns) / 1e9;
+    return result;
+}
 
-    if (!result.capture.frames.empty())
-    {
-        result.simulated_s = static_cast<double>(result.capture.frames.back().time_ns -
-                                                 result.capture.frames.front().time_ns) /
-                             1e9;
-    }
+RunResult
+RunScenario(const Scenario& sc)
+{
+    Capture cap;
+    cap.link_type = sc.capture_link;
+    RunResult result = RunScenario(sc, [&cap](Frame&& f) { cap.frames.push_back(std::move(f)); });
+    result.capture = std::move(cap);
     return result;
 }
 

@@ -3,6 +3,7 @@
 // and the capture tap, the programs), runs it, and returns the capture.
 #pragma once
 
+#include "models/capture/capture-tap.h"
 #include "models/capture/pcap-file.h"
 #include "models/scenario/scenario.h"
 
@@ -11,13 +12,18 @@ namespace sim
 
 struct RunResult
 {
-    Capture capture;
-    double simulated_s = 0; // time of the last event that mattered (the last packet)
+    Capture capture;        // RunScenario(sc) only: every frame, kept
+    uint64_t frames = 0;    // frames captured
+    uint64_t first_ns = 0;  // time of the first
+    double simulated_s = 0; // first to last packet
     // programs still inside a blocking call when no event was left: the real
     // experiment would hang there
     std::vector<BlockedCall> blocked;
 };
 
+// Runs the scenario; each captured frame goes to `sink` as it passes the capture point
+RunResult RunScenario(const Scenario& scenario, const FrameSink& sink);
+// The same, keeping every frame in RunResult::capture (small traces, tests)
 RunResult RunScenario(const Scenario& scenario);
 
 } // namespace sim

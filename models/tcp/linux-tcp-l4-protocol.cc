@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/tcp/linux-tcp-l4-protocol.h"
 
+#include "models/tcp/payload-store.h"
+
 #include "models/config/splitmix64.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
@@ -163,8 +165,18 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
     seg.flags = th.GetFlags();
     seg.window = th.GetWindowSize();
     seg.hdr_len = th.GetLength() * 4u;
-    seg.payload.resize(packet->GetSize());
-    packet->CopyData(reinterpret_cast<uint8_t*>(seg.payload.data()), seg.payload.size());
+    // Our segments' content rides beside the packet (PayloadStore); a packet from
+    // elsewhere carries its bytes
+    if (std::optional<Payload> payload = PayloadStore::Take(packet->GetUid()))
+    {
+        seg.payload = std::move(*payload);
+    }
+    else if (packet->GetSize() > 0)
+    {
+        std::string bytes(packet->GetSize(), '\0');
+        packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
+        seg.payload = Payload(std::move(bytes));
+    }
     seg.end_seq = seg.seq + seg.Len() + (seg.Has(TCPHDR_SYN) ? 1 : 0) +
                   (seg.Has(TCPHDR_FIN) ? 1 : 0);
     seg.opt = ParseOptions(th);

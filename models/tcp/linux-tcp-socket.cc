@@ -361,7 +361,7 @@ LinuxTcpSocket::Send(Ptr<Packet> p, uint32_t /* flags */)
 {
     std::string data(p->GetSize(), '\0');
     p->CopyData(reinterpret_cast<uint8_t*>(data.data()), data.size());
-    return Write(data);
+    return Write(std::move(data));
 }
 
 int
@@ -372,7 +372,7 @@ LinuxTcpSocket::SendTo(Ptr<Packet> p, uint32_t flags, const Address&)
 
 // tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
 int
-LinuxTcpSocket::Write(const std::string& data)
+LinuxTcpSocket::Write(Payload data)
 {
     if (m_tp.state != TcpState::Established && m_tp.state != TcpState::CloseWait)
     {
@@ -386,7 +386,8 @@ LinuxTcpSocket::Write(const std::string& data)
     }
     // tcp_sendmsg_locked() runs with the socket held; with a copy time the skbs fill and
     // leave one by one, and what arrives meanwhile waits in the backlog
-    m_sendmsg.push_back(data);
+    const int len = static_cast<int>(data.size());
+    m_sendmsg.push_back(std::move(data));
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting)
     {
         m_sendmsgOff = 0;
@@ -394,7 +395,7 @@ LinuxTcpSocket::Write(const std::string& data)
         LockSock();
         SendmsgRun();
     }
-    return static_cast<int>(data.size());
+    return len;
 }
 
 int
@@ -421,7 +422,7 @@ LinuxTcpSocket::SendmsgRun()
 {
     while (!m_sendmsg.empty())
     {
-        const std::string& data = m_sendmsg.front();
+        const Payload& data = m_sendmsg.front();
         if (m_sendmsgOff == data.size())
         {
             Push(Nonagle(), false); // the end of the write: tcp_push()
@@ -527,7 +528,7 @@ LinuxTcpSocket::NextCopy(size_t remaining, uint32_t size_goal) const
 // One pass of tcp_sendmsg_locked()'s loop: copy into the tail skb (or a new one) and
 // send a full skb when more is to come (tcp_push_one() / __tcp_push_pending_frames())
 void
-LinuxTcpSocket::SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal)
+LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint32_t size_goal)
 {
     if (!TailGrows(size_goal))
     {
@@ -610,7 +611,7 @@ LinuxTcpSocket::RecvmsgLoop()
     RecvmsgCall call = std::move(*m_recvmsg);
     m_recvmsg.reset();
     ReleaseSock();
-    call.done(std::move(call.out));
+    call.done(call.out);
 }
 
 // What the next skb_copy_datagram_msg() takes: the rest of the first skb, up to len
@@ -667,7 +668,7 @@ LinuxTcpSocket::Recv(uint32_t maxSize, uint32_t /* flags */)
 {
     std::string out;
     LockSock();
-    m_recvmsg = RecvmsgCall{maxSize, {}, [&out](std::string data) { out = std::move(data); }, false};
+    m_recvmsg = RecvmsgCall{maxSize, {}, [&out](const Payload& data) { out = data.ToString(); }, false};
     RecvmsgLoop();
     if (out.empty())
     {

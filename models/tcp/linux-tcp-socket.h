@@ -33,7 +33,7 @@ struct Skb
     uint32_t seq = 0;
     uint32_t end_seq = 0;
     uint8_t flags = 0; // TCPHDR_SYN / FIN / PSH carried with it
-    std::string data;
+    Payload data;
     int truesize = 0;
     bool sent = false;
     uint64_t sent_ns = 0;
@@ -120,12 +120,13 @@ class LinuxTcpSocket : public ns3::Socket
     }
 
     // Byte-level system calls for programs: write() and read() on the socket.
-    int Write(const std::string& data);
+    int Write(Payload data);
+    int Write(std::string data) { return Write(Payload(std::move(data))); }
     // read() of up to `len` bytes (tcp_recvmsg()): `done` gets what was read, empty at
     // the end of the stream, when the call returns. Each skb's copy to user space takes
     // the profile's recvmsg time with the socket held; with none, the call returns at
     // once.
-    using ReadDone = std::function<void(std::string data)>;
+    using ReadDone = std::function<void(const Payload& data)>;
     void Read(uint32_t len, ReadDone done);
     ns3::Ptr<LinuxTcpSocket> Accept();
 
@@ -183,7 +184,7 @@ class LinuxTcpSocket : public ns3::Socket
     void UpdateRtt(uint64_t sent_ns);
 
     // --- tcp-output.cc
-    ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq, uint8_t flags, const std::string& data);
+    ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq, uint8_t flags, const Payload& data);
     void TransmitSkb(Skb& skb);
     void WriteXmit(int nonagle);
     void Push(int nonagle, bool more);
@@ -219,7 +220,7 @@ class LinuxTcpSocket : public ns3::Socket
     uint32_t RecvmsgNextCopy() const;
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
     bool TailGrows(uint32_t size_goal) const;
-    void SendmsgCopy(const std::string& data, size_t& off, size_t copy, uint32_t size_goal);
+    void SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint32_t size_goal);
     void SendmsgRun();
     void WaitForSpace();
     void CheckSpace();
@@ -265,13 +266,13 @@ class LinuxTcpSocket : public ns3::Socket
     struct RecvmsgCall
     {
         uint32_t len = 0; // still wanted
-        std::string out;
+        Payload out;
         ReadDone done;
         bool timed = true; // false for ns-3's Recv(), which cannot wait for the copy
     };
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
-    std::deque<std::string> m_sendmsg;
+    std::deque<Payload> m_sendmsg;
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)

@@ -3,6 +3,8 @@
 // TCP_SKB_CB(skb) plus the options of tcp_parse_options()).
 #pragma once
 
+#include "models/tcp/payload.h"
+
 #include <ns3/ipv4-address.h>
 
 #include <cstdint>
@@ -43,7 +45,7 @@ struct Segment
     uint8_t flags = 0;
     uint16_t window = 0; // raw header field, not scaled
     uint32_t hdr_len = 0;
-    std::string payload;
+    Payload payload;
     ReceivedOptions opt;
     int truesize = 0; // of the skb the receiver charges to its buffer
 

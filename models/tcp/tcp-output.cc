@@ -5,6 +5,7 @@
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
+#include "models/tcp/payload-store.h"
 #include "models/tcp/send-policy.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
@@ -24,26 +25,31 @@ using namespace ns3;
 inline constexpr uint32_t GSO_MAX_SIZE = 65536;
 inline constexpr uint32_t MAX_TCP_HEADER = 320;
 
+// The payload rides beside the packet (PayloadStore); in the packet it is ns-3's
+// virtual zero-filled area, which costs no copy and no memory. The capture writes the
+// content and the TCP checksum over it (CaptureTap).
 static Ptr<Packet>
-MakePacket(const std::string& data)
+MakePacket(const Payload& data)
 {
-    return Create<Packet>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(data.size()));
+    if (!data.empty())
+    {
+        PayloadStore::Put(p->GetUid(), data);
+    }
+    return p;
 }
 
+// The TCP checksum is left to the capture, which has the content (CaptureTap): here
+// it would cost a pass over the payload of every segment
 static void
-FinishHeader(TcpHeader& th, Ptr<Packet> p, Ipv4Address src, Ipv4Address dst)
+FinishHeader(TcpHeader& th, Ptr<Packet> p)
 {
-    if (Node::ChecksumEnabled())
-    {
-        th.EnableChecksums();
-        th.InitializeChecksum(src, dst, LinuxTcpL4Protocol::PROT_NUMBER);
-    }
     p->AddHeader(th);
 }
 
 // The header of a segment of this connection: __tcp_transmit_skb()
 Ptr<Packet>
-LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& data)
+LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
 {
     TcpHeader th;
     th.SetSourcePort(m_localPort);
@@ -81,7 +87,7 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const std::string& dat
         AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
     }
     Ptr<Packet> p = MakePacket(data);
-    FinishHeader(th, p, m_local, m_peer);
+    FinishHeader(th, p);
     return p;
 }
 
@@ -242,7 +248,7 @@ LinuxTcpSocket::SendAck()
     {
         return;
     }
-    Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_ACK, "");
+    Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_ACK, Payload());
     EventAckSent();
     m_tcp->Transmit(p, m_local, m_peer);
 }
@@ -287,7 +293,7 @@ void
 LinuxTcpSocket::SendActiveReset()
 {
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
-    Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_RST | TCPHDR_ACK, "");
+    Ptr<Packet> p = BuildSegment(m_tp.snd_nxt, TCPHDR_RST | TCPHDR_ACK, Payload());
     m_tcp->Transmit(p, m_local, m_peer);
 }
 
@@ -327,7 +333,7 @@ LinuxTcpSocket::SendSynAck(const RequestSock& req)
     o.wscale = req.rcv_wscale;
     AppendSynOptions(th, o);
     Ptr<Packet> p = Create<Packet>();
-    FinishHeader(th, p, req.laddr, req.raddr);
+    FinishHeader(th, p);
     m_tcp->Transmit(p, req.laddr, req.raddr);
 }
 

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "models/capture/trace-writer.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace sim
+{
+
+namespace
+{
+
+constexpr size_t kFlushBytes = 1 << 20;
+
+FILE*
+OpenTemp(const std::string& path)
+{
+    FILE* f = std::fopen((path + ".tmp").c_str(), "wb");
+    if (!f)
+    {
+        throw std::runtime_error(fmt::format("{}: cannot write ({})", path, std::strerror(errno)));
+    }
+    return f;
+}
+
+void
+Put(FILE* f, std::string& buf, const std::string& path)
+{
+    if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), f) != buf.size())
+    {
+        throw std::runtime_error(fmt::format("{}: write failed ({})", path, std::strerror(errno)));
+    }
+    buf.clear();
+}
+
+} // namespace
+
+TraceWriter::TraceWriter(std::string pcap_path,
+                         std::string txt_path,
+                         LinkType lt,
+                         uint32_t snaplen,
+                         bool absolute,
+                         std::ostream* echo)
+    : m_pcapPath(std::move(pcap_path)),
+      m_txtPath(std::move(txt_path)),
+      m_lt(lt),
+      m_absolute(absolute),
+      m_echo(echo)
+{
+    m_pcap = OpenTemp(m_pcapPath);
+    try
+    {
+        m_txt = OpenTemp(m_txtPath);
+    }
+    catch (...)
+    {
+        std::fclose(m_pcap);
+        std::remove((m_pcapPath + ".tmp").c_str());
+        throw;
+    }
+    m_pcapBuf = PcapFileHeader(lt, snaplen);
+}
+
+TraceWriter::~TraceWriter()
+{
+    if (m_committed)
+    {
+        return;
+    }
+    std::fclose(m_pcap);
+    std::fclose(m_txt);
+    std::remove((m_pcapPath + ".tmp").c_str());
+    std::remove((m_txtPath + ".tmp").c_str());
+}
+
+void
+TraceWriter::Write(const Frame& f)
+{
+    AppendPcapRecord(m_pcapBuf, f);
+    if (auto rec = DecodeFrame(m_lt, f))
+    {
+        const std::string line = FormatTraceLine(m_analyzer.Next(*rec), ++m_rows, m_absolute) + "\n";
+        m_txtBuf += line;
+        if (m_echo)
+        {
+            *m_echo << line;
+        }
+    }
+    if (m_pcapBuf.size() >= kFlushBytes || m_txtBuf.size() >= kFlushBytes)
+    {
+        Flush(false);
+    }
+}
+
+void
+TraceWriter::Flush(bool all)
+{
+    Put(m_pcap, m_pcapBuf, m_pcapPath);
+    Put(m_txt, m_txtBuf, m_txtPath);
+    if (all && (std::fflush(m_pcap) != 0 || std::fflush(m_txt) != 0))
+    {
+        throw std::runtime_error(fmt::format("{}: write failed ({})", m_pcapPath, std::strerror(errno)));
+    }
+}
+
+void
+TraceWriter::Commit()
+{
+    Flush(true);
+    const bool closed = std::fclose(m_pcap) == 0 && std::fclose(m_txt) == 0;
+    m_pcap = nullptr;
+    m_txt = nullptr;
+    if (!closed)
+    {
+        std::remove((m_pcapPath + ".tmp").c_str());
+        std::remove((m_txtPath + ".tmp").c_str());
+        m_committed = true;
+        throw std::runtime_error(fmt::format("{}: write failed", m_pcapPath));
+    }
+    std::filesystem::rename(m_pcapPath + ".tmp", m_pcapPath);
+    std::filesystem::rename(m_txtPath + ".tmp", m_txtPath);
+    m_committed = true;
+}
+
+} // namespace sim

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "models/tcp/payload.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+
+namespace sim
+{
+
+void
+StringSource::CopyOut(uint64_t off, size_t len, uint8_t* out) const
+{
+    std::memcpy(out, m_bytes.data() + off, len);
+}
+
+PatternSource::PatternSource(std::string period)
+    : m_period(std::move(period))
+{
+    if (m_period.empty())
+    {
+        throw std::invalid_argument("PatternSource: empty period");
+    }
+    while (m_block.size() < 4096)
+    {
+        m_block += m_period;
+    }
+}
+
+void
+PatternSource::CopyOut(uint64_t off, size_t len, uint8_t* out) const
+{
+    // m_block starts at a period boundary and holds whole periods: copy from the
+    // position of `off` in the period, a block at a time
+    size_t phase = static_cast<size_t>(off % m_period.size());
+    const size_t usable = m_block.size() - m_period.size(); // any phase has this much ahead
+    while (len > 0)
+    {
+        const size_t n = std::min(len, usable);
+        std::memcpy(out, m_block.data() + phase, n);
+        out += n;
+        len -= n;
+        phase = (phase + n) % m_period.size();
+    }
+}
+
+Payload::Payload(std::string bytes)
+{
+    const uint64_t n = bytes.size();
+    if (n > 0)
+    {
+        m_pieces.push_back({std::make_shared<const StringSource>(std::move(bytes)), 0, n});
+        m_size = n;
+    }
+}
+
+Payload::Payload(std::shared_ptr<const PayloadSource> src, uint64_t off, uint64_t len)
+{
+    if (len > 0)
+    {
+        m_pieces.push_back({std::move(src), off, len});
+        m_size = len;
+    }
+}
+
+void
+Payload::AppendPiece(const Piece& p)
+{
+    if (p.len == 0)
+    {
+        return;
+    }
+    // the next bytes of the same source extend the last piece: a write copied into skbs
+    // piece by piece stays one piece per skb
+    if (!m_pieces.empty())
+    {
+        Piece& last = m_pieces.back();
+        if (last.src == p.src && last.off + last.len == p.off)
+        {
+            last.len += p.len;
+            m_size += p.len;
+            return;
+        }
+    }
+    m_pieces.push_back(p);
+    m_size += p.len;
+}
+
+void
+Payload::append(const Payload& other, size_t pos, size_t n)
+{
+    if (pos > other.size())
+    {
+        throw std::out_of_range("Payload::append: position past the end");
+    }
+    uint64_t skip = pos;
+    uint64_t want = std::min<uint64_t>(n, other.m_size - pos);
+    for (const Piece& p : other.m_pieces)
+    {
+        if (want == 0)
+        {
+            break;
+        }
+        if (skip >= p.len)
+        {
+            skip -= p.len;
+            continue;
+        }
+        const uint64_t take = std::min(want, p.len - skip);
+        AppendPiece({p.src, p.off + skip, take});
+        want -= take;
+        skip = 0;
+    }
+}
+
+Payload
+Payload::substr(size_t pos, size_t n) const
+{
+    Payload out;
+    out.append(*this, pos, n);
+    return out;
+}
+
+void
+Payload::resize(size_t n)
+{
+    if (n > m_size)
+    {
+        throw std::out_of_range("Payload::resize: payloads only shrink");
+    }
+    uint64_t keep = n;
+    size_t i = 0;
+    for (; i < m_pieces.size() && keep > 0; ++i)
+    {
+        if (m_pieces[i].len >= keep)
+        {
+            m_pieces[i].len = keep;
+            keep = 0;
+            ++i;
+            break;
+        }
+        keep -= m_pieces[i].len;
+    }
+    m_pieces.resize(i);
+    m_size = n;
+}
+
+void
+Payload::CopyTo(size_t pos, size_t n, uint8_t* out) const
+{
+    uint64_t skip = pos;
+    uint64_t want = std::min<uint64_t>(n, m_size > pos ? m_size - pos : 0);
+    for (const Piece& p : m_pieces)
+    {
+        if (want == 0)
+        {
+            break;
+        }
+        if (skip >= p.len)
+        {
+            skip -= p.len;
+            continue;
+        }
+        const uint64_t take = std::min(want, p.len - skip);
+        p.src->CopyOut(p.off + skip, static_cast<size_t>(take), out);
+        out += take;
+        want -= take;
+        skip = 0;
+    }
+}
+
+std::string
+Payload::ToString(size_t pos, size_t n) const
+{
+    const size_t len = pos >= size() ? 0 : std::min(n, size() - pos);
+    std::string s(len, '\0');
+    CopyTo(pos, len, reinterpret_cast<uint8_t*>(s.data()));
+    return s;
+}
+
+uint16_t
+Payload::Sum() const
+{
+    // Bytes at even positions of the whole payload are high bytes of their word: sum
+    // them apart from the odd ones, in blocks, then fold (RFC 1071 §2: byte order
+    // independence, deferred carries)
+    uint64_t even = 0;
+    uint64_t odd = 0;
+    std::array<uint8_t, 4096> block;
+    uint64_t pos = 0;
+    for (const Piece& p : m_pieces)
+    {
+        for (uint64_t done = 0; done < p.len;)
+        {
+            const size_t n = static_cast<size_t>(std::min<uint64_t>(block.size(), p.len - done));
+            p.src->CopyOut(p.off + done, n, block.data());
+            uint64_t first = 0; // bytes at the block's even offsets
+            uint64_t second = 0;
+            size_t k = 0;
+            for (; k + 1 < n; k += 2)
+            {
+                first += block[k];
+                second += block[k + 1];
+            }
+            if (k < n)
+            {
+                first += block[k];
+            }
+            (pos % 2 == 0 ? even : odd) += first;
+            (pos % 2 == 0 ? odd : even) += second;
+            pos += n;
+            done += n;
+        }
+    }
+    uint64_t sum = (even << 8) + odd;
+    while (sum >> 16)
+    {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return static_cast<uint16_t>(sum);
+}
+
+} // namespace sim
