@@ -96,7 +96,6 @@ DecodeFrame(LinkType lt, const Frame& frame)
         }
         if (kind == 1)
         {
-            r.option_order.emplace_back("NOP");
             ++i;
             continue;
         }
@@ -113,21 +112,15 @@ DecodeFrame(LinkType lt, const Frame& frame)
             {
                 r.mss = Be16(o + 2);
             }
-            r.option_order.emplace_back("MSS");
             break;
         case 3:
             if (olen == 3)
             {
                 r.ws = o[2];
             }
-            r.option_order.emplace_back("WS");
             break;
         case 4:
             r.sack_perm = true;
-            r.option_order.emplace_back("SACK_PERM");
-            break;
-        case 5:
-            r.option_order.emplace_back("SACK");
             break;
         case 8:
             if (olen == 10)
@@ -135,10 +128,8 @@ DecodeFrame(LinkType lt, const Frame& frame)
                 r.tsval = Be32(o + 2);
                 r.tsecr = Be32(o + 6);
             }
-            r.option_order.emplace_back("TS");
             break;
         default:
-            r.option_order.emplace_back(fmt::format("OPT{}", kind));
             break;
         }
         i += olen;

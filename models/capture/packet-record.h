@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // One captured TCP/IPv4 packet, decoded: the fields a trace line, a comparison or a
-// plot needs. Options keep their on-the-wire order.
+// plot needs.
 #pragma once
 
 #include "models/capture/link-types.h"
@@ -33,7 +33,6 @@ struct PacketRecord
     std::optional<uint32_t> tsval;
     std::optional<uint32_t> tsecr;
     std::optional<uint8_t> ws;
-    std::vector<std::string> option_order; // "MSS", "SACK_PERM", "TS", "NOP", "WS", ...
 };
 
 // Decode a frame of the given link type. Returns nothing for what is not TCP over IPv4.

@@ -62,6 +62,7 @@ std::vector<PacketRecord> DecodeCapture(const Capture& cap, size_t* skipped = nu
 // One line per packet, like `tshark -r`: no, time, src → dst, TCP, frame length,
 // ports, [flags], Seq, Ack, Win, Len, options. `absolute`: raw sequence numbers.
 std::string FormatTraceLine(const TraceRow& row, size_t number, bool absolute);
+void AppendTraceLine(std::string& out, const TraceRow& row, size_t number, bool absolute);
 std::string FormatTrace(const std::vector<TraceRow>& rows, bool absolute);
 
 } // namespace sim

@@ -83,11 +83,12 @@ TraceWriter::Write(const Frame& f)
     AppendPcapRecord(m_pcapBuf, f);
     if (auto rec = DecodeFrame(m_lt, f))
     {
-        const std::string line = FormatTraceLine(m_analyzer.Next(*rec), ++m_rows, m_absolute) + "\n";
-        m_txtBuf += line;
+        const size_t start = m_txtBuf.size();
+        AppendTraceLine(m_txtBuf, m_analyzer.Next(*rec), ++m_rows, m_absolute);
+        m_txtBuf += '\n';
         if (m_echo)
         {
-            *m_echo << line;
+            m_echo->write(m_txtBuf.data() + start, static_cast<std::streamsize>(m_txtBuf.size() - start));
         }
     }
     if (m_pcapBuf.size() >= kFlushBytes || m_txtBuf.size() >= kFlushBytes)

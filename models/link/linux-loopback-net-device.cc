@@ -55,6 +55,13 @@ LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet, uint16_t protocol)
     }
 }
 
+Address
+LinuxLoopbackNetDevice::GetBroadcast() const
+{
+    static const Address broadcast = Mac48Address::GetBroadcast();
+    return broadcast;
+}
+
 void
 LinuxLoopbackNetDevice::SetReceiveCallback(ReceiveCallback cb)
 {

@@ -32,6 +32,8 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
                   const ns3::Address& dest,
                   uint16_t protocol) override;
     void SetReceiveCallback(ReceiveCallback cb) override;
+    // ns-3's parses "ff:ff:ff:ff:ff:ff" on every call, and IPv4 asks once per packet
+    ns3::Address GetBroadcast() const override;
     void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
 
   protected:

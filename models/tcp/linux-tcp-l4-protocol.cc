@@ -13,7 +13,6 @@
 #include <ns3/log.h>
 #include <ns3/packet.h>
 #include <ns3/simulator.h>
-#include <ns3/tcp-header.h>
 
 #include <algorithm>
 
@@ -153,7 +152,7 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
                             const Ipv4Header& ip,
                             Ptr<Ipv4Interface> /* incomingInterface */)
 {
-    TcpHeader th;
+    WireTcpHeader th;
     packet->RemoveHeader(th);
     Segment seg;
     seg.src = ip.GetSource();
@@ -218,7 +217,7 @@ LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
     {
         return;
     }
-    TcpHeader th;
+    WireTcpHeader th;
     th.SetSourcePort(seg.dport);
     th.SetDestinationPort(seg.sport);
     if (seg.Has(TCPHDR_ACK))
@@ -235,12 +234,7 @@ LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
     }
     th.SetWindowSize(0);
     Ptr<Packet> p = Create<Packet>();
-    if (Node::ChecksumEnabled())
-    {
-        th.EnableChecksums();
-        th.InitializeChecksum(seg.dst, seg.src, PROT_NUMBER);
-    }
-    p->AddHeader(th);
+    p->AddHeader(th); // the checksum is the capture's (WireTcpHeader)
     Transmit(p, seg.dst, seg.src);
 }
 

@@ -1,109 +1,131 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/tcp/options.h"
 
-#include <ns3/tcp-option-rfc793.h>
-#include <ns3/tcp-option-sack-permitted.h>
-#include <ns3/tcp-option-ts.h>
-#include <ns3/tcp-option-winscale.h>
-
 namespace sim
 {
 
-using ns3::Create;
-using ns3::DynamicCast;
-using ns3::Ptr;
-using ns3::TcpOption;
+// TCPOPT_* kinds and lengths of include/net/tcp.h
+enum : uint8_t
+{
+    TCPOPT_EOL = 0,
+    TCPOPT_NOP = 1,
+    TCPOPT_MSS = 2,
+    TCPOPT_WINDOW = 3,
+    TCPOPT_SACK_PERM = 4,
+    TCPOPT_TIMESTAMP = 8,
+};
 
 static void
-AppendNop(ns3::TcpHeader& th)
+Put(WireTcpHeader& th, std::initializer_list<uint8_t> bytes)
 {
-    th.AppendOption(Create<ns3::TcpOptionNOP>());
+    th.AppendOptionBytes(bytes.begin(), static_cast<uint32_t>(bytes.size()));
 }
 
 static void
-AppendTs(ns3::TcpHeader& th, uint32_t tsval, uint32_t tsecr)
+PutTs(WireTcpHeader& th, uint32_t tsval, uint32_t tsecr)
 {
-    auto ts = Create<ns3::TcpOptionTS>();
-    ts->SetTimestamp(tsval);
-    ts->SetEcho(tsecr);
-    th.AppendOption(ts);
+    Put(th, {TCPOPT_TIMESTAMP, 10, static_cast<uint8_t>(tsval >> 24), static_cast<uint8_t>(tsval >> 16),
+             static_cast<uint8_t>(tsval >> 8), static_cast<uint8_t>(tsval), static_cast<uint8_t>(tsecr >> 24),
+             static_cast<uint8_t>(tsecr >> 16), static_cast<uint8_t>(tsecr >> 8), static_cast<uint8_t>(tsecr)});
 }
 
 void
-AppendSynOptions(ns3::TcpHeader& th, const SynOptions& o)
+AppendSynOptions(WireTcpHeader& th, const SynOptions& o)
 {
-    auto mss = Create<ns3::TcpOptionMSS>();
-    mss->SetMSS(o.mss);
-    th.AppendOption(mss);
+    Put(th, {TCPOPT_MSS, 4, static_cast<uint8_t>(o.mss >> 8), static_cast<uint8_t>(o.mss)});
     if (o.ts)
     {
         // SACK_PERM fills the two bytes that would be NOPs before TS
         if (o.sack_perm)
         {
-            th.AppendOption(Create<ns3::TcpOptionSackPermitted>());
+            Put(th, {TCPOPT_SACK_PERM, 2});
         }
         else
         {
-            AppendNop(th);
-            AppendNop(th);
+            Put(th, {TCPOPT_NOP, TCPOPT_NOP});
         }
-        AppendTs(th, o.tsval, o.tsecr);
+        PutTs(th, o.tsval, o.tsecr);
     }
     else if (o.sack_perm)
     {
-        AppendNop(th);
-        AppendNop(th);
-        th.AppendOption(Create<ns3::TcpOptionSackPermitted>());
+        Put(th, {TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2});
     }
     if (o.ws)
     {
-        AppendNop(th);
-        auto ws = Create<ns3::TcpOptionWinScale>();
-        ws->SetScale(o.wscale);
-        th.AppendOption(ws);
+        Put(th, {TCPOPT_NOP, TCPOPT_WINDOW, 3, o.wscale});
     }
 }
 
 void
-AppendEstablishedOptions(ns3::TcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr)
+AppendEstablishedOptions(WireTcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr)
 {
     if (ts)
     {
-        AppendNop(th);
-        AppendNop(th);
-        AppendTs(th, tsval, tsecr);
+        Put(th, {TCPOPT_NOP, TCPOPT_NOP});
+        PutTs(th, tsval, tsecr);
     }
 }
 
+// tcp_parse_options(): a malformed option ends the walk, as the kernel's does
 ReceivedOptions
-ParseOptions(const ns3::TcpHeader& th)
+ParseOptions(const WireTcpHeader& th)
 {
     ReceivedOptions r;
-    for (const Ptr<const TcpOption>& opt : th.GetOptionList())
+    const uint8_t* p = th.OptionBytes();
+    const uint32_t n = th.OptionLength();
+    auto be32 = [](const uint8_t* b) {
+        return static_cast<uint32_t>(b[0]) << 24 | static_cast<uint32_t>(b[1]) << 16 |
+               static_cast<uint32_t>(b[2]) << 8 | b[3];
+    };
+    for (uint32_t i = 0; i < n;)
     {
-        switch (opt->GetKind())
+        const uint8_t kind = p[i];
+        if (kind == TCPOPT_EOL)
         {
-        case TcpOption::MSS:
-            r.mss_present = true;
-            r.mss = DynamicCast<const ns3::TcpOptionMSS>(opt)->GetMSS();
-            break;
-        case TcpOption::SACKPERMITTED:
-            r.sack_perm = true;
-            break;
-        case TcpOption::TS: {
-            auto ts = DynamicCast<const ns3::TcpOptionTS>(opt);
-            r.ts_present = true;
-            r.tsval = ts->GetTimestamp();
-            r.tsecr = ts->GetEcho();
             break;
         }
-        case TcpOption::WINSCALE:
-            r.ws_present = true;
-            r.ws = DynamicCast<const ns3::TcpOptionWinScale>(opt)->GetScale();
+        if (kind == TCPOPT_NOP)
+        {
+            ++i;
+            continue;
+        }
+        if (i + 1 >= n || p[i + 1] < 2 || i + p[i + 1] > n)
+        {
+            break;
+        }
+        const uint8_t len = p[i + 1];
+        const uint8_t* o = p + i;
+        switch (kind)
+        {
+        case TCPOPT_MSS:
+            if (len == 4)
+            {
+                r.mss_present = true;
+                r.mss = static_cast<uint16_t>(o[2] << 8 | o[3]);
+            }
+            break;
+        case TCPOPT_WINDOW:
+            if (len == 3)
+            {
+                r.ws_present = true;
+                r.ws = o[2];
+            }
+            break;
+        case TCPOPT_SACK_PERM:
+            r.sack_perm = len == 2;
+            break;
+        case TCPOPT_TIMESTAMP:
+            if (len == 10)
+            {
+                r.ts_present = true;
+                r.tsval = be32(o + 2);
+                r.tsecr = be32(o + 6);
+            }
             break;
         default:
             break;
         }
+        i += len;
     }
     return r;
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // TCP option layout on the wire, after tcp_options_write(): the order and padding a
-// Linux sender uses, built with ns-3's TcpHeader option classes.
+// Linux sender uses, written as bytes into the header (WireTcpHeader).
 #pragma once
 
 #include "models/tcp/segment.h"
 
-#include <ns3/tcp-header.h>
+#include "models/tcp/wire-header.h"
 
 #include <cstdint>
 
@@ -24,10 +24,10 @@ struct SynOptions
 };
 
 // SYN and SYN-ACK: MSS, then SACK_PERM+TS (or NOP,NOP,TS / NOP,NOP,SACK_PERM), then NOP,WS
-void AppendSynOptions(ns3::TcpHeader& th, const SynOptions& o);
+void AppendSynOptions(WireTcpHeader& th, const SynOptions& o);
 
 // Established: NOP, NOP, TS when timestamps were negotiated
-void AppendEstablishedOptions(ns3::TcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr);
+void AppendEstablishedOptions(WireTcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr);
 
 // Bytes the options of an established segment take (tcp_established_options())
 inline uint32_t EstablishedOptionsLen(bool ts)
@@ -36,6 +36,6 @@ inline uint32_t EstablishedOptionsLen(bool ts)
 }
 
 // tcp_parse_options()
-ReceivedOptions ParseOptions(const ns3::TcpHeader& th);
+ReceivedOptions ParseOptions(const WireTcpHeader& th);
 
 } // namespace sim

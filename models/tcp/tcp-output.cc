@@ -42,7 +42,7 @@ MakePacket(const Payload& data)
 // The TCP checksum is left to the capture, which has the content (CaptureTap): here
 // it would cost a pass over the payload of every segment
 static void
-FinishHeader(TcpHeader& th, Ptr<Packet> p)
+FinishHeader(WireTcpHeader& th, Ptr<Packet> p)
 {
     p->AddHeader(th);
 }
@@ -51,7 +51,7 @@ FinishHeader(TcpHeader& th, Ptr<Packet> p)
 Ptr<Packet>
 LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
 {
-    TcpHeader th;
+    WireTcpHeader th;
     th.SetSourcePort(m_localPort);
     th.SetDestinationPort(m_peerPort);
     th.SetSequenceNumber(SequenceNumber32(seq));
@@ -315,7 +315,7 @@ LinuxTcpSocket::SendSyn()
 void
 LinuxTcpSocket::SendSynAck(const RequestSock& req)
 {
-    TcpHeader th;
+    WireTcpHeader th;
     th.SetSourcePort(m_localPort);
     th.SetDestinationPort(req.rport);
     th.SetSequenceNumber(SequenceNumber32(req.snt_isn));

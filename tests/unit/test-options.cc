@@ -3,7 +3,6 @@
 #include "models/tcp/options.h"
 
 #include <ns3/buffer.h>
-#include <ns3/tcp-header.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -12,7 +11,7 @@
 using namespace sim;
 
 static std::vector<uint8_t>
-Serialize(const ns3::TcpHeader& th)
+Serialize(const WireTcpHeader& th)
 {
     ns3::Buffer b;
     b.AddAtStart(th.GetSerializedSize());
@@ -23,7 +22,7 @@ Serialize(const ns3::TcpHeader& th)
 }
 
 static std::vector<uint8_t>
-OptionBytes(const ns3::TcpHeader& th)
+OptionBytes(const WireTcpHeader& th)
 {
     const std::vector<uint8_t> all = Serialize(th);
     return std::vector<uint8_t>(all.begin() + 20, all.end());
@@ -33,7 +32,7 @@ BOOST_AUTO_TEST_SUITE(options)
 
 BOOST_AUTO_TEST_CASE(syn_options_are_20_bytes_in_linux_order)
 {
-    ns3::TcpHeader th;
+    WireTcpHeader th;
     SynOptions o;
     o.mss = 65495;
     o.sack_perm = true;
@@ -52,7 +51,7 @@ BOOST_AUTO_TEST_CASE(syn_options_are_20_bytes_in_linux_order)
 
 BOOST_AUTO_TEST_CASE(syn_without_timestamps_pads_sack_perm_with_nops)
 {
-    ns3::TcpHeader th;
+    WireTcpHeader th;
     SynOptions o;
     o.mss = 1460;
     o.sack_perm = true;
@@ -66,7 +65,7 @@ BOOST_AUTO_TEST_CASE(syn_without_timestamps_pads_sack_perm_with_nops)
 
 BOOST_AUTO_TEST_CASE(mss_only_synack_is_24_bytes_of_header)
 {
-    ns3::TcpHeader th;
+    WireTcpHeader th;
     SynOptions o;
     o.mss = 1460;
     AppendSynOptions(th, o);
@@ -75,12 +74,12 @@ BOOST_AUTO_TEST_CASE(mss_only_synack_is_24_bytes_of_header)
 
 BOOST_AUTO_TEST_CASE(established_options_are_nop_nop_ts)
 {
-    ns3::TcpHeader th;
+    WireTcpHeader th;
     AppendEstablishedOptions(th, true, 2218082658u, 2218082655u);
     BOOST_TEST(th.GetSerializedSize() == 32u);
     const std::vector<uint8_t> opt = OptionBytes(th);
     BOOST_TEST((opt[0] == 1 && opt[1] == 1 && opt[2] == 8 && opt[3] == 10));
-    ns3::TcpHeader none;
+    WireTcpHeader none;
     AppendEstablishedOptions(none, false, 0, 0);
     BOOST_TEST(none.GetSerializedSize() == 20u);
     BOOST_TEST(EstablishedOptionsLen(true) == 12u);
@@ -88,7 +87,7 @@ BOOST_AUTO_TEST_CASE(established_options_are_nop_nop_ts)
 
 BOOST_AUTO_TEST_CASE(parse_reads_back_what_was_written)
 {
-    ns3::TcpHeader th;
+    WireTcpHeader th;
     SynOptions o;
     o.mss = 65495;
     o.sack_perm = true;
