@@ -6,6 +6,7 @@
 #include "cli/plot-command.h"
 #include "cli/record-command.h"
 #include "cli/run-command.h"
+#include "cli/sweep-command.h"
 #include "models/capture/pcap-file.h"
 #include "models/config/toml-input.h"
 
@@ -32,6 +33,7 @@ main(int argc, char** argv)
     sim::AddCompareCommand(app, exit_code);
     sim::AddRecordCommand(app, exit_code);
     sim::AddPlotCommand(app, exit_code);
+    sim::AddSweepCommand(app, exit_code);
 
     // `sim v1 ...` is `sim run v1 ...`
     std::vector<std::string> args(argv + 1, argv + argc);
