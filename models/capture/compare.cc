@@ -63,7 +63,8 @@ Fields(const TraceRow& r)
         {"win", std::to_string(r.win)},
         {"mss", Opt(p.mss)},
         {"sack_perm", p.sack_perm ? "yes" : "no"},
-        {"ws", p.ws ? std::to_string(1u << *p.ws) : "-"},
+        // as trace.txt shows it: a shift above 14 is 14 (RFC 7323 §2.3, FormatTraceLine())
+        {"ws", p.ws ? std::to_string(1u << std::min<int>(*p.ws, 14)) : "-"},
         {"ts", p.tsval ? "yes" : "no"},
         {"frame_len", std::to_string(p.frame_len)},
         {"raw_seq", std::to_string(p.seq)},

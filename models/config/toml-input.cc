@@ -6,6 +6,36 @@
 namespace sim
 {
 
+// An InputError is printed as one line (exit status 2), but a message quotes what the
+// file says, and a TOML string or quoted key may hold a newline ("a\nb", '''...''').
+// Control characters are written as TOML escapes. (Found by tests/fuzz.)
+static std::string
+OneLine(const std::string& s)
+{
+    std::string out;
+    for (const char c : s)
+    {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n')
+        {
+            out += "\\n";
+        }
+        else if (c == '\r')
+        {
+            out += "\\r";
+        }
+        else if ((u < 0x20 && c != '\t') || u == 0x7f)
+        {
+            out += fmt::format("\\u{:04X}", u);
+        }
+        else
+        {
+            out += c;
+        }
+    }
+    return out;
+}
+
 toml::table
 ParseTomlFile(const std::string& path)
 {
@@ -18,10 +48,10 @@ ParseTomlFile(const std::string& path)
         const auto& src = e.source();
         if (src.begin.line == 0)
         {
-            throw InputError(fmt::format("{}: cannot read: {}", path, e.description()));
+            throw InputError(OneLine(fmt::format("{}: cannot read: {}", path, e.description())));
         }
-        throw InputError(
-            fmt::format("{}:{}: TOML syntax error: {}", path, src.begin.line, e.description()));
+        throw InputError(OneLine(
+            fmt::format("{}:{}: TOML syntax error: {}", path, src.begin.line, e.description())));
     }
 }
 
@@ -43,7 +73,7 @@ TomlReader::Fail(const std::string& key, const std::string& what) const
 {
     const toml::node* n = m_table.get(key);
     const auto line = n ? n->source().begin.line : m_table.source().begin.line;
-    throw InputError(fmt::format("{}:{}: {}: {}", m_file, line, Name(key), what));
+    throw InputError(OneLine(fmt::format("{}:{}: {}: {}", m_file, line, Name(key), what)));
 }
 
 void
