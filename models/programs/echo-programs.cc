@@ -58,7 +58,7 @@ ClientSteps(const EchoClientConfig& cfg)
     size_t sends = 0;
     size_t recvs = 0;
     auto send = [&](size_t i) { steps.push_back({ClientStep::Send, sends++, cfg.messages[i], 0}); };
-    auto recv = [&](size_t i) { steps.push_back({ClientStep::Recv, recvs++, "", cfg.recv_sizes[i]}); };
+    auto recv = [&](size_t i) { steps.push_back({ClientStep::Recv, recvs++, Payload(), cfg.recv_sizes[i]}); };
     for (size_t i = 0; i < n && cfg.interleave; ++i)
     {
         if (i < cfg.messages.size())
@@ -78,7 +78,7 @@ ClientSteps(const EchoClientConfig& cfg)
     {
         recv(i);
     }
-    steps.push_back({ClientStep::Close, 0, "", 0});
+    steps.push_back({ClientStep::Close, 0, Payload(), 0});
     return steps;
 }
 

@@ -46,7 +46,7 @@ struct EchoClientConfig
     uint16_t server_port = 0;
     std::optional<uint32_t> isn;
     std::optional<uint32_t> ts_base;
-    std::vector<std::string> messages; // one send() each
+    std::vector<Payload> messages;     // one send() each; repeats share their bytes
     std::vector<uint32_t> recv_sizes;  // one recv() per entry
     bool interleave = false;           // send, recv, send, recv... (else all sends first)
     bool nodelay = false;              // TCP_NODELAY
@@ -64,7 +64,7 @@ struct ClientStep
         Close,
     } kind;
     size_t index;         // which send or recv this is (for its think time)
-    std::string message;  // Send
+    Payload message;      // Send
     uint32_t size = 0;    // Recv
 };
 

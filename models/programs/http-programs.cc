@@ -67,59 +67,70 @@ HttpServer::StartApplication()
     AcceptNext();
 }
 
-// One connection at a time: the next is accepted only when this one is closed
+// The accept loop: a sequential server (concurrency 1) accepts the next connection
+// only when this one is closed; a threaded one goes on accepting while fewer than
+// `concurrency` connections are open
 void
 HttpServer::AcceptNext()
 {
     const size_t call = m_accepts++;
+    m_accepting = true;
     m_listen->Wait(WaitFor::Acceptable, m_cfg.timing.Wake("accept", call), [this, call]() {
-        m_conn = m_listen->Accept();
-        m_pending.clear();
-        Simulator::Schedule(m_cfg.timing.Think("accept", call), &HttpServer::WaitRequest, this);
+        m_accepting = false;
+        const uint64_t id = m_nextSession++;
+        m_sessions[id].sock = m_listen->Accept();
+        Simulator::Schedule(m_cfg.timing.Think("accept", call), &HttpServer::WaitRequest, this, id);
+        if (m_sessions.size() < m_cfg.concurrency)
+        {
+            AcceptNext();
+        }
     });
 }
 
 // recv() with the idle timeout: the connection is closed when no request comes in time
 void
-HttpServer::WaitRequest()
+HttpServer::WaitRequest(uint64_t id)
 {
-    m_idle = Simulator::Schedule(m_cfg.idle_timeout, &HttpServer::IdleTimeout, this);
-    m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", m_requests), [this]() {
-        m_idle.Cancel();
-        m_conn->Read(65536, [this](const Payload& data) { GotRequest(data.ToString()); });
+    Session& s = m_sessions.at(id);
+    s.idle = Simulator::Schedule(m_cfg.idle_timeout, &HttpServer::IdleTimeout, this, id);
+    s.sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", m_requests), [this, id]() {
+        Session& s = m_sessions.at(id);
+        s.idle.Cancel();
+        s.sock->Read(65536, [this, id](const Payload& data) { GotRequest(id, data.ToString()); });
     });
 }
 
 void
-HttpServer::GotRequest(const std::string& data)
+HttpServer::GotRequest(uint64_t id, const std::string& data)
 {
     if (data.empty())
     {
-        Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this);
+        Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this, id);
         return;
     }
-    m_pending += data;
-    const size_t end = m_pending.find("\r\n\r\n");
+    std::string& pending = m_sessions.at(id).pending;
+    pending += data;
+    const size_t end = pending.find("\r\n\r\n");
     if (end == std::string::npos)
     {
-        WaitRequest(); // the rest of the request is still coming
+        WaitRequest(id); // the rest of the request is still coming
         return;
     }
-    const std::string request = m_pending.substr(0, end + 4);
-    m_pending.erase(0, end + 4);
-    Respond(request);
+    const std::string request = pending.substr(0, end + 4);
+    pending.erase(0, end + 4);
+    Respond(id, request);
 }
 
 void
-HttpServer::IdleTimeout()
+HttpServer::IdleTimeout(uint64_t id)
 {
-    m_conn->CancelWait();
-    Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this);
+    m_sessions.at(id).sock->CancelWait();
+    Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this, id);
 }
 
 // A 200 with the file, or a 404: the header in one send(), the body in another
 void
-HttpServer::Respond(const std::string& request)
+HttpServer::Respond(uint64_t id, const std::string& request)
 {
     const size_t call = m_requests++;
     std::string path = request.substr(4, request.find(' ', 4) - 4);
@@ -133,35 +144,42 @@ HttpServer::Respond(const std::string& request)
     const std::string header = std::string(found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
                                "\r\nConnection: keep-alive\r\nContent-Length: " + std::to_string(size) +
                                "\r\n\r\n";
-    Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, header, size, call]() {
-        m_conn->Write(header);
-        Simulator::Schedule(m_cfg.timing.Think("body", call), [this, size]() {
+    Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, id, header, size, call]() {
+        m_sessions.at(id).sock->Write(header);
+        Simulator::Schedule(m_cfg.timing.Think("body", call), [this, id, size]() {
             if (size == 0)
             {
-                WaitRequest();
+                WaitRequest(id);
                 return;
             }
             // sendall() returns once the body is in the socket: then the next request
-            m_conn->Write(Body(size));
-            m_conn->Wait(WaitFor::WriteDone, Time(0), [this]() { WaitRequest(); });
+            const Ptr<LinuxTcpSocket>& sock = m_sessions.at(id).sock;
+            sock->Write(Body(size));
+            sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { WaitRequest(id); });
         });
     });
 }
 
 void
-HttpServer::CloseConnection()
+HttpServer::CloseConnection(uint64_t id)
 {
-    m_conn->Close();
-    m_conn = nullptr;
-    AcceptNext();
+    m_sessions.at(id).sock->Close();
+    m_sessions.erase(id);
+    if (!m_accepting && m_sessions.size() < m_cfg.concurrency)
+    {
+        AcceptNext();
+    }
 }
 
 std::vector<BlockedCall>
 HttpServer::StillBlocked() const
 {
     std::vector<BlockedCall> out;
-    AddIfSleeping(out, "the server", m_conn);
-    if (!m_conn && m_accepts <= 1)
+    for (const auto& [id, s] : m_sessions)
+    {
+        AddIfSleeping(out, "the server", s.sock);
+    }
+    if (m_sessions.empty() && m_accepts <= 1)
     {
         AddIfSleeping(out, "the server", m_listen);
     }
@@ -171,9 +189,12 @@ HttpServer::StillBlocked() const
 void
 HttpServer::DoDispose()
 {
-    m_idle.Cancel();
+    for (auto& [id, s] : m_sessions)
+    {
+        s.idle.Cancel();
+    }
+    m_sessions.clear();
     m_listen = nullptr;
-    m_conn = nullptr;
     Application::DoDispose();
 }
 

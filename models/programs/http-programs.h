@@ -35,6 +35,9 @@ struct HttpServerConfig
     std::map<std::string, uint32_t> files; // "/a/b/6.jpg" -> size in bytes ("/" is "/index.html")
     ns3::Time idle_timeout = ns3::Seconds(1);
     bool reuseaddr = false; // SO_REUSEADDR before bind()
+    // connections served at once: 1 is a sequential server (Part B's); more, a threaded
+    // one (socketserver.ThreadingMixIn), a thread per connection up to this many
+    uint32_t concurrency = 1;
     ProcessTiming timing; // steps: accept, reply (request -> header), body (header -> body), close
 };
 
@@ -91,17 +94,25 @@ class HttpServer : public ns3::Application, public ReportsBlockedCalls
     void StartApplication() override;
     void StopApplication() override {}
     void AcceptNext();
-    void WaitRequest();
-    void GotRequest(const std::string& data);
-    void IdleTimeout();
-    void Respond(const std::string& request);
-    void CloseConnection();
+    void WaitRequest(uint64_t id);
+    void GotRequest(uint64_t id, const std::string& data);
+    void IdleTimeout(uint64_t id);
+    void Respond(uint64_t id, const std::string& request);
+    void CloseConnection(uint64_t id);
+
+    // One accepted connection and what its thread holds
+    struct Session
+    {
+        ns3::Ptr<LinuxTcpSocket> sock;
+        ns3::EventId idle;
+        std::string pending; // request bytes read so far
+    };
 
     HttpServerConfig m_cfg;
     ns3::Ptr<LinuxTcpSocket> m_listen;
-    ns3::Ptr<LinuxTcpSocket> m_conn;
-    ns3::EventId m_idle;
-    std::string m_pending; // request bytes read so far
+    std::map<uint64_t, Session> m_sessions; // by the order they were accepted
+    uint64_t m_nextSession = 0;
+    bool m_accepting = false; // the accept loop waits in accept()
     size_t m_accepts = 0;
     size_t m_requests = 0;
 };

@@ -133,7 +133,7 @@ RunClient(const EchoClientConfig& cfg)
         {
         case ClientStep::Send:
             Think(cfg.timing.Think("send", s.index));
-            SendOnce(fd, s.message);
+            SendOnce(fd, s.message.ToString());
             break;
         case ClientStep::Recv: {
             Think(cfg.timing.Think("recv", s.index));

@@ -222,6 +222,7 @@ LoadHttpServer(TomlReader& s, const KernelProfile& prof)
     c.ts_base = OptionalU32(s, "ts_base");
     c.idle_timeout = Ms(s.Number("idle_timeout", 0.001, 3600, 1.0) * 1e3);
     c.reuseaddr = s.Bool("reuseaddr", false);
+    c.concurrency = static_cast<uint32_t>(s.Integer("concurrency", 1, 1000000, 1));
     TomlReader files = s.Table("files");
     for (const std::string& path : files.Keys())
     {
@@ -265,6 +266,38 @@ LoadBrowser(TomlReader& s,
         CheckBind(t, "port", binds, {"connection " + conn.name, c.address, conn.port, c.reuseaddr, false});
         c.connections.push_back(conn);
     }
+    // Many clients at once: `crowd` adds connections crowd-0, crowd-1, ... on
+    // consecutive ports, opened `interval_ms` apart, each with one GET
+    std::vector<BrowserRequest> crowd_requests;
+    if (s.Has("crowd"))
+    {
+        TomlReader crowd = s.Table("crowd");
+        const auto n = static_cast<uint32_t>(crowd.Integer("connections", 1, 60000));
+        const auto first_port = static_cast<uint32_t>(crowd.Integer("first_port", 1, 65535));
+        if (first_port + n - 1 > 65535)
+        {
+            crowd.Fail("connections", fmt::format("{} connections from port {} run past port 65535", n, first_port));
+        }
+        const double open_at = crowd.Number("open_at", 0, 3.6e3, 0);
+        const double interval_ms = crowd.Number("interval_ms", 0, 3.6e6, 0);
+        const std::string path = crowd.String("path", "/");
+        const auto size = static_cast<uint32_t>(crowd.Integer("size", 16, 65536, 100));
+        crowd.Finish();
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            BrowserConnection conn;
+            conn.name = "crowd-" + std::to_string(i);
+            conn.port = static_cast<uint16_t>(first_port + i);
+            conn.open_at = Ms(open_at * 1e3 + i * interval_ms);
+            CheckBind(crowd, "first_port", binds, {"connection " + conn.name, c.address, conn.port, c.reuseaddr, false});
+            c.connections.push_back(conn);
+            BrowserRequest r;
+            r.connection = conn.name;
+            r.path = path;
+            r.size = size;
+            crowd_requests.push_back(r);
+        }
+    }
     for (TomlReader& t : s.TableList("requests"))
     {
         BrowserRequest r;
@@ -291,6 +324,7 @@ LoadBrowser(TomlReader& s,
         t.Finish();
         c.requests.push_back(r);
     }
+    c.requests.insert(c.requests.end(), crowd_requests.begin(), crowd_requests.end());
     c.timing = Timing(s, {"connect", "read", "close"}, prof);
     s.Finish();
     return c;
@@ -317,19 +351,31 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
                 s.Fail(k, "give either `messages` or `message` (with `repeat`, `sends`), not both");
             }
         }
-        c.messages = s.StringList("messages");
+        for (std::string& m : s.StringList("messages"))
+        {
+            c.messages.emplace_back(std::move(m));
+        }
     }
     else
     {
         const std::string message = s.String("message");
         const auto repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1000000, 1));
         const auto sends = static_cast<uint32_t>(s.Integer("sends", 0, 1000000, 1));
+        // one send() is built in memory, as the Python client builds message * repeat
+        constexpr uint64_t kMaxSend = uint64_t{1} << 30;
+        if (uint64_t{message.size()} * repeat > kMaxSend)
+        {
+            s.Fail("repeat", fmt::format("message * repeat is {} bytes; one send is at most {} (1 GiB)",
+                                         uint64_t{message.size()} * repeat, kMaxSend));
+        }
         std::string one;
+        one.reserve(message.size() * repeat);
         for (uint32_t i = 0; i < repeat; ++i)
         {
             one += message;
         }
-        c.messages.assign(sends, one);
+        // every send shares the one copy of its bytes
+        c.messages.assign(sends, Payload(std::move(one)));
     }
     c.interleave = s.Bool("interleave", false);
     for (int64_t n : s.IntegerList("recv_sizes", 1, 1 << 24))

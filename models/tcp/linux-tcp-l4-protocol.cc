@@ -84,11 +84,15 @@ LinuxTcpL4Protocol::NotifyNewAggregate()
 void
 LinuxTcpL4Protocol::DoDispose()
 {
-    for (auto& s : m_sockets)
+    for (auto& [port, sockets] : m_byPort)
     {
-        s->Dispose();
+        for (auto& s : sockets)
+        {
+            s->Dispose();
+        }
     }
-    m_sockets.clear();
+    m_byPort.clear();
+    m_established.clear();
     m_backlog.clear();
     m_node = nullptr;
     m_downTarget = DownTargetCallback();
@@ -107,9 +111,10 @@ LinuxTcpL4Protocol::CreateSocket()
 void
 LinuxTcpL4Protocol::Register(Ptr<LinuxTcpSocket> socket)
 {
-    if (std::find(m_sockets.begin(), m_sockets.end(), socket) == m_sockets.end())
+    auto& sockets = m_byPort[socket->LocalPort()];
+    if (std::find(sockets.begin(), sockets.end(), socket) == sockets.end())
     {
-        m_sockets.push_back(socket);
+        sockets.push_back(socket);
     }
 }
 
@@ -117,12 +122,23 @@ void
 LinuxTcpL4Protocol::Unregister(LinuxTcpSocket* socket)
 {
     // Keep the object alive until the events that still point at it have run.
-    auto it = std::find(m_sockets.begin(), m_sockets.end(), socket);
-    if (it != m_sockets.end())
+    auto bucket = m_byPort.find(socket->LocalPort());
+    if (bucket == m_byPort.end())
+    {
+        return;
+    }
+    auto& sockets = bucket->second;
+    auto it = std::find(sockets.begin(), sockets.end(), socket);
+    if (it != sockets.end())
     {
         Ptr<LinuxTcpSocket> keep = *it;
-        m_sockets.erase(it);
+        sockets.erase(it);
         Simulator::ScheduleNow([keep]() {});
+    }
+    if (socket->GetTcb().state != TcpState::Listen)
+    {
+        m_established.erase({socket->PeerAddress().Get(), socket->LocalAddress().Get(), socket->PeerPort(),
+                             socket->LocalPort()});
     }
 }
 
@@ -130,14 +146,29 @@ LinuxTcpL4Protocol::Unregister(LinuxTcpSocket* socket)
 LinuxTcpSocket*
 LinuxTcpL4Protocol::Lookup(const Segment& seg) const
 {
-    for (const auto& s : m_sockets)
+    const TupleKey key{seg.src.Get(), seg.dst.Get(), seg.sport, seg.dport};
+    if (auto hit = m_established.find(key); hit != m_established.end())
+    {
+        if (hit->second->Matches(seg, false))
+        {
+            return hit->second;
+        }
+        m_established.erase(hit);
+    }
+    auto bucket = m_byPort.find(seg.dport);
+    if (bucket == m_byPort.end())
+    {
+        return nullptr;
+    }
+    for (const auto& s : bucket->second)
     {
         if (s->Matches(seg, false))
         {
+            m_established[key] = PeekPointer(s);
             return PeekPointer(s);
         }
     }
-    for (const auto& s : m_sockets)
+    for (const auto& s : bucket->second)
     {
         if (s->Matches(seg, true))
         {

@@ -16,6 +16,7 @@
 #include <ns3/nstime.h>
 
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 namespace sim
@@ -97,7 +98,31 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     KernelProfile m_profile;
     TsClock m_clock;
     uint64_t m_secret = 1;
-    std::vector<ns3::Ptr<LinuxTcpSocket>> m_sockets;
+    // Sockets by local port, each list in the order of registration: a lookup scans
+    // one port's sockets, not all (the kernel hashes them: inet_ehashfn(), lhash2)
+    std::unordered_map<uint16_t, std::vector<ns3::Ptr<LinuxTcpSocket>>> m_byPort;
+    // The socket a segment's 4-tuple last found (the established hash), checked again
+    // each time it is used
+    struct TupleKey
+    {
+        uint32_t src;
+        uint32_t dst;
+        uint16_t sport;
+        uint16_t dport;
+        bool operator==(const TupleKey& o) const
+        {
+            return src == o.src && dst == o.dst && sport == o.sport && dport == o.dport;
+        }
+    };
+    struct TupleHash
+    {
+        size_t operator()(const TupleKey& k) const
+        {
+            return std::hash<uint64_t>()((uint64_t{k.src} << 32 | k.dst) ^
+                                         (uint64_t{k.sport} << 16 | k.dport) * 0x9e3779b97f4a7c15ULL);
+        }
+    };
+    mutable std::unordered_map<TupleKey, LinuxTcpSocket*, TupleHash> m_established;
 
     struct Woken
     {

@@ -15,6 +15,33 @@ StringSource::CopyOut(uint64_t off, size_t len, uint8_t* out) const
     std::memcpy(out, m_bytes.data() + off, len);
 }
 
+void
+PayloadSource::ParitySums(uint64_t off, uint64_t len, uint64_t& even, uint64_t& odd) const
+{
+    std::array<uint8_t, 4096> block;
+    for (uint64_t done = 0; done < len;)
+    {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(block.size(), len - done));
+        CopyOut(off + done, n, block.data());
+        uint64_t first = 0; // bytes at the block's even offsets
+        uint64_t second = 0;
+        size_t k = 0;
+        for (; k + 1 < n; k += 2)
+        {
+            first += block[k];
+            second += block[k + 1];
+        }
+        if (k < n)
+        {
+            first += block[k];
+        }
+        const bool block_even = (off + done) % 2 == 0;
+        (block_even ? even : odd) += first;
+        (block_even ? odd : even) += second;
+        done += n;
+    }
+}
+
 PatternSource::PatternSource(std::string period)
     : m_period(std::move(period))
 {
@@ -26,6 +53,33 @@ PatternSource::PatternSource(std::string period)
     {
         m_block += m_period;
     }
+    const size_t cycle = m_period.size() % 2 == 0 ? m_period.size() : 2 * m_period.size();
+    for (auto& p : m_prefix)
+    {
+        p.assign(cycle + 1, 0);
+    }
+    for (size_t i = 0; i < cycle; ++i)
+    {
+        const uint8_t b = static_cast<uint8_t>(m_period[i % m_period.size()]);
+        for (int k = 0; k < 2; ++k)
+        {
+            m_prefix[k][i + 1] = m_prefix[k][i] + (static_cast<int>(i % 2) == k ? b : 0);
+        }
+    }
+}
+
+uint64_t
+PatternSource::Prefix(uint64_t x, int parity) const
+{
+    const uint64_t cycle = m_prefix[parity].size() - 1;
+    return (x / cycle) * m_prefix[parity][cycle] + m_prefix[parity][x % cycle];
+}
+
+void
+PatternSource::ParitySums(uint64_t off, uint64_t len, uint64_t& even, uint64_t& odd) const
+{
+    even += Prefix(off + len, 0) - Prefix(off, 0);
+    odd += Prefix(off + len, 1) - Prefix(off, 1);
 }
 
 void
@@ -187,31 +241,18 @@ Payload::Sum() const
     // independence, deferred carries)
     uint64_t even = 0;
     uint64_t odd = 0;
-    std::array<uint8_t, 4096> block;
     uint64_t pos = 0;
     for (const Piece& p : m_pieces)
     {
-        for (uint64_t done = 0; done < p.len;)
-        {
-            const size_t n = static_cast<size_t>(std::min<uint64_t>(block.size(), p.len - done));
-            p.src->CopyOut(p.off + done, n, block.data());
-            uint64_t first = 0; // bytes at the block's even offsets
-            uint64_t second = 0;
-            size_t k = 0;
-            for (; k + 1 < n; k += 2)
-            {
-                first += block[k];
-                second += block[k + 1];
-            }
-            if (k < n)
-            {
-                first += block[k];
-            }
-            (pos % 2 == 0 ? even : odd) += first;
-            (pos % 2 == 0 ? odd : even) += second;
-            pos += n;
-            done += n;
-        }
+        // a source byte's place in this payload has the parity of its source offset
+        // when the piece starts at a position of the same parity as its offset
+        uint64_t e = 0;
+        uint64_t o = 0;
+        p.src->ParitySums(p.off, p.len, e, o);
+        const bool same = (pos % 2) == (p.off % 2);
+        even += same ? e : o;
+        odd += same ? o : e;
+        pos += p.len;
     }
     uint64_t sum = (even << 8) + odd;
     while (sum >> 16)

@@ -24,6 +24,9 @@ class PayloadSource
     virtual ~PayloadSource() = default;
     // Bytes [off, off + len) into `out`
     virtual void CopyOut(uint64_t off, size_t len, uint8_t* out) const = 0;
+    // The sums of the bytes of [off, off + len) at even and at odd offsets (for the
+    // checksum); by default from CopyOut() in blocks
+    virtual void ParitySums(uint64_t off, uint64_t len, uint64_t& even, uint64_t& odd) const;
 };
 
 // Bytes a program gave, kept once
@@ -44,10 +47,18 @@ class PatternSource : public PayloadSource
   public:
     explicit PatternSource(std::string period);
     void CopyOut(uint64_t off, size_t len, uint8_t* out) const override;
+    // In constant time: a gigabyte of virtual body is checksummed without producing it
+    void ParitySums(uint64_t off, uint64_t len, uint64_t& even, uint64_t& odd) const override;
 
   private:
+    // bytes at even / odd offsets in [0, x)
+    uint64_t Prefix(uint64_t x, int parity) const;
+
     std::string m_period;
     std::string m_block; // the period repeated to about 4 KiB, for copies in blocks
+    // over one cycle of both the pattern and the offset parity (lcm(period, 2) bytes):
+    // m_prefix[k][i] sums the bytes at offsets of parity k in [0, i)
+    std::vector<uint64_t> m_prefix[2];
 };
 
 class Payload

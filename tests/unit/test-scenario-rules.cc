@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(reuseaddr_shares_a_port_only_with_a_socket_that_is_not_list
 BOOST_AUTO_TEST_CASE(interleave_with_fewer_reads_sends_the_rest_back_to_back)
 {
     EchoClientConfig cfg;
-    cfg.messages = {"a", "b", "c"};
+    cfg.messages = {Payload(std::string("a")), Payload(std::string("b")), Payload(std::string("c"))};
     cfg.recv_sizes = {1024};
     cfg.interleave = true;
     std::string order;
