@@ -6,6 +6,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <sstream>
 
 using namespace simtest;
 namespace utf = boost::unit_test;
@@ -51,6 +53,40 @@ BOOST_AUTO_TEST_CASE(every_scenario_reads_without_malformed_packets_or_expert_er
             BOOST_TEST(bad.out == "", "frames tshark flags:\n" << bad.out);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_snaplen_capture_reads_with_its_frames_cut_and_their_lengths_whole,
+                     *utf::precondition(TsharkPresent))
+{
+    // 2 MB to a fast reader, 96 bytes kept of each frame: tshark reads every frame to
+    // its TCP header and knows each frame's length on the wire
+    TempDir dir;
+    const std::string scenario = (SourceDir() / "tests" / "data" / "scenarios" / "bulk-618.toml").string();
+    const Outcome run = Simulate(scenario, dir / "cut", "--snaplen 96");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    const std::string pcap = (dir / "cut" / "trace.pcap").string();
+    const Outcome fields = RunShell("tshark -n -r '" + pcap + "' -T fields -e frame.cap_len -e frame.len -e tcp.len");
+    BOOST_REQUIRE_MESSAGE(fields.status == 0, fields.err);
+    size_t frames = 0;
+    size_t cut = 0;
+    std::istringstream lines(fields.out);
+    std::string line;
+    while (std::getline(lines, line))
+    {
+        unsigned cap_len = 0;
+        unsigned len = 0;
+        unsigned tcp_len = 0;
+        BOOST_REQUIRE(std::sscanf(line.c_str(), "%u %u %u", &cap_len, &len, &tcp_len) == 3);
+        BOOST_TEST(cap_len <= 96u);
+        BOOST_TEST(cap_len == std::min(len, 96u));
+        ++frames;
+        cut += len > 96u && tcp_len > 30000u;
+    }
+    const std::string txt = ReadFile(dir / "cut" / "trace.txt");
+    BOOST_TEST(frames == static_cast<size_t>(std::count(txt.begin(), txt.end(), '\n')));
+    BOOST_TEST(cut > 20u, "full-size segments cut to 96 bytes: " << cut);
+    const Outcome bad = RunShell("tshark -n -r '" + pcap + "' -Y '_ws.malformed || _ws.expert.severity >= \"error\"'");
+    BOOST_TEST(bad.out == "", "frames tshark flags:\n" << bad.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
