@@ -16,6 +16,7 @@ struct RunResult
     uint64_t frames = 0;    // frames captured
     uint64_t first_ns = 0;  // time of the first
     double simulated_s = 0; // first to last packet
+    uint64_t events = 0;    // ns-3 events executed (Simulator::GetEventCount()), for `sim bench`
     // programs still inside a blocking call when no event was left: the real
     // experiment would hang there
     std::vector<BlockedCall> blocked;
