@@ -17,7 +17,8 @@ using namespace ns3;
 CaptureTap::CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen)
     : m_sink(std::move(sink)),
       m_lt(lt),
-      m_snaplen(snaplen)
+      m_snaplen(snaplen),
+      m_checksums(Node::ChecksumEnabled())
 {
 }
 
@@ -136,7 +137,7 @@ CaptureTap::Add(std::vector<uint8_t> bytes, Ptr<const Packet> ip, bool pad)
     uint8_t* iph = bytes.data() + link;
     const size_t ihl = static_cast<size_t>(iph[0] & 0x0f) * 4;
     const bool tcp = headers >= ihl + 20 && iph[9] == 6;
-    if (tcp && Node::ChecksumEnabled())
+    if (tcp && m_checksums)
     {
         // without a payload beside it, `headers` is the whole packet, bytes included
         const uint16_t c = TcpChecksum(iph, headers, ip_size - ihl, payload ? payload->Sum() : 0);

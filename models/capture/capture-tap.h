@@ -43,6 +43,7 @@ class CaptureTap
     FrameSink m_sink;
     LinkType m_lt;
     uint32_t m_snaplen;
+    bool m_checksums; // Node::ChecksumEnabled(), read once: it looks the value up by name
     uint32_t m_interface = 0;
     ns3::Mac48Address m_self;
     ns3::Mac48Address m_peer;

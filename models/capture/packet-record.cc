@@ -44,7 +44,27 @@ Ipv4Offset(LinkType lt, const std::vector<uint8_t>& b)
 static std::string
 Ipv4String(const uint8_t* p)
 {
-    return fmt::format("{}.{}.{}.{}", p[0], p[1], p[2], p[3]);
+    // by hand: this runs twice for every packet of every trace written or read
+    char buf[16];
+    char* o = buf;
+    for (int i = 0; i < 4; ++i)
+    {
+        const unsigned v = p[i];
+        if (v >= 100)
+        {
+            *o++ = static_cast<char>('0' + v / 100);
+        }
+        if (v >= 10)
+        {
+            *o++ = static_cast<char>('0' + v / 10 % 10);
+        }
+        *o++ = static_cast<char>('0' + v % 10);
+        if (i < 3)
+        {
+            *o++ = '.';
+        }
+    }
+    return std::string(buf, o);
 }
 
 std::optional<PacketRecord>

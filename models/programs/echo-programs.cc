@@ -50,35 +50,46 @@ UpperRepeat(const std::string& s, uint32_t n)
     return out;
 }
 
+uint64_t
+ClientStepCount(const EchoClientConfig& cfg)
+{
+    return cfg.messages.size() + cfg.recv_sizes.size() + 1;
+}
+
+// Without interleave: every send, then every recv, then close. With it: send, recv,
+// send, recv ... while both last; then the longer list's rest back to back; then close.
+ClientStep
+ClientStepAt(const EchoClientConfig& cfg, uint64_t i)
+{
+    const uint64_t sends = cfg.messages.size();
+    const uint64_t recvs = cfg.recv_sizes.size();
+    auto send = [&](uint64_t k) { return ClientStep{ClientStep::Send, k, cfg.messages.at(k), 0}; };
+    auto recv = [&](uint64_t k) { return ClientStep{ClientStep::Recv, k, Payload(), cfg.recv_sizes.at(k)}; };
+    if (i >= sends + recvs)
+    {
+        return ClientStep{ClientStep::Close, 0, Payload(), 0};
+    }
+    if (!cfg.interleave)
+    {
+        return i < sends ? send(i) : recv(i - sends);
+    }
+    const uint64_t pairs = std::min(sends, recvs);
+    if (i < 2 * pairs)
+    {
+        return i % 2 == 0 ? send(i / 2) : recv(i / 2);
+    }
+    const uint64_t k = pairs + (i - 2 * pairs);
+    return sends > recvs ? send(k) : recv(k);
+}
+
 std::vector<ClientStep>
 ClientSteps(const EchoClientConfig& cfg)
 {
     std::vector<ClientStep> steps;
-    const size_t n = std::max(cfg.messages.size(), cfg.recv_sizes.size());
-    size_t sends = 0;
-    size_t recvs = 0;
-    auto send = [&](size_t i) { steps.push_back({ClientStep::Send, sends++, cfg.messages[i], 0}); };
-    auto recv = [&](size_t i) { steps.push_back({ClientStep::Recv, recvs++, Payload(), cfg.recv_sizes[i]}); };
-    for (size_t i = 0; i < n && cfg.interleave; ++i)
+    for (uint64_t i = 0; i < ClientStepCount(cfg); ++i)
     {
-        if (i < cfg.messages.size())
-        {
-            send(i);
-        }
-        if (i < cfg.recv_sizes.size())
-        {
-            recv(i);
-        }
+        steps.push_back(ClientStepAt(cfg, i));
     }
-    for (size_t i = 0; i < cfg.messages.size() && !cfg.interleave; ++i)
-    {
-        send(i);
-    }
-    for (size_t i = 0; i < cfg.recv_sizes.size() && !cfg.interleave; ++i)
-    {
-        recv(i);
-    }
-    steps.push_back({ClientStep::Close, 0, Payload(), 0});
     return steps;
 }
 
@@ -214,21 +225,19 @@ EchoClient::GetTypeId()
 void
 EchoClient::StartApplication()
 {
-    m_steps = ClientSteps(m_cfg);
     m_sock = NewSocket(GetNode(), m_cfg.isn, m_cfg.ts_base);
     m_sock->SetNoDelay(m_cfg.nodelay);
     m_sock->Bind(InetSocketAddress(m_cfg.address, m_cfg.port));
     m_sock->Connect(InetSocketAddress(m_cfg.server, m_cfg.server_port));
     m_sock->Wait(WaitFor::Connected, m_cfg.timing.Wake("connect", 0), [this]() {
-        Simulator::Schedule(ThinkBefore(0), &EchoClient::Next, this, 0);
+        Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, 0)), &EchoClient::Next, this, 0);
     });
 }
 
 // The think time before call i: the time the program spends after the previous call
 Time
-EchoClient::ThinkBefore(size_t i) const
+EchoClient::ThinkBefore(const ClientStep& s) const
 {
-    const ClientStep& s = m_steps[i];
     switch (s.kind)
     {
     case ClientStep::Send:
@@ -242,19 +251,19 @@ EchoClient::ThinkBefore(size_t i) const
 }
 
 void
-EchoClient::Next(size_t i)
+EchoClient::Next(uint64_t i)
 {
-    const ClientStep& s = m_steps[i];
+    const ClientStep s = ClientStepAt(m_cfg, i);
     switch (s.kind)
     {
     case ClientStep::Send:
         m_sock->Write(s.message);
-        Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
+        Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
         return;
     case ClientStep::Recv:
-        m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", s.index), [this, i]() {
-            m_sock->Read(m_steps[i].size, [this, i](const Payload&) {
-                Simulator::Schedule(ThinkBefore(i + 1), &EchoClient::Next, this, i + 1);
+        m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", s.index), [this, i, size = s.size]() {
+            m_sock->Read(size, [this, i](const Payload&) {
+                Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
             });
         });
         return;

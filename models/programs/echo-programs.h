@@ -14,6 +14,7 @@
 #include <ns3/application.h>
 #include <ns3/ipv4-address.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +39,18 @@ struct EchoServerConfig
     ProcessTiming timing;             // steps: accept, recv, reply, close
 };
 
+// Per-call values: a list, whose last entry may repeat `repeat_last` more times, so
+// that `sends = 5000000` is one entry in constant memory rather than five million
+template <class T>
+struct CallList
+{
+    std::vector<T> items;
+    uint64_t repeat_last = 0;
+
+    uint64_t size() const { return items.empty() ? 0 : items.size() + repeat_last; }
+    const T& at(uint64_t i) const { return items[std::min<uint64_t>(i, items.size() - 1)]; }
+};
+
 struct EchoClientConfig
 {
     ns3::Ipv4Address address;         // local address
@@ -46,8 +59,8 @@ struct EchoClientConfig
     uint16_t server_port = 0;
     std::optional<uint32_t> isn;
     std::optional<uint32_t> ts_base;
-    std::vector<Payload> messages;     // one send() each; repeats share their bytes
-    std::vector<uint32_t> recv_sizes;  // one recv() per entry
+    CallList<Payload> messages;        // one send() each; repeats share their bytes
+    CallList<uint32_t> recv_sizes;     // one recv() per entry
     bool interleave = false;           // send, recv, send, recv... (else all sends first)
     bool nodelay = false;              // TCP_NODELAY
     bool reuseaddr = false;            // SO_REUSEADDR before bind()
@@ -63,11 +76,16 @@ struct ClientStep
         Recv,
         Close,
     } kind;
-    size_t index;         // which send or recv this is (for its think time)
+    uint64_t index;       // which send or recv this is (for its think time)
     Payload message;      // Send
     uint32_t size = 0;    // Recv
 };
 
+// Call i of the client (0 <= i < ClientStepCount()), computed from the lists: the
+// calls are never laid out in memory
+ClientStep ClientStepAt(const EchoClientConfig& cfg, uint64_t i);
+uint64_t ClientStepCount(const EchoClientConfig& cfg);
+// All of them (recording, tests)
 std::vector<ClientStep> ClientSteps(const EchoClientConfig& cfg);
 
 // Python's str.upper() on the bytes, repeated
@@ -115,11 +133,10 @@ class EchoClient : public ns3::Application, public ReportsBlockedCalls
   private:
     void StartApplication() override;
     void StopApplication() override;
-    void Next(size_t i);
-    ns3::Time ThinkBefore(size_t i) const;
+    void Next(uint64_t i);
+    ns3::Time ThinkBefore(const ClientStep& s) const;
 
     EchoClientConfig m_cfg;
-    std::vector<ClientStep> m_steps;
     ns3::Ptr<LinuxTcpSocket> m_sock;
 };
 

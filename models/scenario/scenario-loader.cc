@@ -353,14 +353,14 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
         }
         for (std::string& m : s.StringList("messages"))
         {
-            c.messages.emplace_back(std::move(m));
+            c.messages.items.emplace_back(std::move(m));
         }
     }
     else
     {
         const std::string message = s.String("message");
         const auto repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1000000, 1));
-        const auto sends = static_cast<uint32_t>(s.Integer("sends", 0, 1000000, 1));
+        const auto sends = static_cast<uint64_t>(s.Integer("sends", 0, 100000000, 1));
         // one send() is built in memory, as the Python client builds message * repeat
         constexpr uint64_t kMaxSend = uint64_t{1} << 30;
         if (uint64_t{message.size()} * repeat > kMaxSend)
@@ -374,13 +374,38 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
         {
             one += message;
         }
-        // every send shares the one copy of its bytes
-        c.messages.assign(sends, Payload(std::move(one)));
+        // every send shares the one copy of its bytes, in constant memory
+        if (sends > 0)
+        {
+            c.messages.items.emplace_back(std::move(one));
+            c.messages.repeat_last = sends - 1;
+        }
     }
     c.interleave = s.Bool("interleave", false);
-    for (int64_t n : s.IntegerList("recv_sizes", 1, 1 << 24))
+    // The reads: a list, or `recv_size` bytes `recvs` times (as `message` and `sends`)
+    if (s.Has("recv_sizes"))
     {
-        c.recv_sizes.push_back(static_cast<uint32_t>(n));
+        for (const char* k : {"recv_size", "recvs"})
+        {
+            if (s.Has(k))
+            {
+                s.Fail(k, "give either `recv_sizes` or `recv_size` with `recvs`, not both");
+            }
+        }
+        for (int64_t n : s.IntegerList("recv_sizes", 1, 1 << 24))
+        {
+            c.recv_sizes.items.push_back(static_cast<uint32_t>(n));
+        }
+    }
+    else
+    {
+        const auto size = static_cast<uint32_t>(s.Integer("recv_size", 1, 1 << 24));
+        const auto recvs = static_cast<uint64_t>(s.Integer("recvs", 0, 100000000, 1));
+        if (recvs > 0)
+        {
+            c.recv_sizes.items.push_back(size);
+            c.recv_sizes.repeat_last = recvs - 1;
+        }
     }
     c.nodelay = s.Bool("nodelay", false);
     c.reuseaddr = s.Bool("reuseaddr", false);

@@ -159,6 +159,8 @@ BuildEthernet(const Scenario& sc, CaptureTap& tap)
 RunResult
 RunScenario(const Scenario& sc, const FrameSink& sink)
 {
+    // Checksums on, so that Wireshark sees valid IPv4 and TCP headers
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
     RunResult result;
     uint64_t last_ns = 0;
     CaptureTap tap(
@@ -173,8 +175,6 @@ RunScenario(const Scenario& sc, const FrameSink& sink)
         sc.capture_link,
         sc.snaplen);
 
-    // Checksums on, so that Wireshark sees valid IPv4 and TCP headers
-    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
     if (sc.link.kind == "loopback")
     {
         BuildLoopback(sc, tap);

@@ -8,6 +8,8 @@
 // except CopyTo() and Sum(), which touch the bytes they are asked for.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -99,7 +101,8 @@ class Payload
     };
     void AppendPiece(const Piece& p);
 
-    std::vector<Piece> m_pieces;
+    // almost every payload is one piece (an skb of one write): kept inline, no allocation
+    boost::container::small_vector<Piece, 1> m_pieces;
     uint64_t m_size = 0;
 };
 

@@ -50,8 +50,8 @@ BOOST_AUTO_TEST_CASE(reuseaddr_shares_a_port_only_with_a_socket_that_is_not_list
 BOOST_AUTO_TEST_CASE(interleave_with_fewer_reads_sends_the_rest_back_to_back)
 {
     EchoClientConfig cfg;
-    cfg.messages = {Payload(std::string("a")), Payload(std::string("b")), Payload(std::string("c"))};
-    cfg.recv_sizes = {1024};
+    cfg.messages.items = {Payload(std::string("a")), Payload(std::string("b")), Payload(std::string("c"))};
+    cfg.recv_sizes.items = {1024};
     cfg.interleave = true;
     std::string order;
     for (const ClientStep& s : ClientSteps(cfg))
@@ -59,6 +59,32 @@ BOOST_AUTO_TEST_CASE(interleave_with_fewer_reads_sends_the_rest_back_to_back)
         order += s.kind == ClientStep::Send ? "S" : s.kind == ClientStep::Recv ? "R" : "C";
     }
     BOOST_TEST(order == "SRSSC");
+}
+
+BOOST_AUTO_TEST_CASE(a_repeated_call_list_gives_the_same_steps_as_the_list_written_out)
+{
+    EchoClientConfig written;
+    EchoClientConfig repeated;
+    for (bool interleave : {false, true})
+    {
+        written.interleave = repeated.interleave = interleave;
+        written.messages.items.assign(5, Payload(std::string("m")));
+        written.recv_sizes.items = {7, 9, 9};
+        repeated.messages.items = {Payload(std::string("m"))};
+        repeated.messages.repeat_last = 4;
+        repeated.recv_sizes.items = {7, 9};
+        repeated.recv_sizes.repeat_last = 1;
+        const auto a = ClientSteps(written);
+        const auto b = ClientSteps(repeated);
+        BOOST_REQUIRE_EQUAL(a.size(), b.size());
+        for (size_t i = 0; i < a.size(); ++i)
+        {
+            BOOST_TEST((a[i].kind == b[i].kind), "step " << i);
+            BOOST_TEST(a[i].index == b[i].index, "step " << i);
+            BOOST_TEST(a[i].size == b[i].size, "step " << i);
+            BOOST_TEST(a[i].message.ToString() == b[i].message.ToString(), "step " << i);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(no_sends_and_no_reads_is_connect_then_close)
