@@ -141,16 +141,13 @@ Payload::AppendPiece(const Piece& p)
     m_size += p.len;
 }
 
+template <class F>
 void
-Payload::append(const Payload& other, size_t pos, size_t n)
+Payload::ForEachInRange(size_t pos, size_t n, F visit) const
 {
-    if (pos > other.size())
-    {
-        throw std::out_of_range("Payload::append: position past the end");
-    }
     uint64_t skip = pos;
-    uint64_t want = std::min<uint64_t>(n, other.m_size - pos);
-    for (const Piece& p : other.m_pieces)
+    uint64_t want = std::min<uint64_t>(n, m_size > pos ? m_size - pos : 0);
+    for (const Piece& p : m_pieces)
     {
         if (want == 0)
         {
@@ -162,10 +159,22 @@ Payload::append(const Payload& other, size_t pos, size_t n)
             continue;
         }
         const uint64_t take = std::min(want, p.len - skip);
-        AppendPiece({p.src, p.off + skip, take});
+        visit(p, p.off + skip, take);
         want -= take;
         skip = 0;
     }
+}
+
+void
+Payload::append(const Payload& other, size_t pos, size_t n)
+{
+    if (pos > other.size())
+    {
+        throw std::out_of_range("Payload::append: position past the end");
+    }
+    other.ForEachInRange(pos, n, [this](const Piece& p, uint64_t off, uint64_t len) {
+        AppendPiece({p.src, off, len});
+    });
 }
 
 Payload
@@ -203,25 +212,10 @@ Payload::resize(size_t n)
 void
 Payload::CopyTo(size_t pos, size_t n, uint8_t* out) const
 {
-    uint64_t skip = pos;
-    uint64_t want = std::min<uint64_t>(n, m_size > pos ? m_size - pos : 0);
-    for (const Piece& p : m_pieces)
-    {
-        if (want == 0)
-        {
-            break;
-        }
-        if (skip >= p.len)
-        {
-            skip -= p.len;
-            continue;
-        }
-        const uint64_t take = std::min(want, p.len - skip);
-        p.src->CopyOut(p.off + skip, static_cast<size_t>(take), out);
-        out += take;
-        want -= take;
-        skip = 0;
-    }
+    ForEachInRange(pos, n, [&out](const Piece& p, uint64_t off, uint64_t len) {
+        p.src->CopyOut(off, static_cast<size_t>(len), out);
+        out += len;
+    });
 }
 
 std::string

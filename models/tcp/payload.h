@@ -100,6 +100,9 @@ class Payload
         uint64_t len;
     };
     void AppendPiece(const Piece& p);
+    // visit(piece, source offset, length) for each piece's part of [pos, pos + n)
+    template <class F>
+    void ForEachInRange(size_t pos, size_t n, F visit) const;
 
     // almost every payload is one piece (an skb of one write): kept inline, no allocation
     boost::container::small_vector<Piece, 1> m_pieces;

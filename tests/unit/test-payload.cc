@@ -59,6 +59,9 @@ BOOST_AUTO_TEST_CASE(slices_and_joins_give_the_same_bytes)
     cut.resize(6);
     BOOST_TEST(cut.ToString() == "world,");
     BOOST_TEST(joined.size() == 12u); // the copy was not touched
+    // a copy that starts inside one piece and runs into the next ones
+    BOOST_TEST(joined.ToString(3, 6) == "ld, He");
+    BOOST_TEST(joined.ToString(6, 100) == " Hello");
 }
 
 BOOST_AUTO_TEST_CASE(a_virtual_source_gives_its_pattern_at_any_offset)
