@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <utility>
+#include <algorithm>
 #include <vector>
 
 namespace sim
@@ -58,16 +59,18 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
         std::error_code ec;
         if (!fs::exists(path, ec))
         {
-            std::string known;
+            // sorted: the folder's order differs from one file system to the next
+            std::vector<std::string> known;
             for (const auto& e : fs::directory_iterator(fs::path(root) / "models" / "profiles"))
             {
                 if (e.path().extension() == ".toml")
                 {
-                    known += (known.empty() ? "" : ", ") + e.path().stem().string();
+                    known.push_back(e.path().stem().string());
                 }
             }
-            throw InputError(
-                fmt::format("unknown kernel profile '{}' (profiles: {})", name_or_path, known));
+            std::sort(known.begin(), known.end());
+            throw InputError(OneLine(fmt::format("unknown kernel profile '{}' (profiles: {})", name_or_path,
+                                                 fmt::join(known, ", "))));
         }
     }
     const toml::table doc = ParseTomlFile(path);

@@ -9,7 +9,7 @@ namespace sim
 // An InputError is printed as one line (exit status 2), but a message quotes what the
 // file says, and a TOML string or quoted key may hold a newline ("a\nb", '''...''').
 // Control characters are written as TOML escapes. (Found by tests/fuzz.)
-static std::string
+std::string
 OneLine(const std::string& s)
 {
     std::string out;

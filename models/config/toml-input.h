@@ -22,6 +22,10 @@ class InputError : public std::runtime_error
     using std::runtime_error::runtime_error;
 };
 
+// `s` with its control characters written as TOML escapes: an error line quotes what
+// a file or a command line says, and must stay one line
+std::string OneLine(const std::string& s);
+
 // Parses a file; a syntax error becomes an InputError with its line.
 toml::table ParseTomlFile(const std::string& path);
 

@@ -133,7 +133,17 @@ BOOST_AUTO_TEST_CASE(unknown_profile_is_named)
     TempDir dir;
     const Outcome o = RunScenarioText(dir, V1With("profile = \"linux-5.15\"", "profile = \"linux-2.4\""));
     BOOST_TEST(o.status == 2);
-    BOOST_TEST(o.err.find(": profile: unknown kernel profile 'linux-2.4'") != std::string::npos, o.err);
+    BOOST_TEST(o.err.find(": profile: unknown kernel profile 'linux-2.4' (profiles: linux-5.15, linux-5.15-stable, "
+                          "linux-6.18, slirp)") != std::string::npos,
+               o.err);
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_profile_on_the_command_line_is_one_line)
+{
+    const Outcome o = RunSim("v1 -q --no-plot --profile \"$(printf 'linux\\nnext')\"");
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u, o.err);
+    BOOST_TEST(o.err.find("unknown kernel profile 'linux\\nnext'") != std::string::npos, o.err);
 }
 
 BOOST_AUTO_TEST_CASE(missing_output_folders_are_made)
@@ -165,7 +175,7 @@ BOOST_AUTO_TEST_CASE(list_shows_each_scenario_with_its_description)
 BOOST_AUTO_TEST_CASE(every_command_has_help)
 {
     for (const char* cmd : {"--help", "run --help", "list --help", "all --help", "bench --help",
-                            "compare --help", "show --help", "record --help"})
+                            "compare --help", "show --help", "record --help", "plot --help", "sweep --help"})
     {
         const Outcome o = RunSim(cmd);
         BOOST_TEST(o.status == 0, cmd);
