@@ -3,6 +3,7 @@
 // this and handles `./sim test`.
 #include "cli/bench-command.h"
 #include "cli/compare-command.h"
+#include "cli/explain-command.h"
 #include "cli/plot-command.h"
 #include "cli/record-command.h"
 #include "cli/run-command.h"
@@ -34,6 +35,7 @@ main(int argc, char** argv)
     sim::AddRecordCommand(app, exit_code);
     sim::AddPlotCommand(app, exit_code);
     sim::AddSweepCommand(app, exit_code);
+    sim::AddExplainCommand(app, exit_code);
 
     // `sim v1 ...` is `sim run v1 ...`
     std::vector<std::string> args(argv + 1, argv + argc);

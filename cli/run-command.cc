@@ -78,7 +78,11 @@ RunOne(const RunOptions& opt)
     const auto run_start = std::chrono::steady_clock::now(); // `sim bench`: the run without start-up
     // the trace is written as the packets leave; the table is printed as it grows
     TraceWriter writer(pcap, txt, sc.capture_link, sc.snaplen, opt.absolute, opt.quiet ? nullptr : &std::cout);
-    const RunResult res = RunScenario(sc, [&writer](Frame&& f) { writer.Write(f); });
+    if (opt.why)
+    {
+        writer.Explain((dir / "trace.pcapng").string());
+    }
+    const RunResult res = RunScenario(sc, [&writer](Frame&& f) { writer.Write(f); }, opt.why);
     writer.Commit();
     // `sim bench` runs this as a child and asks it for what only the run knows
     if (const char* stats = std::getenv("SIM_STATS_FILE"); stats && *stats)
@@ -118,13 +122,14 @@ RunOne(const RunOptions& opt)
     }
     if (!opt.quiet)
     {
-        std::cout << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}{}; wrote {} and {}\n",
+        std::cout << fmt::format("{}: {} packets, {:.6f} s simulated, profile {}{}; wrote {}{} and {}\n",
                                  sc.name,
                                  res.frames,
                                  res.simulated_s,
                                  sc.profile.name,
                                  still_blocked,
                                  pcap,
+                                 opt.why ? ", " + (dir / "trace.pcapng").string() : "",
                                  txt);
     }
     return writer.Rows();
@@ -143,6 +148,10 @@ AddRunCommands(CLI::App& app, int& exit_code)
     run->add_flag("--absolute", opt->absolute, "raw sequence numbers in the table");
     run->add_flag("-q,--quiet", opt->quiet, "do not print the table");
     run->add_flag("--no-plot", opt->no_plot, "do not draw DIR/seq.png");
+    run->add_flag("--why", opt->why,
+                  "say why each packet was sent: a reason column in the table and trace.txt, and "
+                  "DIR/trace.pcapng with the reason and the socket's state as each packet's comment "
+                  "(Wireshark shows it; `sim explain` prints it)");
     run->add_option("--snaplen", opt->snaplen,
                     "bytes kept of each frame, as tcpdump -s (default: the scenario's [capture] snaplen, "
                     "else whole packets)")

@@ -19,6 +19,7 @@ struct RunOptions
     bool no_plot = false;
     uint64_t seed = 1;
     uint32_t snaplen = 0; // 0: the scenario's
+    bool why = false;     // reasons: trace.pcapng comments and a table column
 };
 
 // `sim run SCENARIO`, `sim list`, `sim all`

@@ -14,11 +14,12 @@ namespace sim
 
 using namespace ns3;
 
-CaptureTap::CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen)
+CaptureTap::CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen, bool explain)
     : m_sink(std::move(sink)),
       m_lt(lt),
       m_snaplen(snaplen),
-      m_checksums(Node::ChecksumEnabled())
+      m_checksums(Node::ChecksumEnabled()),
+      m_explain(explain)
 {
 }
 
@@ -129,7 +130,12 @@ CaptureTap::Add(std::vector<uint8_t> bytes, Ptr<const Packet> ip, bool pad)
     f.time_ns = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
     const size_t link = bytes.size();
     const size_t ip_size = ip->GetSize();
-    const Payload* payload = PayloadStore::Peek(ip->GetUid());
+    const Payload* payload = PayloadStore::PeekPayload(ip->GetUid());
+    if (m_explain)
+    {
+        const SendNote* note = PayloadStore::PeekNote(ip->GetUid());
+        f.comment = note ? DescribeNote(*note) : "(not sent by the simulated TCP)";
+    }
     const size_t payload_len = payload ? payload->size() : 0;
     const size_t headers = ip_size - payload_len;
     bytes.resize(link + headers);

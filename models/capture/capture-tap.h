@@ -25,7 +25,8 @@ inline constexpr uint32_t kDefaultSnaplen = 262144;
 class CaptureTap
 {
   public:
-    CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen = kDefaultSnaplen);
+    // `explain`: each frame the simulation made gets its reason as the comment
+    CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen = kDefaultSnaplen, bool explain = false);
 
     // A packet on lo, as the "any" device shows it (Linux cooked v1)
     void Loopback(ns3::Ptr<const ns3::Packet> ip);
@@ -44,6 +45,7 @@ class CaptureTap
     LinkType m_lt;
     uint32_t m_snaplen;
     bool m_checksums; // Node::ChecksumEnabled(), read once: it looks the value up by name
+    bool m_explain;
     uint32_t m_interface = 0;
     ns3::Mac48Address m_self;
     ns3::Mac48Address m_peer;

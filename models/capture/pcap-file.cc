@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace sim
 {
@@ -126,6 +127,125 @@ AppendPcapRecord(std::string& out, const Frame& f)
     Put32(out, static_cast<uint32_t>(f.bytes.size()));
     Put32(out, f.orig_len);
     out.append(reinterpret_cast<const char*>(f.bytes.data()), f.bytes.size());
+}
+
+static void
+PadTo4(std::string& out)
+{
+    out.append((4 - out.size() % 4) % 4, '\0');
+}
+
+// A block: type, total length, body, total length again (pcapng §3.1)
+static void
+AppendBlock(std::string& out, uint32_t type, const std::string& body)
+{
+    const auto len = static_cast<uint32_t>(12 + body.size());
+    Put32(out, type);
+    Put32(out, len);
+    out += body;
+    Put32(out, len);
+}
+
+static void
+AppendOption(std::string& body, uint16_t code, const std::string& value)
+{
+    Put16(body, code);
+    Put16(body, static_cast<uint16_t>(value.size()));
+    body += value;
+    PadTo4(body);
+}
+
+std::string
+PcapngFileHeader(LinkType lt, uint32_t snaplen)
+{
+    std::string out;
+    std::string shb;
+    Put32(shb, 0x1A2B3C4D); // byte-order magic: written host-endian, as pcap
+    Put16(shb, 1);
+    Put16(shb, 0);
+    Put32(shb, 0xffffffff); // section length unknown
+    Put32(shb, 0xffffffff);
+    AppendBlock(out, 0x0A0D0D0A, shb);
+    std::string idb;
+    Put16(idb, static_cast<uint16_t>(lt));
+    Put16(idb, 0);
+    Put32(idb, snaplen);
+    AppendOption(idb, 9, std::string(1, '\x09')); // if_tsresol: 10^-9 s
+    Put32(idb, 0);                                // opt_endofopt
+    AppendBlock(out, 1, idb);
+    return out;
+}
+
+void
+AppendPcapngPacket(std::string& out, const Frame& f)
+{
+    std::string epb;
+    Put32(epb, 0); // interface 0
+    Put32(epb, static_cast<uint32_t>(f.time_ns >> 32));
+    Put32(epb, static_cast<uint32_t>(f.time_ns));
+    Put32(epb, static_cast<uint32_t>(f.bytes.size()));
+    Put32(epb, f.orig_len);
+    epb.append(reinterpret_cast<const char*>(f.bytes.data()), f.bytes.size());
+    PadTo4(epb);
+    if (!f.comment.empty())
+    {
+        AppendOption(epb, 1, f.comment); // opt_comment
+        Put32(epb, 0);
+    }
+    AppendBlock(out, 6, epb);
+}
+
+std::vector<std::string>
+ReadPcapngComments(const std::string& path)
+{
+    std::ifstream f(path, std::ios::binary);
+    const std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto u32 = [&s](size_t at) {
+        uint32_t v = 0;
+        std::memcpy(&v, s.data() + at, 4);
+        return v;
+    };
+    auto u16 = [&s](size_t at) {
+        uint16_t v = 0;
+        std::memcpy(&v, s.data() + at, 2);
+        return v;
+    };
+    if (!f || s.size() < 12 || u32(0) != 0x0A0D0D0A || u32(8) != 0x1A2B3C4D)
+    {
+        throw CaptureError(fmt::format("{}: not a pcapng file written on this machine's byte order", path));
+    }
+    std::vector<std::string> comments;
+    for (size_t at = 0; at + 12 <= s.size();)
+    {
+        const uint32_t type = u32(at);
+        const uint32_t len = u32(at + 4);
+        if (len < 12 || len % 4 || at + len > s.size())
+        {
+            throw CaptureError(fmt::format("{}: damaged block at byte {}", path, at));
+        }
+        if (type == 6 && len >= 32)
+        {
+            std::string comment;
+            size_t o = at + 28 + ((u32(at + 20) + 3) & ~3u); // options after the padded data
+            while (o + 4 <= at + len - 4)
+            {
+                const uint16_t code = u16(o);
+                const uint16_t olen = u16(o + 2);
+                if (code == 0 || o + 4 + olen > at + len - 4)
+                {
+                    break;
+                }
+                if (code == 1)
+                {
+                    comment = s.substr(o + 4, olen);
+                }
+                o += 4 + ((olen + 3u) & ~3u);
+            }
+            comments.push_back(comment);
+        }
+        at += len;
+    }
+    return comments;
 }
 
 void

@@ -19,6 +19,7 @@ struct Frame
     uint64_t time_ns = 0;  // since the epoch of the file
     uint32_t orig_len = 0; // on the wire
     std::vector<uint8_t> bytes;
+    std::string comment; // why it was sent (a frame the simulation made, when asked)
 };
 
 struct Capture
@@ -54,6 +55,15 @@ void WritePcap(const std::string& path, const Capture& cap);
 // The classic pcap file header (nanosecond variant), and one record appended to `out`
 std::string PcapFileHeader(LinkType lt, uint32_t snaplen = 262144);
 void AppendPcapRecord(std::string& out, const Frame& f);
+
+// pcapng: a section header and one interface (nanosecond stamps), then an enhanced
+// packet block per frame with its comment (opt_comment), which Wireshark shows
+std::string PcapngFileHeader(LinkType lt, uint32_t snaplen);
+void AppendPcapngPacket(std::string& out, const Frame& f);
+
+// The comment of each packet of a pcapng file, in order (libpcap does not read them):
+// an empty string for a packet without one. Throws CaptureError.
+std::vector<std::string> ReadPcapngComments(const std::string& path);
 
 // Writes a text file atomically (temp file + rename). Throws std::runtime_error.
 void WriteFileAtomic(const std::string& path, const std::string& content);

@@ -48,6 +48,7 @@ TraceWriter::TraceWriter(std::string pcap_path,
     : m_pcapPath(std::move(pcap_path)),
       m_txtPath(std::move(txt_path)),
       m_lt(lt),
+      m_snaplen(snaplen),
       m_absolute(absolute),
       m_echo(echo)
 {
@@ -65,6 +66,14 @@ TraceWriter::TraceWriter(std::string pcap_path,
     m_pcapBuf = PcapFileHeader(lt, snaplen);
 }
 
+void
+TraceWriter::Explain(std::string pcapng_path)
+{
+    m_pcapngPath = std::move(pcapng_path);
+    m_pcapng = OpenTemp(m_pcapngPath);
+    m_pcapngBuf = PcapngFileHeader(m_lt, m_snaplen);
+}
+
 TraceWriter::~TraceWriter()
 {
     if (m_committed)
@@ -75,23 +84,38 @@ TraceWriter::~TraceWriter()
     std::fclose(m_txt);
     std::remove((m_pcapPath + ".tmp").c_str());
     std::remove((m_txtPath + ".tmp").c_str());
+    if (m_pcapng)
+    {
+        std::fclose(m_pcapng);
+        std::remove((m_pcapngPath + ".tmp").c_str());
+    }
 }
 
 void
 TraceWriter::Write(const Frame& f)
 {
     AppendPcapRecord(m_pcapBuf, f);
+    if (m_pcapng)
+    {
+        AppendPcapngPacket(m_pcapngBuf, f);
+    }
     if (auto rec = DecodeFrame(m_lt, f))
     {
         const size_t start = m_txtBuf.size();
         AppendTraceLine(m_txtBuf, m_analyzer.Next(*rec), ++m_rows, m_absolute);
+        if (m_pcapng)
+        {
+            // the reason as a last column; the socket's state stays in the pcapng comment
+            m_txtBuf += "   # ";
+            m_txtBuf.append(f.comment, 0, f.comment.find(" | "));
+        }
         m_txtBuf += '\n';
         if (m_echo)
         {
             m_echo->write(m_txtBuf.data() + start, static_cast<std::streamsize>(m_txtBuf.size() - start));
         }
     }
-    if (m_pcapBuf.size() >= kFlushBytes || m_txtBuf.size() >= kFlushBytes)
+    if (m_pcapBuf.size() >= kFlushBytes || m_txtBuf.size() >= kFlushBytes || m_pcapngBuf.size() >= kFlushBytes)
     {
         Flush(false);
     }
@@ -102,7 +126,11 @@ TraceWriter::Flush(bool all)
 {
     Put(m_pcap, m_pcapBuf, m_pcapPath);
     Put(m_txt, m_txtBuf, m_txtPath);
-    if (all && (std::fflush(m_pcap) != 0 || std::fflush(m_txt) != 0))
+    if (m_pcapng)
+    {
+        Put(m_pcapng, m_pcapngBuf, m_pcapngPath);
+    }
+    if (all && (std::fflush(m_pcap) != 0 || std::fflush(m_txt) != 0 || (m_pcapng && std::fflush(m_pcapng) != 0)))
     {
         throw std::runtime_error(fmt::format("{}: write failed ({})", m_pcapPath, std::strerror(errno)));
     }
@@ -112,18 +140,27 @@ void
 TraceWriter::Commit()
 {
     Flush(true);
-    const bool closed = std::fclose(m_pcap) == 0 && std::fclose(m_txt) == 0;
+    const bool closed =
+        std::fclose(m_pcap) == 0 && std::fclose(m_txt) == 0 && (!m_pcapng || std::fclose(m_pcapng) == 0);
     m_pcap = nullptr;
     m_txt = nullptr;
     if (!closed)
     {
         std::remove((m_pcapPath + ".tmp").c_str());
         std::remove((m_txtPath + ".tmp").c_str());
+        if (m_pcapng)
+        {
+            std::remove((m_pcapngPath + ".tmp").c_str());
+        }
         m_committed = true;
         throw std::runtime_error(fmt::format("{}: write failed", m_pcapPath));
     }
     std::filesystem::rename(m_pcapPath + ".tmp", m_pcapPath);
     std::filesystem::rename(m_txtPath + ".tmp", m_txtPath);
+    if (m_pcapng)
+    {
+        std::filesystem::rename(m_pcapngPath + ".tmp", m_pcapngPath);
+    }
     m_committed = true;
 }
 

@@ -26,6 +26,9 @@ class TraceWriter
                 uint32_t snaplen,
                 bool absolute,
                 std::ostream* echo);
+    // Also write `pcapng_path` (each packet with its comment) and end each table line
+    // with its reason; call before the first Write()
+    void Explain(std::string pcapng_path);
     ~TraceWriter();
     TraceWriter(const TraceWriter&) = delete;
     TraceWriter& operator=(const TraceWriter&) = delete;
@@ -42,9 +45,13 @@ class TraceWriter
     std::string m_txtPath;
     FILE* m_pcap = nullptr;
     FILE* m_txt = nullptr;
+    FILE* m_pcapng = nullptr;
+    std::string m_pcapngPath;
+    std::string m_pcapngBuf;
     std::string m_pcapBuf;
     std::string m_txtBuf;
     LinkType m_lt;
+    uint32_t m_snaplen;
     bool m_absolute;
     std::ostream* m_echo;
     TraceAnalyzer m_analyzer;

@@ -157,7 +157,7 @@ BuildEthernet(const Scenario& sc, CaptureTap& tap)
 } // namespace
 
 RunResult
-RunScenario(const Scenario& sc, const FrameSink& sink)
+RunScenario(const Scenario& sc, const FrameSink& sink, bool explain)
 {
     // Checksums on, so that Wireshark sees valid IPv4 and TCP headers
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
@@ -173,7 +173,8 @@ RunScenario(const Scenario& sc, const FrameSink& sink)
             sink(std::move(f));
         },
         sc.capture_link,
-        sc.snaplen);
+        sc.snaplen,
+        explain);
 
     if (sc.link.kind == "loopback")
     {

@@ -23,7 +23,8 @@ struct RunResult
 };
 
 // Runs the scenario; each captured frame goes to `sink` as it passes the capture point
-RunResult RunScenario(const Scenario& scenario, const FrameSink& sink);
+// `explain`: each frame carries why it was sent (Frame::comment)
+RunResult RunScenario(const Scenario& scenario, const FrameSink& sink, bool explain = false);
 // The same, keeping every frame in RunResult::capture (small traces, tests)
 RunResult RunScenario(const Scenario& scenario);
 

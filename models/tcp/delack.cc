@@ -197,7 +197,7 @@ TcpEventDataSent(Tcb& tp, const KernelProfile& prof, uint32_t now)
 }
 
 AckDecision
-TcpAckSndCheck(Tcb& tp, const KernelProfile& prof)
+TcpAckSndCheck(Tcb& tp, const KernelProfile& prof, AckNowWhy* why)
 {
     if (!(tp.ack.pending & ICSK_ACK_SCHED))
     {
@@ -207,9 +207,16 @@ TcpAckSndCheck(Tcb& tp, const KernelProfile& prof)
     const bool full_frames = (tp.rcv_nxt - tp.rcv_wup) > tp.ack.rcv_mss &&
                              (tp.rcv_nxt - tp.copied_seq < 1 /* sk_rcvlowat */ ||
                               TcpSelectWindowRaw(tp, prof) >= tp.rcv_wnd);
-    if (!prof.delayed_ack || full_frames || TcpInQuickackMode(tp, prof) ||
-        (tp.ack.pending & ICSK_ACK_NOW))
+    const bool quick = TcpInQuickackMode(tp, prof);
+    if (!prof.delayed_ack || full_frames || quick || (tp.ack.pending & ICSK_ACK_NOW))
     {
+        if (why)
+        {
+            *why = !prof.delayed_ack ? AckNowWhy::NoDelayedAcks
+                   : full_frames     ? AckNowWhy::FullFrames
+                   : quick           ? AckNowWhy::QuickAck
+                                     : AckNowWhy::AckNowFlag;
+        }
         return AckDecision::Now;
     }
     return AckDecision::Delayed;

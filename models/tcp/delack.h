@@ -73,8 +73,18 @@ enum class AckDecision
     Delayed,
 };
 
-// __tcp_ack_snd_check() (when an ACK is scheduled): now, or via the delayed-ACK timer
-AckDecision TcpAckSndCheck(Tcb& tp, const KernelProfile& prof);
+// Which of __tcp_ack_snd_check()'s reasons made an ACK go now
+enum class AckNowWhy
+{
+    NoDelayedAcks,
+    FullFrames,
+    QuickAck,
+    AckNowFlag,
+};
+
+// __tcp_ack_snd_check() (when an ACK is scheduled): now, or via the delayed-ACK timer;
+// `why` (if given) says which rule chose "now"
+AckDecision TcpAckSndCheck(Tcb& tp, const KernelProfile& prof, AckNowWhy* why = nullptr);
 
 struct DelayedAck
 {

@@ -242,7 +242,7 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet>, const Ipv6Header&, Ptr<Ipv6Interface>)
 
 // tcp_v4_send_reset(): RST for a segment's ACK number, or RST,ACK covering it
 void
-LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
+LinuxTcpL4Protocol::SendResetFor(const Segment& seg, SendWhy why)
 {
     if (seg.Has(TCPHDR_RST))
     {
@@ -265,6 +265,7 @@ LinuxTcpL4Protocol::SendResetFor(const Segment& seg)
     }
     th.SetWindowSize(0);
     Ptr<Packet> p = Create<Packet>();
+    PayloadStore::Put(p->GetUid(), Payload(), SendNote{{why}, {}});
     p->AddHeader(th); // the checksum is the capture's (WireTcpHeader)
     Transmit(p, seg.dst, seg.src);
 }

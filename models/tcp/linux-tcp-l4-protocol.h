@@ -7,6 +7,7 @@
 #pragma once
 
 #include "models/tcp/kernel-profile.h"
+#include "models/tcp/send-reason.h"
 #include "models/tcp/segment.h"
 #include "models/tcp/ts-clock.h"
 
@@ -57,7 +58,7 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     void Transmit(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst);
 
     // tcp_v4_send_reset(): answer a segment that no connection accepts
-    void SendResetFor(const Segment& seg);
+    void SendResetFor(const Segment& seg, SendWhy why = SendWhy::ResetNoSocket);
 
     // A socket woke a task blocked on it: the task runs `then` when it gets the CPU,
     // `latency` later. Inside the receive path, what that path sent leaves first.

@@ -425,6 +425,7 @@ LinuxTcpSocket::SendmsgRun()
         const Payload& data = m_sendmsg.front();
         if (m_sendmsgOff == data.size())
         {
+            WhyScope why(*this, {SendWhy::WriteEnd, data.size()});
             Push(Nonagle(), false); // the end of the write: tcp_push()
             m_sendmsg.pop_front();
             m_sendmsgOff = 0;
@@ -480,6 +481,7 @@ LinuxTcpSocket::WaitForSpace()
 {
     if (m_sendmsgOff > 0)
     {
+        WhyScope why(*this, {SendWhy::WriteNoMemory});
         Push(TCP_NAGLE_PUSH, false);
     }
     m_sendmsgWaiting = true;
@@ -550,6 +552,7 @@ LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint3
     off += copy;
     if (off < data.size() && tail->data.size() >= size_goal)
     {
+        WhyScope why(*this, {SendWhy::WriteFullSkb, size_goal});
         WriteXmit(Nonagle());
     }
 }
@@ -659,6 +662,7 @@ LinuxTcpSocket::CleanupRbuf(int copied)
 {
     if (TcpCleanupRbufWantsAck(m_tp, *m_prof, copied))
     {
+        WhyScope why(*this, {SendWhy::ReadAck, static_cast<uint64_t>(copied)});
         SendAck();
     }
 }
@@ -788,6 +792,7 @@ LinuxTcpSocket::Close()
     if (data_was_unread)
     {
         SetState(TcpState::Closed);
+        WhyScope why(*this, {SendWhy::ResetUnread, m_tp.rcv_nxt - m_tp.copied_seq, data_was_unread});
         SendActiveReset();
         Done();
         return 0;

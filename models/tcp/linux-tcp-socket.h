@@ -11,6 +11,7 @@
 
 #include "models/tcp/delack.h"
 #include "models/tcp/segment.h"
+#include "models/tcp/send-reason.h"
 #include "models/tcp/tcb.h"
 
 #include <ns3/event-id.h>
@@ -258,6 +259,16 @@ class LinuxTcpSocket : public ns3::Socket
         ns3::Time since;
     };
     std::optional<Waiter> m_waiter;
+    // Why the next segment is sent: set by the path that decided (send-reason.h)
+    SendReason m_why;
+    struct WhyScope
+    {
+        WhyScope(LinuxTcpSocket& s, SendReason r) : sock(s), saved(s.m_why) { sock.m_why = r; }
+        ~WhyScope() { sock.m_why = saved; }
+        LinuxTcpSocket& sock;
+        SendReason saved;
+    };
+    SocketSnapshot Snapshot() const;
     int m_ownedByUser = 0; // tasks inside a socket call (lock_sock() depth)
     std::deque<Segment> m_backlog;
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The payload of a segment in flight. A segment travels through ns-3 (IPv4, devices,
-// channels) as a packet whose payload is ns-3's virtual zero-filled area, so its bytes
-// are never copied on the way; its content rides beside it here, keyed by the packet's
-// uid (kept by every copy of the packet). The sender puts it, the capture looks at it
-// (the bytes it writes), the receiving TCP takes it. One simulation per process: the
-// store is emptied when a run ends.
+// What a segment in flight carries beside its packet. A segment travels through ns-3
+// (IPv4, devices, channels) as a packet whose payload is ns-3's virtual zero-filled
+// area, so its bytes are never copied on the way; its content, and why it was sent,
+// ride beside it here, keyed by the packet's uid (kept by every copy of the packet).
+// The sender puts them, the capture looks at them (the bytes it writes, the packet's
+// comment), the receiving TCP takes them. One simulation per process: the store is
+// emptied when a run ends.
 #pragma once
 
 #include "models/tcp/payload.h"
+#include "models/tcp/send-reason.h"
 
 #include <cstdint>
 #include <optional>
@@ -19,12 +21,19 @@ namespace sim
 class PayloadStore
 {
   public:
-    static void Put(uint64_t uid, Payload p) { Map()[uid] = std::move(p); }
-    static const Payload* Peek(uint64_t uid)
+    static void Put(uint64_t uid, Payload p, const SendNote& note) { Map()[uid] = Entry{std::move(p), note}; }
+    static const Payload* PeekPayload(uint64_t uid)
     {
         auto it = Map().find(uid);
-        return it == Map().end() ? nullptr : &it->second;
+        return it == Map().end() || it->second.payload.empty() ? nullptr : &it->second.payload;
     }
+    static const SendNote* PeekNote(uint64_t uid)
+    {
+        auto it = Map().find(uid);
+        return it == Map().end() ? nullptr : &it->second.note;
+    }
+    // The content, for the receiving TCP (empty for a segment without payload); the
+    // entry is gone after
     static std::optional<Payload> Take(uint64_t uid)
     {
         auto it = Map().find(uid);
@@ -32,7 +41,7 @@ class PayloadStore
         {
             return std::nullopt;
         }
-        Payload p = std::move(it->second);
+        Payload p = std::move(it->second.payload);
         Map().erase(it);
         return p;
     }
@@ -41,9 +50,14 @@ class PayloadStore
     static size_t InFlight() { return Map().size(); }
 
   private:
-    static std::unordered_map<uint64_t, Payload>& Map()
+    struct Entry
     {
-        static std::unordered_map<uint64_t, Payload> m;
+        Payload payload;
+        SendNote note;
+    };
+    static std::unordered_map<uint64_t, Entry>& Map()
+    {
+        static std::unordered_map<uint64_t, Entry> m;
         return m;
     }
 };

@@ -47,6 +47,7 @@ LinuxTcpSocket::Receive(const Segment& seg)
         }
         else if (seg.Has(TCPHDR_FIN))
         {
+            WhyScope why(*this, {SendWhy::TimeWaitAck});
             SendAck();
         }
         return;
@@ -79,7 +80,7 @@ LinuxTcpSocket::ListenRx(const Segment& seg)
             CompleteHandshake(req, seg);
             return;
         }
-        m_tcp->SendResetFor(seg);
+        m_tcp->SendResetFor(seg, SendWhy::ResetNoSocket);
         return;
     }
     if (seg.Has(TCPHDR_SYN))
@@ -206,7 +207,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         {
             if (!seg.Has(TCPHDR_RST))
             {
-                m_tcp->SendResetFor(seg);
+                m_tcp->SendResetFor(seg, SendWhy::ResetBadAck);
             }
             return;
         }
@@ -264,6 +265,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         NotifyConnectionSucceeded();
         Wake(WaitFor::Connected);
         // No write is pending (the process blocks in connect()): ACK at once
+        WhyScope why(*this, {SendWhy::HandshakeAck});
         SendAck();
         return;
     }
@@ -393,6 +395,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
             {
                 TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
             }
+            WhyScope why(*this, {SendWhy::DupAck});
             SendAck();
         }
         return;
@@ -407,6 +410,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
         }
         else
         {
+            WhyScope why(*this, {SendWhy::ChallengeAck});
             SendAck();
         }
         return;
@@ -414,6 +418,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     // Step 4: a SYN in the window is answered with a challenge ACK
     if (seg.Has(TCPHDR_SYN))
     {
+        WhyScope why(*this, {SendWhy::ChallengeAck});
         SendAck();
         return;
     }
@@ -426,7 +431,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     {
         if (SeqBefore(seg.ack_seq, m_tp.snd_una) || SeqAfter(seg.ack_seq, m_tp.snd_nxt))
         {
-            m_tcp->SendResetFor(seg);
+            m_tcp->SendResetFor(seg, SendWhy::ResetBadAck);
             return;
         }
         SetState(TcpState::Established);
@@ -442,6 +447,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     }
     if (SeqAfter(seg.ack_seq, m_tp.snd_nxt))
     {
+        WhyScope why(*this, {SendWhy::AckBeyondSndNxt});
         SendAck(); // an ACK beyond snd_nxt
         return;
     }
@@ -500,7 +506,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
         if ((m_tp.shutdown & RCV_SHUTDOWN) && m_dead && seg.end_seq != seg.seq &&
             SeqAfter(seg.end_seq - (seg.Has(TCPHDR_FIN) ? 1 : 0), m_tp.rcv_nxt))
         {
-            m_tcp->SendResetFor(seg);
+            m_tcp->SendResetFor(seg, SendWhy::ResetDataAfterClose);
             TcpReset();
             return;
         }
@@ -519,6 +525,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     {
         // tcp_data_snd_check() (tcp_push_pending_frames(), tcp_check_space()),
         // tcp_ack_snd_check()
+        WhyScope why(*this, {SendWhy::AckArrived, m_tp.snd_una - m_tp.iss});
         Push(Nonagle(), false);
         CheckSpace();
         AckSndCheck();
@@ -607,11 +614,17 @@ LinuxTcpSocket::TcpFin()
         break;
     case TcpState::FinWait1:
         // simultaneous close
-        SendAck();
+        {
+            WhyScope why(*this, {SendWhy::FinAck});
+            SendAck();
+        }
         SetState(TcpState::Closing);
         break;
     case TcpState::FinWait2:
-        SendAck();
+        {
+            WhyScope why(*this, {SendWhy::FinAck});
+            SendAck();
+        }
         EnterTimeWait();
         break;
     default:
@@ -634,11 +647,19 @@ LinuxTcpSocket::TcpReset()
 void
 LinuxTcpSocket::AckSndCheck()
 {
-    switch (TcpAckSndCheck(m_tp, *m_prof))
+    AckNowWhy now = AckNowWhy::AckNowFlag;
+    switch (TcpAckSndCheck(m_tp, *m_prof, &now))
     {
-    case AckDecision::Now:
+    case AckDecision::Now: {
+        const SendWhy why = now == AckNowWhy::NoDelayedAcks ? SendWhy::AckNoDelay
+                            : now == AckNowWhy::FullFrames  ? SendWhy::AckFullFrames
+                            : now == AckNowWhy::QuickAck    ? SendWhy::AckQuick
+                                                            : SendWhy::AckNowFlag;
+        WhyScope scope(*this, {why, now == AckNowWhy::QuickAck ? m_tp.ack.quick : m_tp.rcv_nxt - m_tp.rcv_wup,
+                               m_tp.ack.rcv_mss});
         SendAck();
         break;
+    }
     case AckDecision::Delayed:
         SendDelayedAck();
         break;

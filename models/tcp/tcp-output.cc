@@ -29,13 +29,10 @@ inline constexpr uint32_t MAX_TCP_HEADER = 320;
 // virtual zero-filled area, which costs no copy and no memory. The capture writes the
 // content and the TCP checksum over it (CaptureTap).
 static Ptr<Packet>
-MakePacket(const Payload& data)
+MakePacket(const Payload& data, const SendNote& note)
 {
     Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(data.size()));
-    if (!data.empty())
-    {
-        PayloadStore::Put(p->GetUid(), data);
-    }
+    PayloadStore::Put(p->GetUid(), data, note);
     return p;
 }
 
@@ -86,9 +83,27 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
     {
         AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
     }
-    Ptr<Packet> p = MakePacket(data);
+    Ptr<Packet> p = MakePacket(data, SendNote{m_why, Snapshot()});
     FinishHeader(th, p);
     return p;
+}
+
+// What `sim explain` shows of the socket beside each segment it sent
+SocketSnapshot
+LinuxTcpSocket::Snapshot() const
+{
+    SocketSnapshot s;
+    s.snd_una = m_tp.snd_una;
+    s.snd_nxt = m_tp.snd_nxt;
+    s.rcv_nxt = m_tp.rcv_nxt;
+    s.rcv_wnd = m_tp.rcv_wnd;
+    s.rmem_alloc = m_tp.rmem_alloc;
+    s.snd_cwnd = m_tp.snd_cwnd;
+    s.ato_ms = static_cast<uint32_t>(uint64_t{m_tp.ack.ato} * 1000 / static_cast<uint64_t>(m_prof->hz));
+    s.pingpong = InPingpongMode(m_tp, *m_prof);
+    s.quick = m_tp.ack.quick;
+    s.valid = true;
+    return s;
 }
 
 // tcp_event_ack_sent(): the delayed ACK is no longer needed
@@ -260,6 +275,7 @@ LinuxTcpSocket::SendDelayedAck()
     const DelayedAck d = TcpSendDelayedAck(m_tp, *m_prof, m_j, NowJiffies(), m_tp.srtt_us);
     if (d.send_now)
     {
+        WhyScope why(*this, {SendWhy::DelayedAckNow});
         SendAck();
         return;
     }
@@ -270,6 +286,7 @@ LinuxTcpSocket::SendDelayedAck()
 void
 LinuxTcpSocket::SendFin()
 {
+    WhyScope why(*this, {SendWhy::Fin});
     if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
     {
         Skb& tail = m_writeQueue.back();
@@ -308,6 +325,7 @@ LinuxTcpSocket::SendSyn()
     m_writeQueue.push_back(syn);
     m_tp.write_seq = m_tp.iss + 1;
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    WhyScope why(*this, {SendWhy::Connect});
     TransmitSkb(m_writeQueue.back());
 }
 
@@ -332,7 +350,8 @@ LinuxTcpSocket::SendSynAck(const RequestSock& req)
     o.ws = req.wscale_ok;
     o.wscale = req.rcv_wscale;
     AppendSynOptions(th, o);
-    Ptr<Packet> p = Create<Packet>();
+    // the request has no socket yet: the listener's state is what there is
+    Ptr<Packet> p = MakePacket(Payload(), SendNote{{SendWhy::SynAck}, {}});
     FinishHeader(th, p);
     m_tcp->Transmit(p, req.laddr, req.raddr);
 }

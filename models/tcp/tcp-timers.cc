@@ -42,6 +42,9 @@ LinuxTcpSocket::DelackTimer()
     m_tp.ack.pending &= static_cast<uint8_t>(~ICSK_ACK_TIMER);
     if (m_tp.ack.pending & ICSK_ACK_SCHED)
     {
+        // the ato this timer ran for, before the rules below change it
+        const uint64_t ato_ms = uint64_t{m_tp.ack.ato} * 1000 / static_cast<uint64_t>(m_prof->hz);
+        const bool pingpong = InPingpongMode(m_tp, *m_prof);
         if (!InPingpongMode(m_tp, *m_prof))
         {
             // no reply carried the ACK in time: double ato (at most the RTO)
@@ -54,6 +57,7 @@ LinuxTcpSocket::DelackTimer()
             m_tp.ack.ato = m_j.AtoMin();
         }
         TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+        WhyScope why(*this, {SendWhy::DelayedAckTimer, ato_ms, pingpong});
         SendAck();
     }
 }

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `--why`: every packet the simulation sends says why, in trace.pcapng (as Wireshark
+// reads it) and as a last column of the table; the rest of the table is unchanged.
+// `sim explain` prints one packet with its reason and the sender's state.
+#include "tests/e2e/harness.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+using namespace simtest;
+namespace fs = std::filesystem;
+namespace utf = boost::unit_test;
+
+namespace
+{
+
+// The table of `sim NAME --why`, one string per line
+std::vector<std::string>
+WhyLines(const TempDir& dir, const std::string& name)
+{
+    const Outcome o = RunSim(name + " -q --no-plot --why --out '" + (dir / name).string() + "'");
+    BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+    std::vector<std::string> lines;
+    std::istringstream in(ReadFile(dir / name / "trace.txt"));
+    for (std::string l; std::getline(in, l);)
+    {
+        lines.push_back(l);
+    }
+    return lines;
+}
+
+std::string
+Why(const std::string& line)
+{
+    const size_t at = line.find("   # ");
+    return at == std::string::npos ? "" : line.substr(at + 5);
+}
+
+boost::test_tools::assertion_result
+TsharkPresent(utf::test_unit_id)
+{
+    boost::test_tools::assertion_result r(HaveProgram("tshark"));
+    r.message() << "tshark is not installed (apt-get install tshark)";
+    return r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(explain)
+
+BOOST_AUTO_TEST_CASE(every_packet_of_every_scenario_says_why_and_the_table_is_otherwise_the_same)
+{
+    for (const char* name : {"v1", "v2", "v3", "v4", "parta", "partb"})
+    {
+        BOOST_TEST_CONTEXT("scenario " << name)
+        {
+            TempDir dir;
+            std::string without;
+            for (const std::string& line : WhyLines(dir, name))
+            {
+                const std::string why = Why(line);
+                BOOST_TEST(!why.empty(), "no reason: " << line);
+                BOOST_TEST(why.find("no reason recorded") == std::string::npos, line);
+                without += line.substr(0, line.find("   # ")) + "\n";
+            }
+            BOOST_TEST(without == ReadFile(SourceDir() / "tests" / "golden" / (std::string(name) + ".txt")));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_reasons_of_the_seed_experiments)
+{
+    TempDir dir;
+    const auto v1 = WhyLines(dir, "v1");
+    BOOST_TEST(Why(v1[4]).find("quick ACK") == 0u, v1[4]);      // the server's ACK of the request
+    BOOST_TEST(Why(v1[6]).find("quick ACK") == 0u, v1[6]);      // the client's ACK of its first data
+    BOOST_TEST(Why(v1[1]).find("SYN-ACK") == 0u, v1[1]);
+    const auto v2 = WhyLines(dir, "v2");
+    const auto joined = std::find_if(v2.begin(), v2.end(), [](const std::string& l) {
+        return l.find("Len=15 ") != std::string::npos;
+    });
+    BOOST_REQUIRE(joined != v2.end());
+    BOOST_TEST(Why(*joined).find("let held data go (Nagle") != std::string::npos, *joined); // Nagle released
+    const auto v3 = WhyLines(dir, "v3");
+    // the client read 2048 of the 13000-byte reply; tcp_close() counts whole skbs
+    BOOST_TEST(Why(v3.back()).find("RST: close() with 10952 unread bytes (tcp_close() counts 13000") == 0u,
+               v3.back());
+    const auto v4 = WhyLines(dir, "v4");
+    BOOST_TEST(Why(v4[14]).find("delayed ACK: the timer fired after ato 40 ms") == 0u, v4[14]);
+    BOOST_TEST(Why(v4[14]).find("pingpong") != std::string::npos, v4[14]);
+}
+
+BOOST_AUTO_TEST_CASE(wireshark_reads_each_reason_as_the_packet_comment, *utf::precondition(TsharkPresent))
+{
+    TempDir dir;
+    const auto lines = WhyLines(dir, "v4");
+    const Outcome o = RunShell("tshark -n -r '" + (dir / "v4" / "trace.pcapng").string() +
+                               "' -T fields -e frame.number -e frame.comment");
+    BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+    std::istringstream in(o.out);
+    size_t n = 0;
+    for (std::string l; std::getline(in, l); ++n)
+    {
+        BOOST_REQUIRE(n < lines.size());
+        const std::string comment = l.substr(l.find('\t') + 1);
+        BOOST_TEST(comment.find(Why(lines[n])) == 0u, "packet " << n + 1 << ": " << comment);
+        BOOST_TEST(comment.find(" | ") != std::string::npos, comment); // then the sender's state
+    }
+    BOOST_TEST(n == lines.size());
+}
+
+BOOST_AUTO_TEST_CASE(explain_prints_a_packet_its_reason_and_the_senders_state)
+{
+    TempDir dir;
+    WhyLines(dir, "v4");
+    const std::string pcapng = "'" + (dir / "v4" / "trace.pcapng").string() + "'";
+    const Outcome o = RunSim("explain " + pcapng + " 15");
+    BOOST_TEST(o.status == 0, o.err);
+    BOOST_TEST(o.out.find("   15 ") == 0u, o.out);
+    BOOST_TEST(o.out.find("\nwhy:   delayed ACK: the timer fired after ato 40 ms") != std::string::npos, o.out);
+    BOOST_TEST(o.out.find("\nstate: snd_una=") != std::string::npos, o.out);
+    const Outcome past = RunSim("explain " + pcapng + " 18");
+    BOOST_TEST(past.status == 2);
+    BOOST_TEST(past.err.find("no packet 18 (the trace has 17)") != std::string::npos, past.err);
+    // a trace written without --why has nothing to explain, and says how to get it
+    const Outcome plain = RunSim("explain '" + (dir / "v4" / "trace.pcap").string() + "' 1");
+    BOOST_TEST(plain.status == 2, plain.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
