@@ -32,7 +32,24 @@ std::vector<PacketRecord>
 Load(const std::string& path, const char* role)
 {
     size_t skipped = 0;
-    std::vector<PacketRecord> packets = DecodeCapture(ReadUserCapture(path), &skipped);
+    Capture cap = ReadUserCapture(path);
+    // a simulated trace written with --why says why each packet was sent: keep it for
+    // the blocks (a pcapng from elsewhere may not be readable this way: then without)
+    if (std::string(role) == "SIM" && path.size() > 7 && path.compare(path.size() - 7, 7, ".pcapng") == 0)
+    {
+        try
+        {
+            const std::vector<std::string> comments = ReadPcapngComments(path);
+            for (size_t i = 0; i < cap.frames.size() && i < comments.size(); ++i)
+            {
+                cap.frames[i].comment = comments[i];
+            }
+        }
+        catch (const CaptureError&)
+        {
+        }
+    }
+    std::vector<PacketRecord> packets = DecodeCapture(cap, &skipped);
     if (skipped)
     {
         std::cerr << fmt::format("{} ({}): skipped {} packet{} that are not TCP over IPv4\n",

@@ -131,6 +131,7 @@ CompareTraces(const std::vector<PacketRecord>& sim_packets,
                 d.number = number(sim_rows, b[i]);
                 d.where = "extra in SIM";
                 d.fields.push_back({"packet", "-", FormatTraceLine(*b[i], d.number, false)});
+                d.sim_why = b[i]->rec.why;
                 res.diffs.push_back(d);
                 continue;
             }
@@ -159,6 +160,7 @@ CompareTraces(const std::vector<PacketRecord>& sim_packets,
                     d.fields.push_back({name, fa.at(name), fb.at(name)});
                 }
             }
+            d.sim_why = b[i]->rec.why;
             if (d.fields.empty())
             {
                 ++res.matched;
@@ -187,6 +189,10 @@ FormatComparison(const CompareResult& r)
         for (const FieldDiff& f : d.fields)
         {
             out += fmt::format("  {:<10} REAL {:<{}}  SIM {}\n", f.field + ":", f.real, width, f.sim);
+        }
+        if (!d.sim_why.empty())
+        {
+            out += fmt::format("  SIM sent it: {}\n", d.sim_why);
         }
     }
     out += fmt::format("MATCH {}/{} packets\n", r.matched, r.slots);

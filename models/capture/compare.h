@@ -38,6 +38,7 @@ struct PacketDiff
     int stream = 0;
     std::string where; // "client→server", "missing in SIM", ...
     std::vector<FieldDiff> fields;
+    std::string sim_why; // why the simulation sent its packet, when its trace says
 };
 
 struct CompareResult

@@ -96,6 +96,7 @@ DecodeFrame(LinkType lt, const Frame& frame)
     }
     PacketRecord r;
     r.time_ns = frame.time_ns;
+    r.why = frame.comment;
     r.frame_len = frame.orig_len;
     r.src = Ipv4String(ip + 12);
     r.dst = Ipv4String(ip + 16);

@@ -33,6 +33,7 @@ struct PacketRecord
     std::optional<uint32_t> tsval;
     std::optional<uint32_t> tsecr;
     std::optional<uint8_t> ws;
+    std::string why; // the frame's comment: why the simulation sent it (trace.pcapng)
 };
 
 // Decode a frame of the given link type. Returns nothing for what is not TCP over IPv4.
