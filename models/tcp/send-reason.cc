@@ -87,9 +87,10 @@ DescribeState(const SocketSnapshot& s)
     {
         return "no socket state (a listener's connection request, or a reset for a segment no socket took)";
     }
-    return fmt::format("snd_una={} snd_nxt={} rcv_nxt={} rcv_wnd={} rmem={} cwnd={} ato={}ms pingpong={} "
-                       "quick={}",
-                       s.snd_una, s.snd_nxt, s.rcv_nxt, s.rcv_wnd, s.rmem_alloc, s.snd_cwnd, s.ato_ms,
+    return fmt::format("snd_una={} snd_nxt={} rcv_nxt={} rcv_wnd={} (rcvbuf={} rmem={} tcp_space={} "
+                       "rcv_ssthresh={} window_clamp={} wscale={}) cwnd={} ato={}ms pingpong={} quick={}",
+                       s.snd_una, s.snd_nxt, s.rcv_nxt, s.rcv_wnd, s.rcvbuf, s.rmem_alloc, s.space,
+                       s.rcv_ssthresh, s.window_clamp, s.rcv_wscale, s.snd_cwnd, s.ato_ms,
                        s.pingpong ? "yes" : "no", s.quick);
 }
 

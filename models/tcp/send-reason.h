@@ -57,8 +57,15 @@ struct SocketSnapshot
     uint32_t snd_una = 0;
     uint32_t snd_nxt = 0;
     uint32_t rcv_nxt = 0;
-    uint32_t rcv_wnd = 0;
+    uint32_t rcv_wnd = 0; // the window this segment offers, unscaled
+    // what the offer was made from (__tcp_select_window()): the buffer, what is charged
+    // to it, the free space as a window (tcp_space()), the growth and scale limits
+    int rcvbuf = 0;
     int rmem_alloc = 0;
+    int space = 0;
+    uint32_t rcv_ssthresh = 0;
+    uint32_t window_clamp = 0;
+    uint8_t rcv_wscale = 0;
     uint32_t snd_cwnd = 0;
     uint32_t ato_ms = 0;
     bool pingpong = false;

@@ -97,7 +97,12 @@ LinuxTcpSocket::Snapshot() const
     s.snd_nxt = m_tp.snd_nxt;
     s.rcv_nxt = m_tp.rcv_nxt;
     s.rcv_wnd = m_tp.rcv_wnd;
+    s.rcvbuf = m_tp.rcvbuf;
     s.rmem_alloc = m_tp.rmem_alloc;
+    s.space = TcpSpace(m_tp, *m_prof);
+    s.rcv_ssthresh = m_tp.rcv_ssthresh;
+    s.window_clamp = m_tp.window_clamp;
+    s.rcv_wscale = m_tp.rcv_wscale;
     s.snd_cwnd = m_tp.snd_cwnd;
     s.ato_ms = static_cast<uint32_t>(uint64_t{m_tp.ack.ato} * 1000 / static_cast<uint64_t>(m_prof->hz));
     s.pingpong = InPingpongMode(m_tp, *m_prof);
