@@ -2,6 +2,7 @@
 #include "cli/compare-command.h"
 
 #include "cli/capture-input.h"
+#include "cli/compare-plot.h"
 
 #include "models/capture/compare.h"
 #include "models/capture/pcap-file.h"
@@ -26,6 +27,7 @@ struct CompareArgs
     bool absolute = false;
     double time_tolerance = -1;
     std::string fields;
+    std::string plot;
 };
 
 std::vector<PacketRecord>
@@ -87,6 +89,10 @@ Compare(const CompareArgs& a, int& exit_code)
     const auto real = Load(a.real, "REAL");
     const CompareResult r = CompareTraces(sim, real, o);
     std::cout << FormatComparison(r);
+    if (!a.plot.empty())
+    {
+        DrawComparison(a.sim, a.real, r, a.plot);
+    }
     exit_code = r.matched == r.slots ? 0 : 1;
 }
 
@@ -119,6 +125,8 @@ AddCompareCommand(CLI::App& app, int& exit_code)
     cmd->add_option("--fields", a->fields,
                     "compare only these, comma-separated: dir,flags,seq,ack,len,win,mss,sack_perm,"
                     "ws,ts,frame_len,raw_seq,raw_ack,tsval,tsecr,time");
+    cmd->add_option("--plot", a->plot,
+                    "also draw SIM over REAL, the first difference circled and named: FILE.png or .svg");
     cmd->footer("Exit status: 0 all packets match, 1 a difference, 2 bad input.");
     cmd->callback([a, &exit_code]() { Compare(*a, exit_code); });
 }

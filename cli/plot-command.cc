@@ -3,6 +3,8 @@
 
 #include "cli/app-paths.h"
 #include "cli/capture-input.h"
+#include "cli/compare-plot.h"
+#include "models/capture/compare.h"
 #include "models/capture/pcap-file.h"
 #include "models/config/toml-input.h"
 #include "models/plot/gnuplot-plot.h"
@@ -11,6 +13,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace sim
 {
@@ -28,15 +31,35 @@ struct PlotArgs
     std::string kind = "tcptrace";
     std::string direction;
     std::string size = "1200x700";
+    std::optional<double> from_s;
+    std::optional<double> to_s;
+    bool diff = false;
 };
 
 void
 Plot(const PlotArgs& a)
 {
+    if (a.diff)
+    {
+        if (a.pcaps.size() != 2)
+        {
+            throw InputError("plot --diff: two captures, SIM and REAL");
+        }
+        const fs::path out = a.output.empty() ? fs::path(a.pcaps.front()).parent_path() / "compare.png" : fs::path(a.output);
+        const CompareResult result = CompareTraces(DecodeCapture(ReadUserCapture(a.pcaps[0])),
+                                                   DecodeCapture(ReadUserCapture(a.pcaps[1])), CompareOptions{});
+        DrawComparison(a.pcaps[0], a.pcaps[1], result, out.string());
+        std::cout << fmt::format("wrote {} ({})\n", out.string(),
+                                 result.diffs.empty() ? "no difference"
+                                                      : fmt::format("first difference: no.{}", result.diffs[0].number));
+        return;
+    }
     PlotRequest r;
     r.kind = a.kind;
     r.stream = a.stream;
     r.templates_dir = (fs::path(RootDir()) / "plots").string();
+    r.from_s = a.from_s;
+    r.to_s = a.to_s;
     if (a.direction == "both")
     {
         r.both_directions = true;
@@ -94,6 +117,12 @@ AddPlotCommand(CLI::App& app, int& exit_code)
     cmd->add_option("--direction", a->direction,
                     "tcptrace: client, server or both (default: the direction with more data)")
         ->check(CLI::IsMember({"client", "server", "both"}));
+    cmd->add_option("--from", a->from_s, "zoom: from this time (seconds since the first packet, as trace.txt)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--to", a->to_s, "zoom: up to this time (seconds since the first packet)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--diff", a->diff,
+                  "SIM REAL: both overlaid, the first packet that differs (as sim compare) circled and named");
     cmd->add_option("--size", a->size, "picture size in pixels, WIDTHxHEIGHT (default 1200x700)");
     cmd->footer("Beside the picture: NAME.dat (the series) and NAME.gp (gnuplot NAME.gp draws it again).");
     cmd->callback([a, &exit_code]() {

@@ -8,9 +8,11 @@ set output outfile
 set xlabel "time (@UNIT@)"
 set ylabel "relative sequence number (bytes)"
 set format y "%.0f"
-set key outside right top vertical noenhanced
+# the legend inside the frame, top left, where a sequence graph rising to the right
+# leaves room; opaque, so that it stays readable over a line that passes under it
+set key inside left top vertical Left reverse noenhanced opaque box lc rgb '#cccccc' font ',9' samplen 2.5
 set grid xtics ytics lc rgb "#dddddd"
 set border lc rgb "#555555"
-set offsets 0, graph 0.02, graph 0.05, graph 0.05
+set offsets 0, 0, graph 0.05, 0 # room above the top; y from 0
 @AXIS@
 @PLOTS@

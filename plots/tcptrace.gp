@@ -10,9 +10,12 @@ set output outfile
 set xlabel "time (@UNIT@)"
 set ylabel "relative sequence number (bytes)"
 set format y "%.0f"
-set key outside right top vertical noenhanced
+# the legend inside the frame, top left, where a sequence graph rising to the right
+# leaves room; opaque, so that it stays readable over a line that passes under it
+set key inside left top vertical Left reverse noenhanced opaque box lc rgb '#cccccc' font ',9' samplen 2.5
 set grid xtics ytics lc rgb "#dddddd"
 set border lc rgb "#555555"
-set offsets 0, graph 0.02, graph 0.05, graph 0.05
+# the ranges are set by `sim plot`: x the same in every panel, y from 0
+set bars 2 # the end bars of each segment
 @AXIS@
 @PLOTS@

@@ -19,6 +19,14 @@ struct PlotInput
     std::vector<TraceRow> rows;
 };
 
+// A packet circled and named on the chart (compare --plot: the first difference)
+struct PlotHighlight
+{
+    size_t input = 0; // which of the inputs
+    size_t row = 0;   // index into that input's rows
+    std::string text; // written beside the circle
+};
+
 struct PlotRequest
 {
     std::vector<PlotInput> inputs;
@@ -30,10 +38,20 @@ struct PlotRequest
     int width = 1200;
     int height = 700;
     std::string templates_dir; // plots/
+    // Zoom: only the packets sent in [from_s, to_s] (seconds since the first packet of
+    // the trace, as trace.txt shows them); the y axis then starts at the lowest
+    // sequence number drawn instead of 0
+    std::optional<double> from_s;
+    std::optional<double> to_s;
+    std::optional<PlotHighlight> highlight;
 };
 
 // The data file's content (what NAME.dat gets), for tests and for DrawSeqGraph()
 std::string SeqGraphData(const PlotRequest& request);
+
+// The gnuplot script DrawSeqGraph() would run (after @OUTPUT@ and the other fields
+// of the template are filled in), for tests
+std::string SeqGraphScript(const PlotRequest& request, const std::string& template_text);
 
 // Writes output, NAME.dat and NAME.gp. Throws InputError for bad requests or a missing
 // gnuplot, std::runtime_error when gnuplot fails.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A time axis that stays readable across long idle gaps (V4's 5 s sleeps): gaps longer
-// than a threshold are drawn as a short fixed stretch, marked, and the ticks keep
-// showing real times.
+// than a threshold are drawn as a short fixed stretch with an axis break, and the ticks
+// keep showing real times, all in one unit chosen from the span of the trace.
 #pragma once
 
 #include <cstdint>
@@ -23,22 +23,28 @@ class TimeAxis
     // Where the last instant is drawn
     double End() const { return Map(m_last); }
 
-    // "ms" for short traces, "s" otherwise
+    // From the real span (last - first): "µs" under 1 ms, "ms" under 1 s, else "s";
+    // coarser while the last time would need more than four digits before the point.
+    // Every tick label is a plain number in this unit, so the axis title can name it.
     const std::string& Unit() const { return m_unit; }
 
     struct Tick
     {
         double x;
-        std::string label;
+        std::string label; // a number in Unit(), the same number of decimals on every tick
     };
     std::vector<Tick> Ticks() const;
 
     struct Gap
     {
-        double x;       // where it is drawn (its middle)
+        double x0, x1;  // the drawn stretch that stands for it (axis unit)
         double seconds; // how long it really was
+        double X() const { return (x0 + x1) / 2; }
     };
     const std::vector<Gap>& Gaps() const { return m_gaps; }
+
+    // "5.00 s idle", "786 ms idle": the gap's length, written once at its axis break
+    static std::string GapLabel(double seconds);
 
   private:
     struct Span

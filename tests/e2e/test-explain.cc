@@ -143,6 +143,16 @@ BOOST_AUTO_TEST_CASE(compare_says_why_the_simulation_sent_a_differing_packet)
     BOOST_TEST(differ.out.find("  SIM sent it: data: the end of a 13000-byte write() is pushed (tcp_push())") !=
                    std::string::npos,
                differ.out);
+    if (HaveProgram("gnuplot"))
+    {
+        // and the same comparison as a picture, the first difference circled
+        const Outcome plot = RunSim("compare " + sim + " '" +
+                                    (SourceDir() / "tests/data/real/v1/run-1/real.pcap").string() + "' --plot '" +
+                                    (dir / "cmp.svg").string() + "'");
+        BOOST_TEST(plot.status == 1, plot.err);
+        const std::string svg = ReadFile(dir / "cmp.svg");
+        BOOST_TEST(svg.find("first difference: no.") != std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `sim plot` and the run's seq.png: real pictures of the requested size with something
-// drawn, SVGs that name their series, and a clear error without gnuplot.
+// drawn, SVGs that name their series and their time unit, idle gaps as axis breaks,
+// zooming with --from/--to, and a clear error without gnuplot.
 #include "tests/e2e/harness.h"
 
 #include <boost/test/unit_test.hpp>
@@ -98,10 +99,59 @@ BOOST_AUTO_TEST_CASE(stevens_kind_and_a_chosen_direction)
     const std::string svg = ReadFile(dir / "s.svg");
     BOOST_TEST(svg.find("client → server") != std::string::npos);
     BOOST_TEST(svg.find("server → client") != std::string::npos);
-    BOOST_TEST(svg.find("idle 5 s") != std::string::npos); // the gap is marked
+    BOOST_TEST(svg.find("5.00 s idle") != std::string::npos); // the gap is marked, in seconds
+    BOOST_TEST(svg.find("time (s)") != std::string::npos);
     const Outcome srv = RunSim("plot " + pcap + " --direction server -o '" + (dir / "srv.svg").string() + "'");
     BOOST_REQUIRE_EQUAL(srv.status, 0);
     BOOST_TEST(ReadFile(dir / "srv.svg").find("server → client (tcptrace)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(short_trace_reads_in_milliseconds_from_zero)
+{
+    TempDir dir;
+    BOOST_REQUIRE_EQUAL(Simulate("v3", dir / "v3").status, 0);
+    const Outcome o = RunSim("plot '" + (dir / "v3" / "trace.pcap").string() + "' -o '" + (dir / "v3.svg").string() + "'");
+    BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+    const std::string svg = ReadFile(dir / "v3.svg");
+    BOOST_TEST(svg.find("time (ms)") != std::string::npos);
+    BOOST_TEST(svg.find(" s idle") == std::string::npos); // 14 ms without a pause
+    BOOST_TEST(ReadFile(dir / "v3.gp").find("set yrange [0:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(zoom_from_to)
+{
+    TempDir dir;
+    BOOST_REQUIRE_EQUAL(Simulate("v4", dir / "v4").status, 0);
+    const std::string pcap = "'" + (dir / "v4" / "trace.pcap").string() + "'";
+    const Outcome o = RunSim("plot " + pcap + " --from 5 --to 6 --direction server -o '" +
+                             (dir / "z.svg").string() + "'");
+    BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+    const std::string svg = ReadFile(dir / "z.svg");
+    BOOST_TEST(svg.find("5 s to 6 s") != std::string::npos); // said in the title
+    BOOST_TEST(svg.find("time (ms)") != std::string::npos);   // the echo alone spans milliseconds
+    BOOST_TEST(svg.find(" s idle") == std::string::npos);     // both sleeps are outside
+    const Outcome empty = RunSim("plot " + pcap + " --from 1 --to 2 -o '" + (dir / "e.png").string() + "'");
+    BOOST_TEST(empty.status == 2);
+    BOOST_TEST(empty.err.find("no packets between 1 s and 2 s") != std::string::npos, empty.err);
+    const Outcome reversed = RunSim("plot " + pcap + " --from 3 --to 2 -o '" + (dir / "r.png").string() + "'");
+    BOOST_TEST(reversed.status == 2);
+    BOOST_TEST(reversed.err.find("is not before --to") != std::string::npos, reversed.err);
+}
+
+BOOST_AUTO_TEST_CASE(diff_overlays_a_recording_and_circles_the_first_difference)
+{
+    TempDir dir;
+    BOOST_REQUIRE_EQUAL(Simulate("v3", dir / "v3").status, 0); // linux-5.15: not the recording's kernel
+    const Outcome o = RunSim("plot '" + (dir / "v3" / "trace.pcap").string() + "' '" +
+                             (SourceDir() / "tests/data/real/v3/run-1/real.pcap").string() + "' --diff -o '" +
+                             (dir / "d.svg").string() + "'");
+    BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+    BOOST_TEST(o.out.find("first difference: no.1") != std::string::npos, o.out);
+    const std::string svg = ReadFile(dir / "d.svg");
+    for (const char* name : {"SIM data segments", "REAL data segments", "first difference: no.1 ws: REAL 1024, SIM 128"})
+    {
+        BOOST_TEST(svg.find(name) != std::string::npos, name);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(run_writes_seq_png_unless_told_not_to)
