@@ -100,6 +100,8 @@ DecodeFrame(LinkType lt, const Frame& frame)
     r.frame_len = frame.orig_len;
     r.src = Ipv4String(ip + 12);
     r.dst = Ipv4String(ip + 16);
+    r.src_ip = Be32(ip + 12);
+    r.dst_ip = Be32(ip + 16);
     r.sport = Be16(th);
     r.dport = Be16(th + 2);
     r.seq = Be32(th + 4);

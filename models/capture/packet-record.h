@@ -20,6 +20,8 @@ struct PacketRecord
     uint32_t frame_len = 0;
     std::string src;
     std::string dst;
+    uint32_t src_ip = 0; // the same addresses as numbers (host order), for lookups
+    uint32_t dst_ip = 0;
     uint16_t sport = 0;
     uint16_t dport = 0;
     uint8_t flags = 0;

@@ -69,8 +69,8 @@ TraceAnalyzer::Next(const PacketRecord& p)
         m_started = true;
         m_t0 = p.time_ns;
     }
-    const Endpoint a{p.src, p.sport};
-    const Endpoint b{p.dst, p.dport};
+    const Endpoint a{p.src_ip, p.sport};
+    const Endpoint b{p.dst_ip, p.dport};
     const auto key = a < b ? std::make_pair(a, b) : std::make_pair(b, a);
     auto it = m_flows.find(key);
     const bool syn = p.flags & 0x02;

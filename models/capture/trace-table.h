@@ -34,7 +34,7 @@ class TraceAnalyzer
   private:
     struct Endpoint
     {
-        std::string addr;
+        uint32_t addr = 0;
         uint16_t port = 0;
         bool operator<(const Endpoint& o) const;
         bool operator==(const Endpoint& o) const;
