@@ -16,7 +16,7 @@ namespace sim
 namespace
 {
 
-// "no.7 win: REAL 58496, SIM 65536"; "no.9 missing in SIM"
+// "no.7 win: REAL 1024, SIM 2048"; "no.9 missing in SIM"
 std::string
 Describe(const PacketDiff& d)
 {
