@@ -166,7 +166,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
         const std::string root = RootDir();
         for (const auto& name : ListScenarios(root))
         {
-            std::cout << fmt::format("{:<8} {}\n",
+            std::cout << fmt::format("{:<12} {}\n",
                                      name,
                                      ScenarioDescription(ResolveScenarioPath(name, root)));
         }
@@ -194,7 +194,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
                 o.out = (fs::path(*all_out) / name).string();
             }
             const uint64_t packets = RunOne(o);
-            std::cout << fmt::format("{:<8} {:>4} packets\n", name, packets);
+            std::cout << fmt::format("{:<12} {:>6} packets\n", name, packets);
         }
         exit_code = 0;
     });
