@@ -161,6 +161,7 @@ RunScenario(const Scenario& sc, const FrameSink& sink, bool explain)
 {
     // Checksums on, so that Wireshark sees valid IPv4 and TCP headers
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+    PayloadStore::KeepNotes(explain);
     RunResult result;
     uint64_t last_ns = 0;
     CaptureTap tap(

@@ -21,7 +21,19 @@ namespace sim
 class PayloadStore
 {
   public:
-    static void Put(uint64_t uid, Payload p, const SendNote& note) { Map()[uid] = Entry{std::move(p), note}; }
+    // Reasons are kept only when a run asks for them (`--why`): building the sender's
+    // snapshot for every packet costs a tenth of a long run
+    static void KeepNotes(bool on) { NotesOn() = on; }
+    static bool KeepingNotes() { return NotesOn(); }
+
+    // A segment without payload is kept only for its note
+    static void Put(uint64_t uid, Payload p, const SendNote& note)
+    {
+        if (!p.empty() || NotesOn())
+        {
+            Map()[uid] = Entry{std::move(p), note};
+        }
+    }
     static const Payload* PeekPayload(uint64_t uid)
     {
         auto it = Map().find(uid);
@@ -55,6 +67,11 @@ class PayloadStore
         Payload payload;
         SendNote note;
     };
+    static bool& NotesOn()
+    {
+        static bool on = false;
+        return on;
+    }
     static std::unordered_map<uint64_t, Entry>& Map()
     {
         static std::unordered_map<uint64_t, Entry> m;

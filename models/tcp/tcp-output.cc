@@ -83,7 +83,7 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
     {
         AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
     }
-    Ptr<Packet> p = MakePacket(data, SendNote{m_why, Snapshot()});
+    Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{});
     FinishHeader(th, p);
     return p;
 }
