@@ -155,7 +155,7 @@ AddRunCommands(CLI::App& app, int& exit_code)
     run->add_option("--snaplen", opt->snaplen,
                     "bytes kept of each frame, as tcpdump -s (default: the scenario's [capture] snaplen, "
                     "else whole packets)")
-        ->check(CLI::Range(1, 262144));
+        ->check(CLI::Range(uint32_t{1}, kDefaultSnaplen));
     run->callback([opt, &exit_code]() {
         RunOne(*opt);
         exit_code = 0;

@@ -19,9 +19,6 @@ namespace sim
 
 using FrameSink = std::function<void(Frame&&)>;
 
-// tcpdump's default snapshot length: whole packets
-inline constexpr uint32_t kDefaultSnaplen = 262144;
-
 class CaptureTap
 {
   public:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/capture/live-capture.h"
 
+#include "models/capture/pcap-file.h"
+
 #include <fmt/format.h>
 #include <pcap/pcap.h>
 
@@ -15,7 +17,7 @@ LiveCapture::LiveCapture(const std::string& filter)
     {
         throw CaptureError(fmt::format("cannot capture on \"any\": {}", errbuf));
     }
-    pcap_set_snaplen(m_pcap, 262144);
+    pcap_set_snaplen(m_pcap, static_cast<int>(kDefaultSnaplen));
     pcap_set_immediate_mode(m_pcap, 1);
     pcap_set_timeout(m_pcap, 1);
     pcap_set_buffer_size(m_pcap, 32 << 20);

@@ -52,8 +52,11 @@ Capture ReadCapture(const std::string& path, OnCutShort on_cut = OnCutShort::Ref
 // Writes `path` atomically (temp file + rename). Throws std::runtime_error.
 void WritePcap(const std::string& path, const Capture& cap);
 
+// tcpdump's default snapshot length: whole packets
+inline constexpr uint32_t kDefaultSnaplen = 262144;
+
 // The classic pcap file header (nanosecond variant), and one record appended to `out`
-std::string PcapFileHeader(LinkType lt, uint32_t snaplen = 262144);
+std::string PcapFileHeader(LinkType lt, uint32_t snaplen = kDefaultSnaplen);
 void AppendPcapRecord(std::string& out, const Frame& f);
 
 // pcapng: a section header and one interface (nanosecond stamps), then an enhanced

@@ -479,7 +479,7 @@ LoadScenario(const std::string& path,
         cap.Fail("host", fmt::format("'{}': the capture runs on \"client\" or \"server\"", capture_host));
     }
     sc.capture_on_server = capture_host == "server";
-    sc.snaplen = static_cast<uint32_t>(cap.Integer("snaplen", 1, 262144, 262144));
+    sc.snaplen = static_cast<uint32_t>(cap.Integer("snaplen", 1, kDefaultSnaplen, kDefaultSnaplen));
     if (sc.link.kind == "loopback")
     {
         if (sc.capture_link != LinkType::LinuxSll)

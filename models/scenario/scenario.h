@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/capture/link-types.h"
+#include "models/capture/pcap-file.h"
 #include "models/programs/echo-programs.h"
 #include "models/programs/http-programs.h"
 #include "models/tcp/kernel-profile.h"
@@ -38,7 +39,7 @@ struct Scenario
     LinkConfig link;
     LinkType capture_link = LinkType::LinuxSll;
     bool capture_on_server = false; // ethernet: whose interface the capture sees
-    uint32_t snaplen = 262144;      // bytes kept of each frame (tcpdump -s)
+    uint32_t snaplen = kDefaultSnaplen; // bytes kept of each frame (tcpdump -s)
     std::string client_mac = "08:00:27:00:00:01";
     std::string server_mac = "52:54:00:12:35:02";
     uint32_t ts_base = 0;   // TSval of the host's clock at time 0

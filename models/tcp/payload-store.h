@@ -59,7 +59,6 @@ class PayloadStore
     }
     // Segments that never reached a TCP (dropped on the way)
     static void Clear() { Map().clear(); }
-    static size_t InFlight() { return Map().size(); }
 
   private:
     struct Entry
