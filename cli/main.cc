@@ -3,6 +3,7 @@
 // this and handles `./sim test`.
 #include "cli/bench-command.h"
 #include "cli/compare-command.h"
+#include "cli/conform-command.h"
 #include "cli/explain-command.h"
 #include "cli/plot-command.h"
 #include "cli/record-command.h"
@@ -33,6 +34,7 @@ main(int argc, char** argv)
     sim::AddBenchCommand(app, exit_code);
     sim::AddCompareCommand(app, exit_code);
     sim::AddRecordCommand(app, exit_code);
+    sim::AddConformCommand(app, exit_code);
     sim::AddPlotCommand(app, exit_code);
     sim::AddSweepCommand(app, exit_code);
     sim::AddExplainCommand(app, exit_code);

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `sim record SCENARIO [--out DIR]`: run the scenario's programs for real on this host
 // (real sockets, real kernel, the scenario's think times as real sleeps) on a free
-// port, capture them on "any" as Linux cooked v1, and write DIR/real.pcap.
+// port, capture them on "any" as Linux cooked v1, and write DIR/real.pcap and
+// DIR/recorded.toml (the scenario with the run's own call times: recorded-scenario.h).
 #include "cli/record-command.h"
 
 #include "cli/app-paths.h"
 #include "cli/run-command.h"
 #include "models/capture/live-capture.h"
+#include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
 #include "models/programs/real-runner.h"
+#include "models/scenario/recorded-scenario.h"
 #include "models/scenario/scenario.h"
 
 #include <fmt/format.h>
@@ -48,7 +51,24 @@ Record(const RecordArgs& a)
 {
     const std::string root = RootDir();
     const std::string path = ResolveScenarioPath(a.scenario, root);
-    Scenario sc = LoadScenario(path, root);
+    const Scenario sc = LoadScenario(path, root);
+    CheckRecordable(sc, a.scenario);
+    const fs::path dir = OutputDir(a.out, sc.name);
+    const RealRecording rec = RecordRun(sc, a.timeout_s);
+    const fs::path out = dir / "real.pcap";
+    WritePcap(out.string(), rec.capture);
+    WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+    const fs::path toml = dir / "recorded.toml";
+    WriteFileAtomic(toml.string(), RecordedScenarioToml(path, DeriveRecordedInputs(sc, rec.run)));
+    std::cout << fmt::format("{}: recorded {} packets on port {} with this host's kernel; wrote {} and {}\n",
+                             sc.name, rec.capture.frames.size(), rec.port, out.string(), toml.string());
+}
+
+} // namespace
+
+void
+CheckRecordable(const Scenario& sc, const std::string& name)
+{
     if (sc.http_server)
     {
         throw InputError(fmt::format("record: {} runs the HTTP server and browser; recording is done for "
@@ -64,21 +84,26 @@ Record(const RecordArgs& a)
     }
     if (geteuid() != 0)
     {
-        throw InputError("record: capturing needs root (run it as root, e.g. sudo ./sim record " +
-                         a.scenario + ")");
+        throw InputError("record: capturing needs root (run it as root, e.g. sudo ./sim record " + name + ")");
     }
-    const fs::path dir = OutputDir(a.out, sc.name);
+}
 
+RealRecording
+RecordRun(Scenario sc, double timeout_s)
+{
     // A free port for the server; the client's port is the kernel's choice
-    const uint16_t port = FreeTcpPort();
-    sc.server.port = port;
-    sc.client.server_port = port;
+    RealRecording rec;
+    rec.port = FreeTcpPort();
+    sc.server.port = rec.port;
+    sc.client.server_port = rec.port;
 
-    LiveCapture capture(fmt::format("tcp port {}", port));
+    CallTimeline server_log;
+    CallTimeline client_log;
+    LiveCapture capture(fmt::format("tcp port {}", rec.port));
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
-    const pid_t server = StartRealEchoServer(sc.server);
-    const pid_t client = StartRealEchoClient(sc.client);
+    const pid_t server = StartRealEchoServer(sc.server, &server_log);
+    const pid_t client = StartRealEchoClient(sc.client, &client_log);
     bool server_done = false;
     bool client_done = false;
     auto done_at = clock::time_point::max();
@@ -96,10 +121,9 @@ Record(const RecordArgs& a)
         {
             break;
         }
-        if (now - start > std::chrono::duration<double>(a.timeout_s))
+        if (now - start > std::chrono::duration<double>(timeout_s))
         {
-            std::cerr << fmt::format("sim: record: {} did not finish in {} s; stopping it\n",
-                                     sc.name, a.timeout_s);
+            std::cerr << fmt::format("sim: record: {} did not finish in {} s; stopping it\n", sc.name, timeout_s);
             break;
         }
         std::this_thread::sleep_for(std::chrono::microseconds(500));
@@ -114,13 +138,13 @@ Record(const RecordArgs& a)
         }
     }
     capture.Poll();
-    const fs::path out = dir / "real.pcap";
-    WritePcap(out.string(), capture.Result());
-    std::cout << fmt::format("{}: recorded {} packets on port {} with this host's kernel; wrote {}\n",
-                             sc.name, capture.Result().frames.size(), port, out.string());
+    rec.capture = capture.Result();
+    rec.run.client_calls = client_log.Calls();
+    rec.run.server_calls = server_log.Calls();
+    rec.run.packets = DecodeCapture(rec.capture);
+    rec.run.realtime_minus_monotonic_ns = RealtimeMinusMonotonicNs();
+    return rec;
 }
-
-} // namespace
 
 void
 AddRecordCommand(CLI::App& app, int& exit_code)
@@ -129,7 +153,7 @@ AddRecordCommand(CLI::App& app, int& exit_code)
     CLI::App* cmd = app.add_subcommand(
         "record", "Run the scenario's programs on this host's kernel and capture them (needs root)");
     cmd->add_option("scenario", a->scenario, "scenario name or path to a .toml")->required();
-    cmd->add_option("--out", a->out, "output folder (default: out/NAME); writes real.pcap");
+    cmd->add_option("--out", a->out, "output folder (default: out/NAME); writes real.pcap, calls.csv and recorded.toml");
     cmd->add_option("--timeout", a->timeout_s, "stop the programs after this many seconds")
         ->check(CLI::PositiveNumber);
     cmd->callback([a, &exit_code]() {

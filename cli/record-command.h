@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include "models/capture/pcap-file.h"
+#include "models/scenario/recorded-scenario.h"
+#include "models/scenario/scenario.h"
+
 #include <CLI/CLI.hpp>
 
 namespace sim
@@ -8,5 +12,20 @@ namespace sim
 
 // `sim record SCENARIO`: the scenario's programs on this host's kernel, captured
 void AddRecordCommand(CLI::App& app, int& exit_code);
+
+// Throws InputError (one line) unless `sc` can be recorded here: echo programs,
+// loopback, root
+void CheckRecordable(const Scenario& sc, const std::string& name);
+
+struct RealRecording
+{
+    uint16_t port = 0; // the server's
+    Capture capture;
+    RecordedRun run;
+};
+
+// One run of the scenario's programs on this host's kernel, captured, with each
+// program's call times; stops them after `timeout_s`
+RealRecording RecordRun(Scenario sc, double timeout_s);
 
 } // namespace sim

@@ -70,20 +70,32 @@ Sockaddr(ns3::Ipv4Address a, uint16_t port)
     return sa;
 }
 
+// The call, with its start and return in `log` when there is one
+template <class F>
+int64_t
+Logged(CallTimeline* log, CallKind kind, uint64_t index, F call)
+{
+    CallRecord* r = log ? log->Begin(kind, index) : nullptr;
+    const int64_t result = call();
+    CallTimeline::End(r, result);
+    return result;
+}
+
 // Python's socket.send(): one send() call, whatever it accepts
 void
-SendOnce(int fd, const std::string& data)
+SendOnce(int fd, const std::string& data, CallTimeline* log, uint64_t index)
 {
-    if (::send(fd, data.data(), data.size(), 0) < 0)
+    if (Logged(log, CallKind::Send, index, [&] { return ::send(fd, data.data(), data.size(), 0); }) < 0)
     {
         _exit(3);
     }
 }
 
 [[noreturn]] void
-ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
+ServeOneConnection(int listen_fd, const EchoServerConfig& cfg, CallTimeline* log)
 {
-    const int conn = accept(listen_fd, nullptr, nullptr);
+    const int conn = static_cast<int>(
+        Logged(log, CallKind::Accept, 0, [&] { return accept(listen_fd, nullptr, nullptr); }));
     if (conn < 0)
     {
         _exit(4);
@@ -94,19 +106,20 @@ ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
     for (size_t call = 0;; ++call)
     {
         SleepFor(cfg.sleep_before_recv);
-        const ssize_t n = recv(conn, buf.data(), buf.size(), 0);
+        const ssize_t n =
+            Logged(log, CallKind::Recv, call, [&] { return recv(conn, buf.data(), buf.size(), 0); });
         if (n <= 0)
         {
             Think(cfg.timing.Think("close", call));
-            close(conn);
+            Logged(log, CallKind::Close, 0, [&] { return close(conn); });
             _exit(0);
         }
         Think(cfg.timing.Think("reply", call));
-        SendOnce(conn, UpperRepeat(buf.substr(0, static_cast<size_t>(n)), cfg.reply_multiplier));
+        SendOnce(conn, UpperRepeat(buf.substr(0, static_cast<size_t>(n)), cfg.reply_multiplier), log, call);
         if (cfg.replies && call + 1 >= cfg.replies)
         {
             Think(cfg.timing.Think("close", call));
-            close(conn);
+            Logged(log, CallKind::Close, 0, [&] { return close(conn); });
             _exit(0);
         }
         Think(cfg.timing.Think("recv", call));
@@ -114,7 +127,7 @@ ServeOneConnection(int listen_fd, const EchoServerConfig& cfg)
 }
 
 [[noreturn]] void
-RunClient(const EchoClientConfig& cfg)
+RunClient(const EchoClientConfig& cfg, CallTimeline* log)
 {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (cfg.nodelay)
@@ -123,7 +136,8 @@ RunClient(const EchoClientConfig& cfg)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
     const sockaddr_in to = Sockaddr(cfg.server, cfg.server_port);
-    if (connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) < 0)
+    if (Logged(log, CallKind::Connect, 0,
+               [&] { return connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)); }) < 0)
     {
         _exit(5);
     }
@@ -133,12 +147,12 @@ RunClient(const EchoClientConfig& cfg)
         {
         case ClientStep::Send:
             Think(cfg.timing.Think("send", s.index));
-            SendOnce(fd, s.message.ToString());
+            SendOnce(fd, s.message.ToString(), log, s.index);
             break;
         case ClientStep::Recv: {
             Think(cfg.timing.Think("recv", s.index));
             std::string buf(s.size, '\0');
-            (void)!recv(fd, buf.data(), buf.size(), 0);
+            Logged(log, CallKind::Recv, s.index, [&] { return recv(fd, buf.data(), buf.size(), 0); });
             break;
         }
         case ClientStep::Close:
@@ -146,7 +160,7 @@ RunClient(const EchoClientConfig& cfg)
             break;
         }
     }
-    close(fd);
+    Logged(log, CallKind::Close, 0, [&] { return close(fd); });
     _exit(0);
 }
 
@@ -168,7 +182,7 @@ FreeTcpPort()
 }
 
 pid_t
-StartRealEchoServer(const EchoServerConfig& cfg)
+StartRealEchoServer(const EchoServerConfig& cfg, CallTimeline* log)
 {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
@@ -182,19 +196,19 @@ StartRealEchoServer(const EchoServerConfig& cfg)
     const pid_t pid = fork();
     if (pid == 0)
     {
-        ServeOneConnection(fd, cfg);
+        ServeOneConnection(fd, cfg, log);
     }
     close(fd); // the child keeps its copy; the port is already listening
     return pid;
 }
 
 pid_t
-StartRealEchoClient(const EchoClientConfig& cfg)
+StartRealEchoClient(const EchoClientConfig& cfg, CallTimeline* log)
 {
     const pid_t pid = fork();
     if (pid == 0)
     {
-        RunClient(cfg);
+        RunClient(cfg, log);
     }
     return pid;
 }

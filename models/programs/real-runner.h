@@ -5,6 +5,7 @@
 // `sim record` captures.
 #pragma once
 
+#include "models/programs/call-timeline.h"
 #include "models/programs/echo-programs.h"
 
 #include <sys/types.h>
@@ -13,10 +14,11 @@ namespace sim
 {
 
 // Forks the server (one connection, then it exits). Returns its pid once it listens.
-pid_t StartRealEchoServer(const EchoServerConfig& cfg);
+// With a `log`, each program writes its calls' times there.
+pid_t StartRealEchoServer(const EchoServerConfig& cfg, CallTimeline* log = nullptr);
 
 // Forks the client; returns its pid.
-pid_t StartRealEchoClient(const EchoClientConfig& cfg);
+pid_t StartRealEchoClient(const EchoClientConfig& cfg, CallTimeline* log = nullptr);
 
 // A port nobody listens on now (bind to port 0 and read it back)
 uint16_t FreeTcpPort();

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `sim conform --seed S -n N [--runs R] [--out DIR]`: how often the model reproduces
+// experiments nobody wrote down. N random echo experiments (conform-draw.h), each
+// recorded R times on this host's kernel; each recording is simulated from its own
+// recorded.toml (its measured call times, ISNs, ports and TS clocks: so the comparison
+// measures the kernel model alone) and compared packet by packet in the relative
+// fields. Mismatches are grouped by their first differing field and the kind of packet.
+#include "cli/conform-command.h"
+
+#include "cli/app-paths.h"
+#include "cli/bench-process.h"
+#include "cli/conform-draw.h"
+#include "cli/record-command.h"
+#include "cli/run-command.h"
+#include "models/capture/compare.h"
+#include "models/capture/pcap-file.h"
+#include "models/capture/trace-table.h"
+#include "models/config/toml-input.h"
+#include "models/scenario/recorded-scenario.h"
+#include "models/scenario/scenario.h"
+
+#include <fmt/format.h>
+
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+
+namespace sim
+{
+
+namespace fs = std::filesystem;
+
+namespace
+{
+
+struct ConformArgs
+{
+    uint64_t seed = 1;
+    uint64_t n = 10;
+    uint64_t runs = 3;
+    uint64_t first = 1;
+    std::string out;
+    std::string profile = "linux-6.18";
+    double timeout_s = 10;
+};
+
+struct RunResult
+{
+    EchoExperiment exp;
+    uint64_t run = 0;
+    size_t real_packets = 0;
+    size_t sim_packets = 0;
+    size_t matched = 0;
+    size_t slots = 0;
+    bool exact = false;
+    std::string klass;  // empty when exact
+    std::string detail; // the first difference, one line
+};
+
+constexpr uint8_t kFin = 0x01;
+constexpr uint8_t kSyn = 0x02;
+constexpr uint8_t kRst = 0x04;
+constexpr uint8_t kAck = 0x10;
+
+// What kind of packet a row is, as Wireshark would call it
+std::string
+KindOf(const std::vector<TraceRow>& rows, size_t number)
+{
+    if (number == 0 || number > rows.size())
+    {
+        return "?";
+    }
+    const TraceRow& r = rows[number - 1];
+    const uint8_t f = r.rec.flags;
+    if (f & kRst)
+    {
+        return "RST";
+    }
+    if (f & kSyn)
+    {
+        return (f & kAck) ? "SYN-ACK" : "SYN";
+    }
+    // sent before, by the same side: a retransmission
+    for (size_t i = 0; i + 1 < number; ++i)
+    {
+        const TraceRow& o = rows[i];
+        if (o.stream == r.stream && o.from_client == r.from_client && r.rec.len > 0 && o.rec.len > 0 &&
+            o.rel_seq + o.rec.len > r.rel_seq)
+        {
+            return "retransmission";
+        }
+    }
+    if (f & kFin)
+    {
+        return r.rec.len > 0 ? "data+FIN" : "FIN";
+    }
+    if (r.rec.len > 0)
+    {
+        return "data";
+    }
+    return r.win == 0 ? "zero-window ACK" : "ACK";
+}
+
+void
+Classify(RunResult& res, const CompareResult& cmp, const std::vector<TraceRow>& sim, const std::vector<TraceRow>& real)
+{
+    res.matched = cmp.matched;
+    res.slots = cmp.slots;
+    res.exact = cmp.diffs.empty() && cmp.matched == cmp.slots;
+    if (res.exact)
+    {
+        return;
+    }
+    const PacketDiff& d = cmp.diffs.front();
+    if (d.where == "missing in SIM")
+    {
+        res.klass = "REAL has more packets: " + KindOf(real, d.number);
+    }
+    else if (d.where == "extra in SIM")
+    {
+        res.klass = "SIM has more packets: " + KindOf(sim, d.number);
+    }
+    else
+    {
+        res.klass = fmt::format("{} of {}", d.fields.empty() ? "?" : d.fields.front().field, KindOf(real, d.number));
+    }
+    res.detail = fmt::format("no.{} {}", d.number, d.where);
+    for (const FieldDiff& f : d.fields)
+    {
+        res.detail += fmt::format("; {}: REAL {} SIM {}", f.field, f.real, f.sim);
+    }
+}
+
+std::string
+CsvField(const std::string& s)
+{
+    std::string out = "\"";
+    for (char c : s)
+    {
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return out + "\"";
+}
+
+std::string
+Kernel()
+{
+    utsname u{};
+    uname(&u);
+    return std::string(u.sysname) + " " + u.release;
+}
+
+void
+WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunResult>& results, double wall_s)
+{
+    std::string csv = "experiment,run,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
+                      "interleave,shortened,real_packets,sim_packets,matched,slots,exact,class,first_difference\n";
+    std::map<std::string, std::vector<const RunResult*>> classes;
+    size_t exact = 0;
+    for (const RunResult& r : results)
+    {
+        std::string reads;
+        for (uint32_t s : r.exp.recv_sizes)
+        {
+            reads += (reads.empty() ? "" : " ") + std::to_string(s);
+        }
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
+                           r.exp.MessageBytes(), r.exp.sends, reads, r.exp.recv_size, r.exp.reply_multiplier,
+                           r.exp.sleep_s, r.exp.nodelay, r.exp.interleave, r.exp.shortened, r.real_packets,
+                           r.sim_packets, r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass),
+                           CsvField(r.detail));
+        if (r.exact)
+        {
+            ++exact;
+        }
+        else
+        {
+            classes[r.klass].push_back(&r);
+        }
+    }
+    WriteFileAtomic((dir / "results.csv").string(), csv);
+
+    std::string md = fmt::format("# Conformance: {} experiments x {} runs\n\n", a.n, a.runs);
+    md += fmt::format("Command: `./sim conform --seed {} -n {} --runs {}{}` (as root), on {}; profile `{}`; "
+                      "{:.0f} s.\n\n",
+                      a.seed, a.n, a.runs, a.first != 1 ? fmt::format(" --first {}", a.first) : "", Kernel(),
+                      a.profile, wall_s);
+    md += fmt::format("**Exact: {} of {} runs ({:.1f}%)**: every packet equal in every relative field "
+                      "(direction, flags, relative seq/ack, length, scaled window, options, frame length).\n\n",
+                      exact, results.size(), results.empty() ? 0.0 : 100.0 * exact / results.size());
+    md += "| class (first difference) | runs | example |\n|---|---|---|\n";
+    std::vector<std::pair<std::string, std::vector<const RunResult*>>> sorted(classes.begin(), classes.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& x, const auto& y) { return x.second.size() > y.second.size(); });
+    for (const auto& [k, runs] : sorted)
+    {
+        const RunResult& e = *runs.front();
+        md += fmt::format("| {} | {} | exp {} run {}: {} |\n", k, runs.size(), e.exp.number, e.run, e.detail);
+    }
+    md += "\nPer experiment (exact runs / runs):\n\n| exp | parameters | exact |\n|---|---|---|\n";
+    for (size_t i = 0; i < results.size();)
+    {
+        size_t j = i;
+        size_t ok = 0;
+        while (j < results.size() && results[j].exp.number == results[i].exp.number)
+        {
+            ok += results[j].exact ? 1 : 0;
+            ++j;
+        }
+        md += fmt::format("| {} | {}{} | {}/{} |\n", results[i].exp.number, results[i].exp.Summary(),
+                          results[i].exp.shortened ? " (bounded)" : "", ok, j - i);
+        i = j;
+    }
+    WriteFileAtomic((dir / "conformance.md").string(), md);
+}
+
+RunResult
+OneRun(const ConformArgs& a, const EchoExperiment& exp, const fs::path& scenario_path, uint64_t run)
+{
+    const std::string root = RootDir();
+    RunResult res;
+    res.exp = exp;
+    res.run = run;
+    const fs::path dir = scenario_path.parent_path() / fmt::format("run-{}", run);
+    fs::create_directories(dir);
+    const Scenario sc = LoadScenario(scenario_path.string(), root);
+    const RealRecording rec = RecordRun(sc, a.timeout_s);
+    WritePcap((dir / "real.pcap").string(), rec.capture);
+    WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+    res.real_packets = rec.run.packets.size();
+    try
+    {
+        WriteFileAtomic((dir / "recorded.toml").string(),
+                        RecordedScenarioToml(scenario_path.string(), DeriveRecordedInputs(sc, rec.run)));
+        RunChild(SelfPath(),
+                 {(dir / "recorded.toml").string(), "--profile", a.profile, "--out", (dir / "sim").string(),
+                  "--no-plot", "-q"},
+                 (dir / "stats.txt").string());
+    }
+    catch (const std::exception& e)
+    {
+        res.klass = "not simulated";
+        res.detail = OneLine(e.what());
+        return res;
+    }
+    const std::vector<PacketRecord> sim = DecodeCapture(ReadCapture((dir / "sim" / "trace.pcap").string()));
+    res.sim_packets = sim.size();
+    Classify(res, CompareTraces(sim, rec.run.packets, CompareOptions{}), AnalyzeTrace(sim),
+             AnalyzeTrace(rec.run.packets));
+    return res;
+}
+
+void
+Conform(const ConformArgs& a)
+{
+    const std::string root = RootDir();
+    const fs::path dir = OutputDir(a.out, "conform");
+    // Fail before the first recording when this host cannot record
+    {
+        const fs::path probe = dir / fmt::format("exp-{:03}", a.first);
+        fs::create_directories(probe);
+        const EchoExperiment e = DrawEchoExperiment(a.seed, a.first);
+        WriteFileAtomic((probe / "scenario.toml").string(), e.Toml(a.seed));
+        CheckRecordable(LoadScenario((probe / "scenario.toml").string(), root), "conform");
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<RunResult> results;
+    size_t exact = 0;
+    const uint64_t total = a.n * a.runs;
+    for (uint64_t i = a.first; i < a.first + a.n; ++i)
+    {
+        const EchoExperiment e = DrawEchoExperiment(a.seed, i);
+        const fs::path exp_dir = dir / fmt::format("exp-{:03}", i);
+        fs::create_directories(exp_dir);
+        const fs::path scenario = exp_dir / "scenario.toml";
+        WriteFileAtomic(scenario.string(), e.Toml(a.seed));
+        for (uint64_t r = 1; r <= a.runs; ++r)
+        {
+            results.push_back(OneRun(a, e, scenario, r));
+            const RunResult& res = results.back();
+            exact += res.exact ? 1 : 0;
+            std::cerr << fmt::format("[{}/{}] exp {} run {}: {} ({} packets){}\n", results.size(), total, i, r,
+                                     res.exact ? "exact" : res.klass, res.real_packets,
+                                     r == 1 ? "  " + e.Summary() : "");
+        }
+    }
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    WriteReports(dir, a, results, wall);
+    std::cout << fmt::format("conform: {} of {} runs exact ({:.1f}%); wrote {} and {}\n", exact, results.size(),
+                             results.empty() ? 0.0 : 100.0 * exact / results.size(),
+                             (dir / "conformance.md").string(), (dir / "results.csv").string());
+}
+
+} // namespace
+
+void
+AddConformCommand(CLI::App& app, int& exit_code)
+{
+    auto a = std::make_shared<ConformArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "conform", "Record random echo experiments on this host's kernel, simulate each run from its own "
+                   "timeline, and count the exact ones (needs root)");
+    cmd->add_option("--seed", a->seed, "draws the experiments (the same seed, the same experiments)");
+    cmd->add_option("-n", a->n, "how many experiments")->check(CLI::Range(uint64_t{1}, uint64_t{100000}));
+    cmd->add_option("--first", a->first, "the number of the first experiment (to resume or split a campaign)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}));
+    cmd->add_option("--runs", a->runs, "recordings of each experiment")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{100}));
+    cmd->add_option("--out", a->out, "output folder (default: out/conform): conformance.md, results.csv, "
+                                     "and per experiment its scenario.toml and each run's real.pcap, "
+                                     "recorded.toml and sim/");
+    cmd->add_option("--profile", a->profile, "kernel profile of the simulations");
+    cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
+        ->check(CLI::PositiveNumber);
+    cmd->footer("Exit status: 0 when the campaign ran (whatever its score), 2 on bad input or without root.");
+    cmd->callback([a, &exit_code]() {
+        Conform(*a);
+        exit_code = 0;
+    });
+}
+
+} // namespace sim

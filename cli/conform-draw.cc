@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "cli/conform-draw.h"
+
+#include "models/config/splitmix64.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace sim
+{
+
+namespace
+{
+
+class Dice
+{
+  public:
+    explicit Dice(uint64_t state)
+        : m_state(state)
+    {
+    }
+
+    uint64_t Next()
+    {
+        m_state = SplitMix64(m_state);
+        return m_state;
+    }
+
+    double Uniform() { return static_cast<double>(Next() >> 11) / 9007199254740992.0; }
+
+    uint64_t Int(uint64_t lo, uint64_t hi) { return lo + Next() % (hi - lo + 1); }
+
+    // Sizes are spread evenly over their orders of magnitude
+    uint64_t LogInt(uint64_t lo, uint64_t hi)
+    {
+        const double x = std::exp(std::log(double(lo)) + Uniform() * (std::log(double(hi) + 1) - std::log(double(lo))));
+        return std::clamp<uint64_t>(static_cast<uint64_t>(x), lo, hi);
+    }
+
+    bool Coin() { return Next() & 1; }
+
+  private:
+    uint64_t m_state;
+};
+
+} // namespace
+
+EchoExperiment
+DrawEchoExperiment(uint64_t seed, uint64_t number)
+{
+    Dice d(SplitMix64(seed) ^ SplitMix64(number * 0x9e3779b97f4a7c15ULL));
+    EchoExperiment e;
+    e.number = number;
+    const uint64_t size = d.LogInt(1, 1 << 20);
+    const uint64_t unit = d.Int(1, std::min<uint64_t>(size, 32));
+    for (uint64_t i = 0; i < unit; ++i)
+    {
+        e.unit.push_back(static_cast<char>('a' + d.Int(0, 25)));
+    }
+    e.repeat = std::max<uint64_t>(1, size / unit);
+    e.sends = static_cast<uint32_t>(d.Int(1, 8));
+    e.recv_size = static_cast<uint32_t>(d.LogInt(5, 65536));
+    e.reply_multiplier = static_cast<uint32_t>(d.LogInt(1, 1000));
+    e.sleep_s = d.Coin() ? 0.0 : std::round(d.Uniform() * 300.0) / 1000.0;
+    e.nodelay = d.Coin();
+    e.interleave = d.Coin();
+    // Never more reads than bytes can satisfy: a read takes up to its size, so read k
+    // could find nothing left (and wait for ever, the server waiting too) unless the
+    // replies to what was sent before it exceed what the reads before it may take
+    const uint64_t reads = d.Int(1, 6);
+    uint64_t may_take = 0;
+    for (uint64_t k = 0; k < reads; ++k)
+    {
+        const uint32_t size = static_cast<uint32_t>(d.LogInt(5, 65536));
+        const uint64_t sent_before = e.interleave ? std::min<uint64_t>(k + 1, e.sends) : e.sends;
+        if (may_take >= sent_before * e.MessageBytes() * e.reply_multiplier)
+        {
+            break;
+        }
+        e.recv_sizes.push_back(size);
+        may_take += size;
+    }
+    // Bounds on the recording's length
+    const uint64_t sent = e.MessageBytes() * e.sends;
+    if ((sent + e.recv_size - 1) / e.recv_size > kMaxServerReads)
+    {
+        e.recv_size = static_cast<uint32_t>((sent + kMaxServerReads - 1) / kMaxServerReads);
+        e.shortened = true;
+    }
+    const double server_reads = std::ceil(double(sent) / e.recv_size) + 1;
+    if (server_reads * e.sleep_s > kMaxSleepTotalS)
+    {
+        e.sleep_s = std::floor(kMaxSleepTotalS / server_reads * 1000.0) / 1000.0;
+        e.shortened = true;
+    }
+    return e;
+}
+
+std::string
+EchoExperiment::Summary() const
+{
+    std::string reads;
+    for (uint32_t r : recv_sizes)
+    {
+        reads += (reads.empty() ? "" : ",") + std::to_string(r);
+    }
+    return fmt::format("msg {}x{} B, {} sends, reads [{}], buf {}, x{}, sleep {}{}{}", unit.size(), repeat, sends,
+                       reads, recv_size, reply_multiplier, sleep_s, nodelay ? ", nodelay" : "",
+                       interleave ? ", interleave" : "");
+}
+
+std::string
+EchoExperiment::Toml(uint64_t seed) const
+{
+    std::string reads;
+    for (uint32_t r : recv_sizes)
+    {
+        reads += (reads.empty() ? "" : ", ") + std::to_string(r);
+    }
+    return fmt::format(R"(# sim conform --seed {seed}: experiment {n}
+description = "conform {seed}/{n}: {summary}"
+profile = "linux-6.18"
+
+[link]
+kind = "loopback"
+
+[capture]
+link_type = "linux-sll"
+
+[server]
+program = "echo-server"
+address = "127.0.0.1"
+port = 40000
+recv_size = {recv_size}
+reply_multiplier = {mult}
+sleep_before_recv = {sleep}
+
+[client]
+program = "echo-client"
+address = "127.0.0.1"
+port = 40001
+server = "127.0.0.1"
+message = "{unit}"
+repeat = {repeat}
+sends = {sends}
+recv_sizes = [{reads}]
+nodelay = {nodelay}
+interleave = {interleave}
+)",
+                       fmt::arg("seed", seed), fmt::arg("n", number), fmt::arg("summary", Summary()),
+                       fmt::arg("recv_size", recv_size), fmt::arg("mult", reply_multiplier),
+                       fmt::arg("sleep", sleep_s), fmt::arg("unit", unit), fmt::arg("repeat", repeat),
+                       fmt::arg("sends", sends), fmt::arg("reads", reads), fmt::arg("nodelay", nodelay),
+                       fmt::arg("interleave", interleave));
+}
+
+} // namespace sim

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "models/programs/call-timeline.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <limits>
+#include <new>
+#include <stdexcept>
+
+namespace sim
+{
+
+struct CallTimeline::Shared
+{
+    std::atomic<uint64_t> count;
+    uint64_t capacity;
+    // the records follow the header in the same mapping
+    CallRecord* Calls() { return reinterpret_cast<CallRecord*>(this + 1); }
+};
+
+const char*
+CallKindName(CallKind k)
+{
+    switch (k)
+    {
+    case CallKind::Connect:
+        return "connect";
+    case CallKind::Accept:
+        return "accept";
+    case CallKind::Send:
+        return "send";
+    case CallKind::Recv:
+        return "recv";
+    case CallKind::Close:
+        return "close";
+    }
+    return "?";
+}
+
+static int64_t
+Read(clockid_t id)
+{
+    timespec ts{};
+    clock_gettime(id, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t
+RealtimeNs()
+{
+    return Read(CLOCK_REALTIME);
+}
+
+int64_t
+RealtimeMinusMonotonicNs()
+{
+    int64_t best_gap = std::numeric_limits<int64_t>::max();
+    int64_t best = 0;
+    for (int i = 0; i < 16; ++i)
+    {
+        const int64_t m0 = Read(CLOCK_MONOTONIC);
+        const int64_t r = Read(CLOCK_REALTIME);
+        const int64_t m1 = Read(CLOCK_MONOTONIC);
+        if (m1 - m0 < best_gap)
+        {
+            best_gap = m1 - m0;
+            best = r - (m0 + (m1 - m0) / 2);
+        }
+    }
+    return best;
+}
+
+CallTimeline::CallTimeline(size_t capacity)
+{
+    m_bytes = sizeof(Shared) + capacity * sizeof(CallRecord);
+    void* p = mmap(nullptr, m_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+    {
+        throw std::runtime_error("cannot map memory for the call timeline");
+    }
+    m_shared = new (p) Shared;
+    m_shared->count.store(0);
+    m_shared->capacity = capacity;
+}
+
+CallTimeline::~CallTimeline()
+{
+    munmap(m_shared, m_bytes);
+}
+
+CallRecord*
+CallTimeline::Begin(CallKind kind, uint64_t index)
+{
+    const uint64_t i = m_shared->count.fetch_add(1);
+    const int64_t now = RealtimeNs();
+    if (i >= m_shared->capacity)
+    {
+        return nullptr;
+    }
+    CallRecord* r = &m_shared->Calls()[i];
+    *r = CallRecord{kind, index, now, now, 0};
+    return r;
+}
+
+void
+CallTimeline::End(CallRecord* r, int64_t result)
+{
+    const int64_t now = RealtimeNs();
+    if (r)
+    {
+        r->return_ns = now;
+        r->result = result;
+    }
+}
+
+std::vector<CallRecord>
+CallTimeline::Calls() const
+{
+    const uint64_t n = std::min<uint64_t>(m_shared->count.load(), m_shared->capacity);
+    return std::vector<CallRecord>(m_shared->Calls(), m_shared->Calls() + n);
+}
+
+size_t
+CallTimeline::Dropped() const
+{
+    const uint64_t n = m_shared->count.load();
+    return n > m_shared->capacity ? n - m_shared->capacity : 0;
+}
+
+} // namespace sim

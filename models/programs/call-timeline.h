@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// When a real program made each system call: its start and its return on the wall
+// clock the capture stamps packets with (CLOCK_REALTIME, as the kernel's
+// __net_timestamp() of a packet socket), and what it returned. `sim record` keeps one
+// per program; the program is a forked child, so the log lives in memory the parent
+// and the child share (an anonymous shared mapping made before the fork).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace sim
+{
+
+enum class CallKind : uint8_t
+{
+    Connect,
+    Accept,
+    Send,
+    Recv,
+    Close,
+};
+
+const char* CallKindName(CallKind k);
+
+struct CallRecord
+{
+    CallKind kind = CallKind::Send;
+    uint64_t index = 0;    // which send / recv of the program this is (from 0)
+    int64_t start_ns = 0;  // CLOCK_REALTIME just before the call
+    int64_t return_ns = 0; // and just after it returned
+    int64_t result = 0;    // its return value (bytes, or -1)
+};
+
+// Realtime now, in ns
+int64_t RealtimeNs();
+
+// The shared log. Calls past `capacity` are counted but not kept.
+class CallTimeline
+{
+  public:
+    explicit CallTimeline(size_t capacity = 1 << 16);
+    ~CallTimeline();
+    CallTimeline(const CallTimeline&) = delete;
+    CallTimeline& operator=(const CallTimeline&) = delete;
+
+    // In the child: the call starts; returns its slot (or nullptr when full)
+    CallRecord* Begin(CallKind kind, uint64_t index);
+    // In the child: the call returned `result`
+    static void End(CallRecord* r, int64_t result);
+
+    // In the parent, after the child exited
+    std::vector<CallRecord> Calls() const;
+    size_t Dropped() const;
+
+  private:
+    struct Shared;
+    Shared* m_shared = nullptr;
+    size_t m_bytes = 0;
+};
+
+// CLOCK_REALTIME - CLOCK_MONOTONIC, in ns, read back to back (the tighter of a few
+// tries): it maps a packet's capture time onto the clock tcp_clock_ns() reads
+int64_t RealtimeMinusMonotonicNs();
+
+} // namespace sim

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "models/scenario/recorded-scenario.h"
+
+#include "models/capture/trace-table.h"
+#include "models/config/toml-input.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <sstream>
+
+namespace sim
+{
+
+namespace
+{
+
+constexpr uint8_t kFin = 0x01;
+constexpr uint8_t kSyn = 0x02;
+constexpr uint8_t kRst = 0x04;
+constexpr uint8_t kAck = 0x10;
+
+double
+Ms(int64_t ns)
+{
+    return static_cast<double>(std::max<int64_t>(ns, 0)) / 1e6;
+}
+
+// Put `v` at `index` of the step's list; calls never made stay 0 (never read)
+void
+Put(StepTimes& t, const std::string& step, uint64_t index, double v)
+{
+    std::vector<double>& list = t[step];
+    if (list.size() <= index)
+    {
+        list.resize(index + 1, 0.0);
+    }
+    list[index] = v;
+}
+
+struct Side
+{
+    const std::vector<TraceRow>& rows;
+    bool from_client; // whose packets make this side's reads ready
+    int64_t latency_ns;
+    int64_t recv_copy_ns_per_kib;
+    int64_t default_wake_ns;
+
+    // When the segment holding stream byte `offset` (from 0), or the FIN/RST that ends
+    // the stream, reached the reader's socket
+    std::optional<int64_t> ReadyAt(uint64_t offset, bool eof) const
+    {
+        for (const TraceRow& r : rows)
+        {
+            if (r.stream != 0 || r.from_client != from_client)
+            {
+                continue;
+            }
+            const bool ends = (r.rec.flags & (kFin | kRst)) != 0;
+            const bool holds = r.rec.len > 0 && uint64_t{r.rel_seq} - 1 + r.rec.len > offset;
+            if ((eof && ends) || (!eof && holds) || (r.rec.flags & kRst))
+            {
+                return static_cast<int64_t>(r.rec.time_ns) + latency_ns;
+            }
+        }
+        return std::nullopt;
+    }
+
+    // The wake of a read that returned `got` bytes after `consumed` before it
+    double Wake(const CallRecord& c, uint64_t consumed) const
+    {
+        const std::optional<int64_t> ready = ReadyAt(consumed, c.result <= 0);
+        if (!ready || *ready <= c.start_ns)
+        {
+            return Ms(default_wake_ns); // it found its data there
+        }
+        const int64_t copy = c.result > 0 ? c.result * recv_copy_ns_per_kib / 1024 : 0;
+        return Ms(c.return_ns - *ready - copy);
+    }
+};
+
+// Where the next call's think is counted from: the return of a call that waited, the
+// start of a send. A send's own length is the kernel's work (on loopback the receive
+// path it runs: the model's) plus whatever kept the process from running (preemption
+// on a busy host: the run's), and the model goes on at the later of its return and
+// start + think
+int64_t
+From(const CallRecord& c)
+{
+    return c.kind == CallKind::Send ? c.start_ns : c.return_ns;
+}
+
+const TraceRow*
+Find(const std::vector<TraceRow>& rows, uint8_t flags, uint8_t mask, bool from_client)
+{
+    for (const TraceRow& r : rows)
+    {
+        if (r.stream == 0 && r.from_client == from_client && (r.rec.flags & mask) == flags)
+        {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<CallRecord>
+InOrder(std::vector<CallRecord> calls)
+{
+    std::stable_sort(calls.begin(), calls.end(),
+                     [](const CallRecord& a, const CallRecord& b) { return a.start_ns < b.start_ns; });
+    return calls;
+}
+
+void
+ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceRow& synack, RecordedInputs& in)
+{
+    int64_t prev_return = 0;
+    uint64_t consumed = 0;
+    for (const CallRecord& c : InOrder(calls))
+    {
+        switch (c.kind)
+        {
+        case CallKind::Connect:
+            // ready when the SYN-ACK reached the socket
+            Put(in.client_wake, "connect", 0,
+                Ms(c.return_ns - (static_cast<int64_t>(synack.rec.time_ns) + side.latency_ns)));
+            break;
+        case CallKind::Send:
+            Put(in.client_think, "send", c.index, Ms(c.start_ns - prev_return));
+            break;
+        case CallKind::Recv:
+            Put(in.client_think, "recv", c.index, Ms(c.start_ns - prev_return));
+            Put(in.client_wake, "recv", c.index, side.Wake(c, consumed));
+            consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
+            break;
+        case CallKind::Close:
+            Put(in.client_think, "close", 0, Ms(c.start_ns - prev_return));
+            break;
+        case CallKind::Accept:
+            break;
+        }
+        prev_return = From(c);
+    }
+}
+
+void
+ServerTimes(const Side& side,
+            const std::vector<CallRecord>& calls,
+            const TraceRow* handshake_ack,
+            int64_t sleep_ns,
+            RecordedInputs& in)
+{
+    int64_t prev_return = 0;
+    std::optional<CallKind> prev;
+    uint64_t last_recv = 0;
+    uint64_t consumed = 0;
+    for (const CallRecord& c : InOrder(calls))
+    {
+        switch (c.kind)
+        {
+        case CallKind::Accept: {
+            // ready when the handshake's last ACK queued the child socket. The model's
+            // server is in accept() from time 0, so a real one that came to it late
+            // (the child was not scheduled yet) is one whose wake lasted until then.
+            const int64_t ready = handshake_ack ? static_cast<int64_t>(handshake_ack->rec.time_ns) + side.latency_ns
+                                                : c.start_ns;
+            Put(in.server_wake, "accept", 0, Ms(c.return_ns - ready));
+            break;
+        }
+        case CallKind::Recv:
+            // after accept: think "accept"; after a reply: think "recv" of that reply
+            if (prev == CallKind::Accept)
+            {
+                Put(in.server_think, "accept", 0, Ms(c.start_ns - prev_return - sleep_ns));
+            }
+            else if (prev == CallKind::Send)
+            {
+                Put(in.server_think, "recv", last_recv, Ms(c.start_ns - prev_return - sleep_ns));
+            }
+            Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
+            consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
+            last_recv = c.index;
+            break;
+        case CallKind::Send:
+            Put(in.server_think, "reply", c.index, Ms(c.start_ns - prev_return));
+            break;
+        case CallKind::Close:
+            Put(in.server_think, "close", last_recv, Ms(c.start_ns - prev_return));
+            break;
+        case CallKind::Connect:
+            break;
+        }
+        prev = c.kind;
+        prev_return = From(c);
+    }
+}
+
+// tcp_clock_ms() counts CLOCK_MONOTONIC milliseconds (tcp_clock_ns() is ktime_get_ns())
+int64_t
+TickOf(uint64_t realtime_ns, int64_t realtime_minus_monotonic_ns)
+{
+    return (static_cast<int64_t>(realtime_ns) - realtime_minus_monotonic_ns) / 1000000;
+}
+
+} // namespace
+
+RecordedInputs
+DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
+{
+    const std::vector<TraceRow> rows = AnalyzeTrace(run.packets);
+    const TraceRow* syn = Find(rows, kSyn, kSyn | kAck, true);
+    const TraceRow* synack = Find(rows, kSyn | kAck, kSyn | kAck, false);
+    if (!syn || !synack)
+    {
+        throw InputError("record: the capture has no SYN and SYN-ACK of the echo connection");
+    }
+    const TraceRow* handshake_ack = nullptr;
+    for (const TraceRow& r : rows)
+    {
+        if (r.stream == 0 && r.from_client && !(r.rec.flags & kSyn) && (r.rec.flags & kAck))
+        {
+            handshake_ack = &r;
+            break;
+        }
+    }
+
+    RecordedInputs in;
+    in.client_port = syn->rec.sport;
+    in.server_port = syn->rec.dport;
+    in.client_isn = syn->rec.seq;
+    in.server_isn = synack->rec.seq;
+    // Time 0 is the SYN's capture: each side's TS clock base is its TSval then
+    const int64_t off = run.realtime_minus_monotonic_ns;
+    const int64_t mono0 = static_cast<int64_t>(syn->rec.time_ns) - off;
+    in.ts_phase_us = static_cast<double>(((mono0 % 1000000) + 1000000) % 1000000) / 1e3;
+    if (syn->rec.tsval && synack->rec.tsval)
+    {
+        in.timestamps = true;
+        in.client_ts_base = *syn->rec.tsval;
+        in.server_ts_base =
+            *synack->rec.tsval - static_cast<uint32_t>(TickOf(synack->rec.time_ns, off) - TickOf(syn->rec.time_ns, off));
+    }
+
+    // Every call time is taken relative to the SYN
+    auto shifted = [&](std::vector<CallRecord> calls) {
+        for (CallRecord& c : calls)
+        {
+            c.start_ns -= static_cast<int64_t>(syn->rec.time_ns);
+            c.return_ns -= static_cast<int64_t>(syn->rec.time_ns);
+        }
+        return calls;
+    };
+    std::vector<TraceRow> rel = rows;
+    for (TraceRow& r : rel)
+    {
+        r.rec.time_ns -= syn->rec.time_ns;
+    }
+    const TraceRow* rel_synack = &rel[static_cast<size_t>(synack - rows.data())];
+    const TraceRow* rel_ack = handshake_ack ? &rel[static_cast<size_t>(handshake_ack - rows.data())] : nullptr;
+
+    const KernelProfile& prof = sc.profile;
+    const Side client{rel, false, prof.loopback_latency_ns, prof.recvmsg_ns_per_kib, prof.wakeup_latency_ns};
+    const Side server{rel, true, sc.server_profile.loopback_latency_ns, sc.server_profile.recvmsg_ns_per_kib,
+                      sc.server_profile.wakeup_latency_ns};
+    ClientTimes(client, shifted(run.client_calls), *rel_synack, in);
+    ServerTimes(server, shifted(run.server_calls), rel_ack, sc.server.sleep_before_recv.GetNanoSeconds(), in);
+    return in;
+}
+
+namespace
+{
+
+// ms to the whole ns, without trailing zeros
+std::string
+MsText(double ms)
+{
+    std::string t = fmt::format("{:.6f}", ms);
+    while (t.back() == '0')
+    {
+        t.pop_back();
+    }
+    if (t.back() == '.')
+    {
+        t.push_back('0');
+    }
+    return t;
+}
+
+// A [role.kind] table of per-call lists, written by hand so that times read as ms
+void
+AppendTimes(std::ostringstream& os, const char* role, const char* kind, const StepTimes& times)
+{
+    os << "\n[" << role << "." << kind << "]\n";
+    for (const auto& [step, v] : times)
+    {
+        os << step << " = [";
+        for (size_t i = 0; i < v.size(); ++i)
+        {
+            os << (i ? ", " : "") << MsText(v[i]);
+        }
+        os << "]\n";
+    }
+}
+
+toml::table&
+Sub(toml::table& doc, const char* key)
+{
+    toml::node* n = doc.get(key);
+    if (!n || !n->is_table())
+    {
+        doc.insert_or_assign(key, toml::table{});
+        n = doc.get(key);
+    }
+    return *n->as_table();
+}
+
+} // namespace
+
+std::string
+CallsCsv(const RecordedRun& run)
+{
+    std::string out = fmt::format("# CLOCK_REALTIME - CLOCK_MONOTONIC = {} ns\nprogram,call,index,start_ns,return_ns,result\n",
+                                  run.realtime_minus_monotonic_ns);
+    for (const auto& [program, calls] : {std::pair{"client", &run.client_calls}, std::pair{"server", &run.server_calls}})
+    {
+        for (const CallRecord& c : *calls)
+        {
+            out += fmt::format("{},{},{},{},{},{}\n", program, CallKindName(c.kind), c.index, c.start_ns, c.return_ns,
+                               c.result);
+        }
+    }
+    return out;
+}
+
+std::string
+RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
+{
+    toml::table doc;
+    try
+    {
+        doc = toml::parse_file(scenario_path);
+    }
+    catch (const toml::parse_error& e)
+    {
+        throw InputError(fmt::format("{}: {}", scenario_path, e.description()));
+    }
+    // [clock] is written by hand below (its phase in whole ns); its ts_base gives way
+    // to each side's own
+    doc.erase("clock");
+
+    toml::table& server = Sub(doc, "server");
+    server.insert_or_assign("port", int64_t{in.server_port});
+    server.insert_or_assign("isn", int64_t{in.server_isn});
+    toml::table& client = Sub(doc, "client");
+    client.insert_or_assign("port", int64_t{in.client_port});
+    client.insert_or_assign("server_port", int64_t{in.server_port});
+    client.insert_or_assign("isn", int64_t{in.client_isn});
+    if (in.timestamps)
+    {
+        server.insert_or_assign("ts_base", int64_t{in.server_ts_base});
+        client.insert_or_assign("ts_base", int64_t{in.client_ts_base});
+    }
+    for (toml::table* role : {&server, &client})
+    {
+        for (const char* kind : {"think", "wake", "hold"})
+        {
+            role->erase(kind);
+        }
+    }
+
+    std::ostringstream os;
+    os << "# A run of " << scenario_path << " recorded by `sim record` on this host: the\n"
+       << "# programs' measured call times (think: previous return -> call; wake: packet\n"
+       << "# at the socket -> return, in ms), and the ISNs, ports and TS clocks the kernel\n"
+       << "# drew. Time 0 is the SYN. Every packet field is left to the model.\n"
+       << toml::toml_formatter(doc) << "\n";
+    os << "\n[clock]\nts_phase_us = " << fmt::format("{:.3f}", in.ts_phase_us) << "\n";
+    AppendTimes(os, "server", "think", in.server_think);
+    AppendTimes(os, "server", "wake", in.server_wake);
+    AppendTimes(os, "client", "think", in.client_think);
+    AppendTimes(os, "client", "wake", in.client_wake);
+    return os.str();
+}
+
+} // namespace sim

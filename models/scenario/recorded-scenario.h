@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A recorded run as scenario inputs. `sim record` knows when each real program made
+// each call (call-timeline.h) and what the kernel sent (the capture); from the two it
+// takes what a scenario may say — when the processes ran, the ISNs, the ports and the
+// TS clocks — and nothing the kernel computed. Simulating the result replays that very
+// run, so a comparison with its capture measures the kernel model alone.
+//
+// How the simulation counts process time (echo-programs.cc), and so how it is taken:
+//  - think: from the program's previous call's return to this call's start (the
+//    server's nominal sleep_before_recv taken out: that is an input of its own); after
+//    a send, from the send's start: the program goes on at the later of the send's
+//    return and that start + think, so a send the host preempted keeps its length;
+//  - wake: for a call that had to wait, from the moment the packet that made it ready
+//    reached the socket (its capture time + the loopback's netif_rx() to tcp_v4_rcv()
+//    latency of the profile) to the call's return, less the model's copy time of what
+//    it read. A read that found its data already there keeps the profile's default;
+//    accept() and connect() always wait in the model (from time 0), so theirs is
+//    taken from the ready packet whenever the real call began.
+#pragma once
+
+#include "models/capture/packet-record.h"
+#include "models/programs/call-timeline.h"
+#include "models/scenario/scenario.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sim
+{
+
+struct RecordedRun
+{
+    std::vector<CallRecord> client_calls;
+    std::vector<CallRecord> server_calls;
+    std::vector<PacketRecord> packets; // the capture, realtime stamps
+    int64_t realtime_minus_monotonic_ns = 0;
+};
+
+// Per step, one value per call, in ms
+using StepTimes = std::map<std::string, std::vector<double>>;
+
+struct RecordedInputs
+{
+    uint16_t server_port = 0;
+    uint16_t client_port = 0;
+    uint32_t client_isn = 0;
+    uint32_t server_isn = 0;
+    uint32_t client_ts_base = 0; // TSval of each side's clock at time 0 (the SYN)
+    uint32_t server_ts_base = 0;
+    bool timestamps = false;
+    double ts_phase_us = 0; // how far into a tick of tcp_clock_ms() the SYN falls
+    StepTimes client_think, client_wake, server_think, server_wake;
+};
+
+// Throws InputError when the capture has no handshake of the echo connection
+RecordedInputs DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run);
+
+// The raw call times, one line a call (program,call,index,start_ns,return_ns,result;
+// realtime ns), for a user who wants to look at them
+std::string CallsCsv(const RecordedRun& run);
+
+// The scenario file at `scenario_path` with those inputs in place of its own (as TOML
+// text, with a header naming where it came from)
+std::string RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in);
+
+} // namespace sim

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A recorded run as scenario inputs (recorded-scenario.h), worked by hand on a run of
+// one echo whose calls and packets are made up here: each think and wake below is the
+// arithmetic the header states, in microseconds.
+#include "models/scenario/recorded-scenario.h"
+
+#include "models/config/toml-input.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+using namespace sim;
+
+namespace
+{
+
+constexpr int64_t kSyn = 1000000000000LL + 300000; // realtime of the SYN, ns
+constexpr int64_t kRealMinusMono = 999000000000LL; // so the SYN is 300 us into a ms tick
+
+int64_t
+At(double us)
+{
+    return kSyn + static_cast<int64_t>(std::llround(us * 1000));
+}
+
+PacketRecord
+Packet(double us, bool from_client, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len, uint32_t tsval)
+{
+    PacketRecord p;
+    p.time_ns = static_cast<uint64_t>(At(us));
+    p.src = p.dst = "127.0.0.1";
+    p.src_ip = p.dst_ip = 0x7f000001;
+    p.sport = from_client ? 40001 : 40000;
+    p.dport = from_client ? 40000 : 40001;
+    p.flags = flags;
+    p.seq = seq;
+    p.ack = ack;
+    p.len = len;
+    p.tsval = tsval;
+    p.tsecr = 0;
+    return p;
+}
+
+CallRecord
+Call(CallKind k, uint64_t index, double start_us, double return_us, int64_t result)
+{
+    return CallRecord{k, index, At(start_us), At(return_us), result};
+}
+
+RecordedRun
+OneEcho()
+{
+    RecordedRun run;
+    run.realtime_minus_monotonic_ns = kRealMinusMono;
+    const uint32_t c = 1000; // client ISN
+    const uint32_t s = 5000; // server ISN
+    run.packets = {
+        Packet(0, true, 0x02, c, 0, 0, 7000),                  // SYN
+        Packet(705, false, 0x12, s, c + 1, 0, 9001),           // SYN-ACK, in the next ms tick
+        Packet(720, true, 0x10, c + 1, s + 1, 0, 7001),        // ACK
+        Packet(800, true, 0x18, c + 1, s + 1, 5, 7001),        // "hello"
+        Packet(805, false, 0x10, s + 1, c + 6, 0, 9001),       // its ACK
+        Packet(3000, false, 0x18, s + 1, c + 6, 5, 9003),      // "HELLO"
+        Packet(6000, true, 0x11, c + 6, s + 6, 0, 7006),       // client FIN
+    };
+    run.client_calls = {
+        Call(CallKind::Connect, 0, -5, 730, 0),
+        Call(CallKind::Send, 0, 795, 802, 5),
+        Call(CallKind::Recv, 0, 810, 3020, 5),
+        Call(CallKind::Close, 0, 5998, 6001, 0),
+    };
+    run.server_calls = {
+        Call(CallKind::Accept, 0, -50, 740, 3),
+        Call(CallKind::Recv, 0, 760, 820, 5),
+        Call(CallKind::Send, 0, 2990, 3010, 5),
+        Call(CallKind::Recv, 1, 3020, 6030, 0),
+        Call(CallKind::Close, 0, 6050, 6060, 0),
+    };
+    return run;
+}
+
+Scenario
+Loopback()
+{
+    Scenario sc;
+    sc.profile.loopback_latency_ns = 5000;
+    sc.profile.wakeup_latency_ns = 4000;
+    sc.profile.recvmsg_ns_per_kib = 0;
+    sc.server_profile = sc.profile;
+    return sc;
+}
+
+void
+CheckMs(const StepTimes& t, const std::string& step, std::vector<double> us)
+{
+    BOOST_TEST_INFO("step " << step);
+    BOOST_REQUIRE(t.count(step));
+    const std::vector<double>& got = t.at(step);
+    BOOST_REQUIRE_EQUAL(got.size(), us.size());
+    for (size_t i = 0; i < us.size(); ++i)
+    {
+        BOOST_TEST_INFO("call " << i);
+        BOOST_TEST(got[i] * 1000 == us[i], boost::test_tools::tolerance(1e-6));
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(recorded_scenario)
+
+BOOST_AUTO_TEST_CASE(isns_ports_and_ts_clocks_come_from_the_handshake)
+{
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), OneEcho());
+    BOOST_TEST(in.client_isn == 1000u);
+    BOOST_TEST(in.server_isn == 5000u);
+    BOOST_TEST(in.client_port == 40001);
+    BOOST_TEST(in.server_port == 40000);
+    BOOST_TEST(in.ts_phase_us == 300.0, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(in.client_ts_base == 7000u);
+    // the SYN-ACK is 705 us after the SYN, 300 us into its tick: one tick later
+    BOOST_TEST(in.server_ts_base == 9000u);
+}
+
+BOOST_AUTO_TEST_CASE(think_is_from_the_previous_return_and_wake_from_the_ready_packet)
+{
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), OneEcho());
+    // connect: SYN-ACK at 705 + 5 us latency, returned at 730
+    CheckMs(in.client_wake, "connect", {20});
+    CheckMs(in.client_think, "send", {795 - 730});
+    CheckMs(in.client_think, "recv", {810 - 795}); // after a send: from its start
+    // the echo reached the client's socket at 3005 and the read returned at 3020
+    CheckMs(in.client_wake, "recv", {15});
+    CheckMs(in.client_think, "close", {5998 - 3020});
+    // the handshake's ACK at 720 + 5; accept returned at 740
+    CheckMs(in.server_wake, "accept", {15});
+    CheckMs(in.server_think, "accept", {760 - 740});
+    CheckMs(in.server_think, "reply", {2990 - 820});
+    // read 0 waited for "hello" (800 + 5, returned 820); read 1 for the FIN (6005, 6030)
+    CheckMs(in.server_wake, "recv", {15, 25});
+    CheckMs(in.server_think, "recv", {3020 - 2990});
+    // the close after the empty read 1
+    CheckMs(in.server_think, "close", {0, 6050 - 6030});
+}
+
+BOOST_AUTO_TEST_CASE(a_read_that_found_its_data_keeps_the_default_wake)
+{
+    RecordedRun run = OneEcho();
+    run.client_calls[2] = Call(CallKind::Recv, 0, 3500, 3510, 5); // after the echo arrived
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), run);
+    CheckMs(in.client_wake, "recv", {4});
+}
+
+BOOST_AUTO_TEST_CASE(accept_that_came_late_waits_until_its_return)
+{
+    RecordedRun run = OneEcho();
+    run.server_calls[0] = Call(CallKind::Accept, 0, 2000, 2010, 3); // the child ran late
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), run);
+    CheckMs(in.server_wake, "accept", {2010 - 725});
+}
+
+BOOST_AUTO_TEST_CASE(the_recorded_file_loads_as_a_scenario_with_those_inputs)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-recorded-scenario-test";
+    std::filesystem::create_directories(dir);
+    const std::string text =
+        RecordedScenarioToml(std::string(SIM_SOURCE_DIR) + "/scenarios/v1.toml", DeriveRecordedInputs(Loopback(), OneEcho()));
+    {
+        std::ofstream((dir / "recorded.toml").string()) << text;
+    }
+    const Scenario sc = LoadScenario((dir / "recorded.toml").string(), SIM_SOURCE_DIR);
+    BOOST_TEST(sc.client.isn.value() == 1000u);
+    BOOST_TEST(sc.server.port == 40000);
+    BOOST_TEST(sc.client.port == 40001);
+    BOOST_TEST(sc.client.ts_base.value() == 7000u);
+    BOOST_TEST(sc.ts_phase_ns == 300000u);
+    BOOST_TEST(sc.client.timing.Think("send", 0).GetNanoSeconds() == 65000);
+    BOOST_TEST(sc.server.timing.Wake("recv", 1).GetNanoSeconds() == 25000);
+    // v1's own think times are gone: a step the run did not make keeps no value of v1's
+    BOOST_TEST(sc.server.timing.Think("reply", 0).GetNanoSeconds() == 2170000);
+    std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_capture_without_a_handshake_is_refused)
+{
+    RecordedRun run = OneEcho();
+    run.packets.erase(run.packets.begin(), run.packets.begin() + 2);
+    BOOST_CHECK_THROW(DeriveRecordedInputs(Loopback(), run), InputError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
