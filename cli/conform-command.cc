@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `sim conform --seed S -n N [--runs R] [--out DIR]`: how often the model reproduces
-// experiments nobody wrote down. N random echo experiments (conform-draw.h), each
+// experiments nobody wrote down. N random echo experiments (models/scenario/random-echo.h), each
 // recorded R times on this host's kernel; each recording is simulated from its own
 // recorded.toml (its measured call times, ISNs, ports and TS clocks: so the comparison
 // measures the kernel model alone) and compared packet by packet in the relative
@@ -9,7 +9,7 @@
 
 #include "cli/app-paths.h"
 #include "cli/bench-process.h"
-#include "cli/conform-draw.h"
+#include "models/scenario/random-echo.h"
 #include "cli/record-command.h"
 #include "cli/run-command.h"
 #include "models/capture/compare.h"
@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -258,6 +259,10 @@ OneRun(const ConformArgs& a, const EchoExperiment& exp, const fs::path& scenario
 void
 Conform(const ConformArgs& a)
 {
+    if (geteuid() != 0)
+    {
+        throw InputError("conform: recording needs root (run it as root, e.g. sudo ./sim conform)");
+    }
     const std::string root = RootDir();
     const fs::path dir = OutputDir(a.out, "conform");
     // Fail before the first recording when this host cannot record

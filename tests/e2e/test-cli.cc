@@ -253,7 +253,7 @@ BOOST_AUTO_TEST_CASE(record_of_an_ethernet_scenario_is_refused_with_one_line)
     BOOST_TEST(FilesIn(dir.path()).empty());
 }
 
-BOOST_AUTO_TEST_CASE(record_without_root_is_refused_with_one_line)
+BOOST_AUTO_TEST_CASE(record_and_conform_without_root_are_refused_with_one_line)
 {
     namespace fs = std::filesystem;
     TempDir dir;
@@ -277,11 +277,18 @@ BOOST_AUTO_TEST_CASE(record_without_root_is_refused_with_one_line)
         root = dir.path();
         as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
     }
-    const Outcome o = RunShell("cd '" + root.string() + "' && " + as_user + "env SIM_ROOT='" + root.string() +
-                               "' '" + binary.string() + "' record v1");
-    BOOST_TEST(o.status == 2);
-    BOOST_TEST(Lines(o.err) == 1u);
-    BOOST_TEST(o.err.find("needs root") != std::string::npos, o.err);
+    // conform records too: it is refused before it writes anything
+    for (const std::string& command :
+         std::vector<std::string>{"record v1", "conform -n 1 --out " + (dir / "campaign").string()})
+    {
+        const Outcome o = RunShell("cd '" + root.string() + "' && " + as_user + "env SIM_ROOT='" + root.string() +
+                                   "' '" + binary.string() + "' " + command);
+        BOOST_TEST_INFO(command);
+        BOOST_TEST(o.status == 2);
+        BOOST_TEST(Lines(o.err) == 1u);
+        BOOST_TEST(o.err.find("needs root") != std::string::npos, o.err);
+    }
+    BOOST_TEST(!fs::exists(dir / "campaign"));
 }
 
 // v1's trace with its last packet cut in the middle, as a capture still being written

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "cli/conform-draw.h"
+#include "models/scenario/random-echo.h"
 
 #include "models/config/splitmix64.h"
 
