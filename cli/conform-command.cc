@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -48,6 +49,7 @@ struct ConformArgs
     std::string out;
     std::string profile = "linux-6.18";
     double timeout_s = 10;
+    bool replay = false; // simulate the recordings already in --out again
 };
 
 struct RunResult
@@ -189,7 +191,8 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
     std::string md = fmt::format("# Conformance: {} experiments x {} runs\n\n", a.n, a.runs);
     md += fmt::format("Command: `./sim conform --seed {} -n {} --runs {}{}` (as root), on {}; profile `{}`; "
                       "{:.0f} s.\n\n",
-                      a.seed, a.n, a.runs, a.first != 1 ? fmt::format(" --first {}", a.first) : "", Kernel(),
+                      a.seed, a.n, a.runs, (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) + (a.replay ? " --replay" : ""),
+                      Kernel(),
                       a.profile, wall_s);
     md += fmt::format("**Exact: {} of {} runs ({:.1f}%)**: every packet equal in every relative field "
                       "(direction, flags, relative seq/ack, length, scaled window, options, frame length).\n\n",
@@ -229,10 +232,20 @@ OneRun(const ConformArgs& a, const EchoExperiment& exp, const fs::path& scenario
     res.run = run;
     const fs::path dir = scenario_path.parent_path() / fmt::format("run-{}", run);
     fs::create_directories(dir);
-    const Scenario sc = LoadScenario(scenario_path.string(), root);
-    const RealRecording rec = RecordRun(sc, a.timeout_s);
-    WritePcap((dir / "real.pcap").string(), rec.capture);
-    WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+    // the simulation's profile: its latencies place the recorded times on its clock
+    const Scenario sc = LoadScenario(scenario_path.string(), root, a.profile);
+    RealRecording rec;
+    if (a.replay)
+    {
+        rec.run = ReadCallsCsv((dir / "calls.csv").string());
+        rec.run.packets = DecodeCapture(ReadCapture((dir / "real.pcap").string()));
+    }
+    else
+    {
+        rec = RecordRun(sc, a.timeout_s);
+        WritePcap((dir / "real.pcap").string(), rec.capture);
+        WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+    }
     res.real_packets = rec.run.packets.size();
     try
     {
@@ -259,14 +272,32 @@ OneRun(const ConformArgs& a, const EchoExperiment& exp, const fs::path& scenario
 void
 Conform(const ConformArgs& a)
 {
-    if (geteuid() != 0)
+    if (geteuid() != 0 && !a.replay)
     {
-        throw InputError("conform: recording needs root (run it as root, e.g. sudo ./sim conform)");
+        throw InputError("conform: recording needs root (run it as root, e.g. sudo ./sim conform; "
+                         "--replay simulates recordings already made without it)");
     }
     const std::string root = RootDir();
-    const fs::path dir = OutputDir(a.out, "conform");
-    // Fail before the first recording when this host cannot record
+    const fs::path dir = a.replay ? fs::path(a.out.empty() ? "out/conform" : a.out) : OutputDir(a.out, "conform");
+    if (a.replay)
     {
+        // the recordings must be this seed's experiments
+        for (uint64_t i = a.first; i < a.first + a.n; ++i)
+        {
+            const fs::path scenario = dir / fmt::format("exp-{:03}", i) / "scenario.toml";
+            std::ifstream in(scenario);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (!in || text != DrawEchoExperiment(a.seed, i).Toml(a.seed))
+            {
+                throw InputError(fmt::format("conform --replay: {} is {} (give the --seed, -n and --first of "
+                                             "the campaign that recorded it)",
+                                             scenario.string(), in ? "another seed's experiment" : "missing"));
+            }
+        }
+    }
+    else
+    {
+        // Fail before the first recording when this host cannot record
         const fs::path probe = dir / fmt::format("exp-{:03}", a.first);
         fs::create_directories(probe);
         const EchoExperiment e = DrawEchoExperiment(a.seed, a.first);
@@ -283,7 +314,10 @@ Conform(const ConformArgs& a)
         const fs::path exp_dir = dir / fmt::format("exp-{:03}", i);
         fs::create_directories(exp_dir);
         const fs::path scenario = exp_dir / "scenario.toml";
-        WriteFileAtomic(scenario.string(), e.Toml(a.seed));
+        if (!a.replay)
+        {
+            WriteFileAtomic(scenario.string(), e.Toml(a.seed));
+        }
         for (uint64_t r = 1; r <= a.runs; ++r)
         {
             results.push_back(OneRun(a, e, scenario, r));
@@ -321,6 +355,9 @@ AddConformCommand(CLI::App& app, int& exit_code)
                                      "and per experiment its scenario.toml and each run's real.pcap, "
                                      "recorded.toml and sim/");
     cmd->add_option("--profile", a->profile, "kernel profile of the simulations");
+    cmd->add_flag("--replay", a->replay,
+                  "record nothing: simulate the runs already in --out again (after a change to the model) "
+                  "and compare them; needs no root");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
     cmd->footer("Exit status: 0 when the campaign ran (whatever its score), 2 on bad input or without root.");

@@ -37,6 +37,8 @@ struct RecordArgs
     std::string scenario;
     std::string out;
     double timeout_s = 60;
+    bool replay = false; // derive recorded.toml again from DIR's calls.csv and real.pcap
+    std::string profile;  // the profile recorded.toml will be simulated with
 };
 
 bool
@@ -51,7 +53,17 @@ Record(const RecordArgs& a)
 {
     const std::string root = RootDir();
     const std::string path = ResolveScenarioPath(a.scenario, root);
-    const Scenario sc = LoadScenario(path, root);
+    const Scenario sc = LoadScenario(path, root, a.profile);
+    if (a.replay)
+    {
+        const fs::path dir = a.out.empty() ? fs::path("out") / sc.name : fs::path(a.out);
+        RecordedRun run = ReadCallsCsv((dir / "calls.csv").string());
+        run.packets = DecodeCapture(ReadCapture((dir / "real.pcap").string()));
+        const fs::path toml = dir / "recorded.toml";
+        WriteFileAtomic(toml.string(), RecordedScenarioToml(path, DeriveRecordedInputs(sc, run)));
+        std::cout << fmt::format("{}: wrote {} from the run's calls.csv and real.pcap\n", sc.name, toml.string());
+        return;
+    }
     CheckRecordable(sc, a.scenario);
     const fs::path dir = OutputDir(a.out, sc.name);
     const RealRecording rec = RecordRun(sc, a.timeout_s);
@@ -154,6 +166,12 @@ AddRecordCommand(CLI::App& app, int& exit_code)
         "record", "Run the scenario's programs on this host's kernel and capture them (needs root)");
     cmd->add_option("scenario", a->scenario, "scenario name or path to a .toml")->required();
     cmd->add_option("--out", a->out, "output folder (default: out/NAME); writes real.pcap, calls.csv and recorded.toml");
+    cmd->add_option("--profile", a->profile,
+                    "the kernel profile recorded.toml is for (default: the scenario's): its loopback "
+                    "latencies place the recorded call times on the simulation's clock");
+    cmd->add_flag("--replay", a->replay,
+                  "record nothing: write recorded.toml again from the calls.csv and real.pcap already in --out "
+                  "(needs no root)");
     cmd->add_option("--timeout", a->timeout_s, "stop the programs after this many seconds")
         ->check(CLI::PositiveNumber);
     cmd->callback([a, &exit_code]() {

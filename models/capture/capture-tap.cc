@@ -27,11 +27,11 @@ CaptureTap::CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen, bool expla
 // PACKET_HOST (libpcap keeps only the receive-side copy on lo), ARPHRD_LOOPBACK, a
 // 6-byte all-zero address, ETH_P_IP
 void
-CaptureTap::Loopback(Ptr<const Packet> ip)
+CaptureTap::Loopback(Ptr<const Packet> ip, Time later)
 {
     static const std::array<uint8_t, 16> sll = {0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0, 0,
                                                 0,    0,    0,    0,    0,    0,    0x08, 0x00};
-    Add(std::vector<uint8_t>(sll.begin(), sll.end()), ip, false);
+    Add(std::vector<uint8_t>(sll.begin(), sll.end()), ip, false, later);
 }
 
 void
@@ -124,10 +124,10 @@ TcpChecksum(const uint8_t* ip, size_t headers_len, size_t tcp_len, uint16_t payl
 // here up to the snapshot length, and summed into the TCP checksum, which the
 // sending TCP leaves to the capture.
 void
-CaptureTap::Add(std::vector<uint8_t> bytes, Ptr<const Packet> ip, bool pad)
+CaptureTap::Add(std::vector<uint8_t> bytes, Ptr<const Packet> ip, bool pad, Time later)
 {
     Frame f;
-    f.time_ns = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+    f.time_ns = static_cast<uint64_t>((Simulator::Now() + later).GetNanoSeconds());
     const size_t link = bytes.size();
     const size_t ip_size = ip->GetSize();
     const Payload* payload = PayloadStore::PeekPayload(ip->GetUid());

@@ -25,8 +25,9 @@ class CaptureTap
     // `explain`: each frame the simulation made gets its reason as the comment
     CaptureTap(FrameSink sink, LinkType lt, uint32_t snaplen = kDefaultSnaplen, bool explain = false);
 
-    // A packet on lo, as the "any" device shows it (Linux cooked v1)
-    void Loopback(ns3::Ptr<const ns3::Packet> ip);
+    // A packet on lo, as the "any" device shows it (Linux cooked v1), stamped `later`
+    // than now (the device's way to its capture point: the simulation needs no event)
+    void Loopback(ns3::Ptr<const ns3::Packet> ip, ns3::Time later = ns3::Time(0));
 
     // The Ethernet interface to capture: Ipv4L3Protocol's Tx and Rx trace sources give
     // the IP packets of every interface; the capture keeps this one's
@@ -36,7 +37,7 @@ class CaptureTap
 
   private:
     void Ethernet(ns3::Ptr<const ns3::Packet> ip, bool outbound);
-    void Add(std::vector<uint8_t> link_header, ns3::Ptr<const ns3::Packet> ip, bool pad);
+    void Add(std::vector<uint8_t> link_header, ns3::Ptr<const ns3::Packet> ip, bool pad, ns3::Time later = ns3::Time(0));
 
     FrameSink m_sink;
     LinkType m_lt;

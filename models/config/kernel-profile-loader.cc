@@ -119,6 +119,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.skb_truesize_overhead =
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));
     p.max_tcp_header = static_cast<int>(k.Integer("max_tcp_header", 0, 4096, p.max_tcp_header));
+    p.tcp_grow_skb = k.Bool("tcp_grow_skb", p.tcp_grow_skb);
     k.Finish();
 
     TomlReader other = top.Table("non_linux");
@@ -130,6 +131,15 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.loopback_mtu = static_cast<int>(lo.Integer("mtu", 68, 1 << 20, p.loopback_mtu));
     p.loopback_latency_ns =
         static_cast<int64_t>(lo.Number("latency_us", 0, 1e6, static_cast<double>(p.loopback_latency_ns) / 1e3) * 1e3);
+    p.loopback_before_tap_ns = static_cast<int64_t>(
+        lo.Number("before_tap_us", 0, 1e6, static_cast<double>(p.loopback_before_tap_ns) / 1e3) * 1e3);
+    if (p.loopback_before_tap_ns > p.loopback_latency_ns)
+    {
+        lo.Fail("before_tap_us", "is part of latency_us and cannot be more");
+    }
+    p.loopback_send_runs_softirq = lo.Bool("send_runs_softirq", p.loopback_send_runs_softirq);
+    p.loopback_softirq_wake_ns =
+        static_cast<int64_t>(lo.Number("softirq_wake_us", 0, 1e6, static_cast<double>(p.loopback_softirq_wake_ns) / 1e3) * 1e3);
     lo.Finish();
 
     TomlReader sched = top.Table("scheduler");

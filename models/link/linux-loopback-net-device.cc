@@ -33,26 +33,66 @@ LinuxLoopbackNetDevice::SendFrom(Ptr<Packet> packet,
                                  const Address& /* dest */,
                                  uint16_t protocol)
 {
+    // The capture's copy is the receive side's (__netif_receive_skb_core() hands it to
+    // the packet socket: the one libpcap keeps on lo), taken in the softirq on the way
+    // from loopback_xmit() -> netif_rx() to ip_rcv() and tcp_v4_rcv(): before_tap into
+    // the latency. It changes nothing in the simulation, so it is stamped ahead rather
+    // than given an event of its own.
     if (m_tap)
     {
-        m_tap(packet);
+        m_tap(packet, m_beforeTap);
     }
-    Simulator::Schedule(m_latency, &LinuxLoopbackNetDevice::Deliver, this, packet, protocol);
+    // sent by a call, or by the receive path of a packet of one: the same softirq
+    std::shared_ptr<LoopbackSoftirq> softirq = s_current;
+    if (softirq)
+    {
+        ++softirq->in_flight;
+    }
+    Simulator::Schedule(m_latency, &LinuxLoopbackNetDevice::Deliver, this, packet, protocol, std::move(softirq));
     return true;
 }
 
 void
-LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet, uint16_t protocol)
+LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet, uint16_t protocol, std::shared_ptr<LoopbackSoftirq> softirq)
 {
     const Address self = GetAddress();
-    if (!m_promisc.IsNull())
     {
-        m_promisc(this, packet, protocol, self, self, NetDevice::PACKET_HOST);
+        Scope in(softirq);
+        if (!m_promisc.IsNull())
+        {
+            m_promisc(this, packet, protocol, self, self, NetDevice::PACKET_HOST);
+        }
+        if (!m_rx.IsNull())
+        {
+            m_rx(this, packet, protocol, self);
+        }
     }
-    if (!m_rx.IsNull())
+    // process_backlog(): the call's softirq ends when its backlog is empty
+    if (softirq && --softirq->in_flight == 0 && softirq->drained)
     {
-        m_rx(this, packet, protocol, self);
+        std::function<void()> done = std::move(softirq->drained);
+        softirq->drained = nullptr;
+        done();
     }
+}
+
+std::shared_ptr<LoopbackSoftirq> LinuxLoopbackNetDevice::s_current;
+
+LoopbackSoftirq*
+LinuxLoopbackNetDevice::Current()
+{
+    return s_current.get();
+}
+
+LinuxLoopbackNetDevice::Scope::Scope(std::shared_ptr<LoopbackSoftirq> s)
+    : m_saved(std::move(s_current))
+{
+    s_current = std::move(s);
+}
+
+LinuxLoopbackNetDevice::Scope::~Scope()
+{
+    s_current = std::move(m_saved);
 }
 
 Address

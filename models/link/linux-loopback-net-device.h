@@ -10,20 +10,60 @@
 #include <ns3/packet.h>
 
 #include <functional>
+#include <memory>
 
 namespace sim
 {
 
+// The softirq a sending call runs on loopback. In Linux the transmit path queues the
+// skb on this CPU's backlog (loopback_xmit() -> __netif_rx(), bottom halves off since
+// __dev_queue_xmit()'s rcu_read_lock_bh()), and rcu_read_unlock_bh() ->
+// local_bh_enable() -> do_softirq() runs net_rx_action() -> process_backlog() before
+// the call goes on: the peer's tcp_v4_rcv(), and what that sends at once (a quick ACK,
+// queued on the same backlog by the same loopback_xmit()), all inside the sender's
+// system call. process_backlog() loops until the queue is empty; the call returns
+// after that. Here: the packets a call sent, and those its deliveries sent in turn,
+// are counted until the last is delivered (`drained` then runs).
+struct LoopbackSoftirq
+{
+    int in_flight = 0;   // enqueued by netif_rx(), not yet through tcp_v4_rcv()
+    uint32_t wakes = 0;  // tasks woken by those deliveries (sk_data_ready() and friends)
+    std::function<void()> drained;
+};
+
 class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
 {
   public:
+    // The softirq whose packets are being sent or delivered now, if any: set by a
+    // sending call around its transmits (Scope) and by Deliver() around the receive
+    // path of one of its packets
+    static LoopbackSoftirq* Current();
+    class Scope
+    {
+      public:
+        explicit Scope(std::shared_ptr<LoopbackSoftirq> s);
+        ~Scope();
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+
+      private:
+        std::shared_ptr<LoopbackSoftirq> m_saved;
+    };
+
     // Called with each IP packet as it leaves the sender: on lo, libpcap keeps only the
     // receive-side copy (linux_check_direction()), stamped at netif_rx().
-    using Tap = std::function<void(ns3::Ptr<const ns3::Packet>)>;
+    // the packet, and how long after now the capture sees it
+    using Tap = std::function<void(ns3::Ptr<const ns3::Packet>, ns3::Time)>;
 
     static ns3::TypeId GetTypeId();
 
-    void SetLatency(ns3::Time latency) { m_latency = latency; }
+    // `latency`: from the stack handing a segment to the device to the receiver's
+    // tcp_v4_rcv(); `before_tap` of it passes before the capture sees the frame
+    void SetLatency(ns3::Time latency, ns3::Time before_tap = ns3::Time(0))
+    {
+        m_latency = latency;
+        m_beforeTap = before_tap < latency ? before_tap : latency;
+    }
     void SetTap(Tap tap) { m_tap = std::move(tap); }
 
     bool Send(ns3::Ptr<ns3::Packet> packet, const ns3::Address& dest, uint16_t protocol) override;
@@ -40,9 +80,13 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
     void DoDispose() override;
 
   private:
-    void Deliver(ns3::Ptr<ns3::Packet> packet, uint16_t protocol);
+    void Deliver(ns3::Ptr<ns3::Packet> packet, uint16_t protocol, std::shared_ptr<LoopbackSoftirq> softirq);
+
+    // ns-3 runs one event at a time: the softirq of the call or delivery under way
+    static std::shared_ptr<LoopbackSoftirq> s_current;
 
     ns3::Time m_latency;
+    ns3::Time m_beforeTap;
     Tap m_tap;
     ReceiveCallback m_rx;
     PromiscReceiveCallback m_promisc;

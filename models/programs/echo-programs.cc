@@ -116,11 +116,27 @@ void
 EchoServer::AcceptNext()
 {
     const size_t call = m_accepts++;
-    m_listen->Wait(WaitFor::Acceptable, m_cfg.timing.Wake("accept", call), [this, call]() {
-        m_conn = m_listen->Accept();
-        m_recvs = 0;
-        Simulator::Schedule(m_cfg.timing.Think("accept", call), &EchoServer::RecvNext, this);
-    });
+    m_listen->Wait(
+        WaitFor::Acceptable, m_cfg.timing.Wake("accept", call),
+        [this, call]() {
+            m_conn = m_listen->Accept();
+            m_recvs = 0;
+            RecvAfter(m_cfg.timing.Think("accept", call));
+        },
+        m_cfg.timing.NotBefore("accept", call));
+}
+
+// The next recv() after `think` and the sleep before it, or at its recorded start
+// (which has the real sleep in it)
+void
+EchoServer::RecvAfter(Time think)
+{
+    if (m_cfg.timing.Pinned("recv", m_recvs))
+    {
+        Simulator::Schedule(m_cfg.timing.Delay("recv", m_recvs, think, Simulator::Now()), &EchoServer::DoRecv, this);
+        return;
+    }
+    Simulator::Schedule(think, &EchoServer::RecvNext, this);
 }
 
 void
@@ -154,9 +170,12 @@ EchoServer::DoRecv()
 void
 EchoServer::WaitAndRead(size_t call)
 {
-    m_conn->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", call), [this, call]() {
-        m_conn->Read(m_cfg.recv_size, [this, call](const Payload& data) { Reply(call, data.ToString()); });
-    });
+    m_conn->Wait(
+        WaitFor::Readable, m_cfg.timing.Wake("recv", call),
+        [this, call]() {
+            m_conn->Read(m_cfg.recv_size, [this, call](const Payload& data) { Reply(call, data.ToString()); });
+        },
+        m_cfg.timing.NotBefore("recv", call));
 }
 
 void
@@ -165,23 +184,60 @@ EchoServer::Reply(size_t call, const std::string& data)
     if (data.empty())
     {
         // empty read: the client closed; close ours and serve the next one
-        Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
+        Simulator::Schedule(CloseDelay(call), &EchoServer::CloseConnection, this);
         return;
     }
-    Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, call, data]() {
-        m_conn->Write(UpperRepeat(data, m_cfg.reply_multiplier));
+    const ProcessTiming& t = m_cfg.timing;
+    Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, call, data]() {
+        // a send held up before its work (the process preempted in the call)
+        const Time hold = m_cfg.timing.Hold("reply", call);
+        if (hold.IsStrictlyPositive())
+        {
+            Simulator::Schedule(hold, [this, call, data]() { Send(call, data); });
+            return;
+        }
+        Send(call, data);
+    });
+}
+
+Time
+EchoServer::CloseDelay(size_t call) const
+{
+    const ProcessTiming& t = m_cfg.timing;
+    return t.Delay("close", m_accepts - 1, t.Think("close", call), Simulator::Now());
+}
+
+void
+EchoServer::Send(size_t call, const std::string& data)
+{
+    m_conn->Write(UpperRepeat(data, m_cfg.reply_multiplier));
+    // the loop goes on when send() returns
+    m_conn->AfterWrite([this, call]() {
         if (m_cfg.replies && call + 1 >= m_cfg.replies)
         {
             // done with this client: close without waiting for its FIN
-            Simulator::Schedule(m_cfg.timing.Think("close", call), &EchoServer::CloseConnection, this);
+            Simulator::Schedule(CloseDelay(call), &EchoServer::CloseConnection, this);
             return;
         }
-        Simulator::Schedule(m_cfg.timing.Think("recv", call), &EchoServer::RecvNext, this);
+        RecvAfter(m_cfg.timing.Think("recv", call));
     });
 }
 
 void
 EchoServer::CloseConnection()
+{
+    // a close held up before its work (the process preempted in the call)
+    const Time hold = m_cfg.timing.Hold("close", m_accepts - 1);
+    if (hold.IsStrictlyPositive())
+    {
+        Simulator::Schedule(hold, [this]() { CloseNow(); });
+        return;
+    }
+    CloseNow();
+}
+
+void
+EchoServer::CloseNow()
 {
     m_conn->Close();
     m_conn = nullptr;
@@ -229,25 +285,29 @@ EchoClient::StartApplication()
     m_sock->SetNoDelay(m_cfg.nodelay);
     m_sock->Bind(InetSocketAddress(m_cfg.address, m_cfg.port));
     m_sock->Connect(InetSocketAddress(m_cfg.server, m_cfg.server_port));
-    m_sock->Wait(WaitFor::Connected, m_cfg.timing.Wake("connect", 0), [this]() {
-        Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, 0)), &EchoClient::Next, this, 0);
-    });
+    m_sock->Wait(
+        WaitFor::Connected, m_cfg.timing.Wake("connect", 0),
+        [this]() { Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, 0)), &EchoClient::Next, this, 0); },
+        m_cfg.timing.NotBefore("connect", 0));
 }
 
-// The think time before call i: the time the program spends after the previous call
+// From now, the delay before call i: the time the program spends after the previous
+// call, or until the call's recorded start
 Time
 EchoClient::ThinkBefore(const ClientStep& s) const
 {
+    const ProcessTiming& t = m_cfg.timing;
+    const Time now = Simulator::Now();
     switch (s.kind)
     {
     case ClientStep::Send:
-        return m_cfg.timing.Think("send", s.index);
+        return t.Delay("send", s.index, t.Think("send", s.index), now);
     case ClientStep::Recv:
-        return m_cfg.timing.Think("recv", s.index);
+        return t.Delay("recv", s.index, t.Think("recv", s.index), now);
     case ClientStep::Close:
         break;
     }
-    return m_cfg.timing.Think("close", 0);
+    return t.Delay("close", 0, t.Think("close", 0), now);
 }
 
 void
@@ -256,18 +316,41 @@ EchoClient::Next(uint64_t i)
     const ClientStep s = ClientStepAt(m_cfg, i);
     switch (s.kind)
     {
-    case ClientStep::Send:
-        m_sock->Write(s.message);
-        Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
-        return;
-    case ClientStep::Recv:
-        m_sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", s.index), [this, i, size = s.size]() {
-            m_sock->Read(size, [this, i](const Payload&) {
+    case ClientStep::Send: {
+        auto work = [this, i, message = s.message]() {
+            m_sock->Write(message);
+            // the next call comes after this send() returns
+            m_sock->AfterWrite([this, i]() {
                 Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
             });
-        });
+        };
+        // a send held up before its work (the process preempted in the call)
+        const Time hold = m_cfg.timing.Hold("send", s.index);
+        if (hold.IsStrictlyPositive())
+        {
+            Simulator::Schedule(hold, std::move(work));
+            return;
+        }
+        work();
+        return;
+    }
+    case ClientStep::Recv:
+        m_sock->Wait(
+            WaitFor::Readable, m_cfg.timing.Wake("recv", s.index),
+            [this, i, size = s.size]() {
+                m_sock->Read(size, [this, i](const Payload&) {
+                    Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
+                });
+            },
+            m_cfg.timing.NotBefore("recv", s.index));
         return;
     case ClientStep::Close:
+        // a close held up before its work (the process preempted in the call)
+        if (const Time hold = m_cfg.timing.Hold("close", 0); hold.IsStrictlyPositive())
+        {
+            Simulator::Schedule(hold, [this]() { m_sock->Close(); });
+            return;
+        }
         m_sock->Close();
         return;
     }

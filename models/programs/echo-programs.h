@@ -111,7 +111,11 @@ class EchoServer : public ns3::Application, public ReportsBlockedCalls
     void DoRecv();
     void WaitAndRead(size_t call);
     void Reply(size_t call, const std::string& data);
+    void Send(size_t call, const std::string& data);
+    void RecvAfter(ns3::Time think);
+    ns3::Time CloseDelay(size_t call) const;
     void CloseConnection();
+    void CloseNow();
 
     EchoServerConfig m_cfg;
     ns3::Ptr<LinuxTcpSocket> m_listen;

@@ -146,16 +146,20 @@ HttpServer::Respond(uint64_t id, const std::string& request)
                                "\r\n\r\n";
     Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, id, header, size, call]() {
         m_sessions.at(id).sock->Write(header);
-        Simulator::Schedule(m_cfg.timing.Think("body", call), [this, id, size]() {
-            if (size == 0)
-            {
-                WaitRequest(id);
-                return;
-            }
-            // sendall() returns once the body is in the socket: then the next request
-            const Ptr<LinuxTcpSocket>& sock = m_sessions.at(id).sock;
-            sock->Write(Body(size));
-            sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { WaitRequest(id); });
+        // the body's send() comes after the header's returns
+        m_sessions.at(id).sock->AfterWrite([this, id, size, call]() {
+            Simulator::Schedule(m_cfg.timing.Think("body", call), [this, id, size]() {
+                if (size == 0)
+                {
+                    WaitRequest(id);
+                    return;
+                }
+                // sendall() returns once the body is in the socket (and, on loopback,
+                // the softirq of its last segment is done): then the next request
+                const Ptr<LinuxTcpSocket>& sock = m_sessions.at(id).sock;
+                sock->Write(Body(size));
+                sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { WaitRequest(id); });
+            });
         });
     });
 }

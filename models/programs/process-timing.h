@@ -10,6 +10,7 @@
 #include <ns3/nstime.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,33 @@ struct ProcessTiming
     std::map<std::string, std::vector<ns3::Time>> wake;
     std::map<std::string, std::vector<ns3::Time>> hold;
     ns3::Time default_wake; // the profile's scheduler latency
+    // A recorded run (`sim record`'s recorded.toml) pins each call to the time the real
+    // program made it: `at`, when the call began; `returned`, when a blocking call
+    // returned (it returns then, or when the model's data comes if that is later). A
+    // call with no such entry keeps think and wake.
+    std::map<std::string, std::vector<ns3::Time>> at;
+    std::map<std::string, std::vector<ns3::Time>> returned;
+
+    // From `now`, the delay before call `call` of `step`: until its recorded start, or
+    // `think`
+    ns3::Time Delay(const std::string& step, size_t call, ns3::Time think, ns3::Time now) const
+    {
+        const std::optional<ns3::Time> a = Entry(at, step, call);
+        if (!a)
+        {
+            return think;
+        }
+        return *a > now ? *a - now : ns3::Time(0);
+    }
+
+    // Whether the call has a recorded start
+    bool Pinned(const std::string& step, size_t call) const { return Entry(at, step, call).has_value(); }
+
+    // The earliest a blocking call returns (0: as soon as woken)
+    ns3::Time NotBefore(const std::string& step, size_t call) const
+    {
+        return Entry(returned, step, call).value_or(ns3::Time(0));
+    }
 
     ns3::Time Think(const std::string& step, size_t call) const
     {
@@ -39,6 +67,19 @@ struct ProcessTiming
     }
 
   private:
+    // A recorded list has one entry per call: none past its end
+    static std::optional<ns3::Time> Entry(const std::map<std::string, std::vector<ns3::Time>>& m,
+                                          const std::string& step,
+                                          size_t call)
+    {
+        auto it = m.find(step);
+        if (it == m.end() || call >= it->second.size())
+        {
+            return std::nullopt;
+        }
+        return it->second[call];
+    }
+
     static ns3::Time Pick(const std::map<std::string, std::vector<ns3::Time>>& m,
                           const std::string& step,
                           size_t call,

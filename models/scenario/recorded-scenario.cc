@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <fstream>
 #include <sstream>
 
 namespace sim
@@ -48,6 +49,8 @@ struct Side
     int64_t latency_ns;
     int64_t recv_copy_ns_per_kib;
     int64_t default_wake_ns;
+    int64_t send_copy_ns_per_kib;
+    int64_t before_tap_ns; // of latency_ns, what the model spends before the capture
 
     // When the segment holding stream byte `offset` (from 0), or the FIN/RST that ends
     // the stream, reached the reader's socket
@@ -75,7 +78,7 @@ struct Side
         const std::optional<int64_t> ready = ReadyAt(consumed, c.result <= 0);
         if (!ready || *ready <= c.start_ns)
         {
-            return Ms(default_wake_ns); // it found its data there
+            return 0; // it found its data there: it returns as soon as the model's is readable
         }
         const int64_t copy = c.result > 0 ? c.result * recv_copy_ns_per_kib / 1024 : 0;
         return Ms(c.return_ns - *ready - copy);
@@ -91,6 +94,57 @@ int64_t
 From(const CallRecord& c)
 {
     return c.kind == CallKind::Send ? c.start_ns : c.return_ns;
+}
+
+// A send's hold: from its start to its first segment's capture, less the model's copy
+// of that segment (sendmsg_ns_per_kib): what the host, not the kernel's work, took
+// before the segment left (the process preempted in the call on a busy host). 0 when
+// its data did not leave during the call (Nagle, a full window).
+double
+SendHold(const std::vector<TraceRow>& rows, bool from_client, uint64_t offset, const CallRecord& c,
+         int64_t copy_ns_per_kib, int64_t before_tap_ns)
+{
+    for (const TraceRow& r : rows)
+    {
+        const int64_t t = static_cast<int64_t>(r.rec.time_ns);
+        if (r.stream != 0 || r.from_client != from_client || r.rec.len == 0 || t < c.start_ns)
+        {
+            continue;
+        }
+        if (t > c.return_ns)
+        {
+            break;
+        }
+        if (uint64_t{r.rel_seq} - 1 <= offset && uint64_t{r.rel_seq} - 1 + r.rec.len > offset)
+        {
+            return Ms(t - c.start_ns - before_tap_ns - int64_t{r.rec.len} * copy_ns_per_kib / 1024);
+        }
+    }
+    return 0;
+}
+
+// A close's hold: from its start to the FIN or RST it sent, when that left during the
+// call (the model's close acts at once)
+double
+CloseHold(const std::vector<TraceRow>& rows, bool from_client, const CallRecord& c, int64_t before_tap_ns)
+{
+    for (const TraceRow& r : rows)
+    {
+        const int64_t t = static_cast<int64_t>(r.rec.time_ns);
+        if (r.stream != 0 || r.from_client != from_client || t < c.start_ns)
+        {
+            continue;
+        }
+        if (t > c.return_ns)
+        {
+            break;
+        }
+        if (r.rec.flags & (kFin | kRst))
+        {
+            return Ms(t - c.start_ns - before_tap_ns);
+        }
+    }
+    return 0;
 }
 
 const TraceRow*
@@ -119,6 +173,7 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
 {
     int64_t prev_return = 0;
     uint64_t consumed = 0;
+    uint64_t sent = 0;
     for (const CallRecord& c : InOrder(calls))
     {
         switch (c.kind)
@@ -127,17 +182,25 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
             // ready when the SYN-ACK reached the socket
             Put(in.client_wake, "connect", 0,
                 Ms(c.return_ns - (static_cast<int64_t>(synack.rec.time_ns) + side.latency_ns)));
+            Put(in.client_returned, "connect", 0, Ms(c.return_ns));
             break;
         case CallKind::Send:
             Put(in.client_think, "send", c.index, Ms(c.start_ns - prev_return));
+            Put(in.client_at, "send", c.index, Ms(c.start_ns));
+            Put(in.client_hold, "send", c.index, SendHold(side.rows, true, sent, c, side.send_copy_ns_per_kib, side.before_tap_ns));
+            sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Recv:
             Put(in.client_think, "recv", c.index, Ms(c.start_ns - prev_return));
             Put(in.client_wake, "recv", c.index, side.Wake(c, consumed));
+            Put(in.client_at, "recv", c.index, Ms(c.start_ns));
+            Put(in.client_returned, "recv", c.index, Ms(c.return_ns));
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
             Put(in.client_think, "close", 0, Ms(c.start_ns - prev_return));
+            Put(in.client_at, "close", 0, Ms(c.start_ns));
+            Put(in.client_hold, "close", 0, CloseHold(side.rows, true, c, side.before_tap_ns));
             break;
         case CallKind::Accept:
             break;
@@ -157,6 +220,7 @@ ServerTimes(const Side& side,
     std::optional<CallKind> prev;
     uint64_t last_recv = 0;
     uint64_t consumed = 0;
+    uint64_t sent = 0;
     for (const CallRecord& c : InOrder(calls))
     {
         switch (c.kind)
@@ -168,6 +232,7 @@ ServerTimes(const Side& side,
             const int64_t ready = handshake_ack ? static_cast<int64_t>(handshake_ack->rec.time_ns) + side.latency_ns
                                                 : c.start_ns;
             Put(in.server_wake, "accept", 0, Ms(c.return_ns - ready));
+            Put(in.server_returned, "accept", 0, Ms(c.return_ns));
             break;
         }
         case CallKind::Recv:
@@ -181,14 +246,21 @@ ServerTimes(const Side& side,
                 Put(in.server_think, "recv", last_recv, Ms(c.start_ns - prev_return - sleep_ns));
             }
             Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
+            Put(in.server_at, "recv", c.index, Ms(c.start_ns));
+            Put(in.server_returned, "recv", c.index, Ms(c.return_ns));
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             last_recv = c.index;
             break;
         case CallKind::Send:
             Put(in.server_think, "reply", c.index, Ms(c.start_ns - prev_return));
+            Put(in.server_at, "reply", c.index, Ms(c.start_ns));
+            Put(in.server_hold, "reply", c.index, SendHold(side.rows, false, sent, c, side.send_copy_ns_per_kib, side.before_tap_ns));
+            sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
             Put(in.server_think, "close", last_recv, Ms(c.start_ns - prev_return));
+            Put(in.server_at, "close", 0, Ms(c.start_ns));
+            Put(in.server_hold, "close", 0, CloseHold(side.rows, false, c, side.before_tap_ns));
             break;
         case CallKind::Connect:
             break;
@@ -232,39 +304,56 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     in.server_port = syn->rec.dport;
     in.client_isn = syn->rec.seq;
     in.server_isn = synack->rec.seq;
-    // Time 0 is the SYN's capture: each side's TS clock base is its TSval then
+    // Every time is taken on the simulation's clock: its connect() starts at 0 and the
+    // SYN reaches the capture before_tap later (a segment is stamped that long before
+    // its capture). Each side's TS clock base is its TSval at time 0.
+    const int64_t before_tap = sc.profile.loopback_before_tap_ns;
+    const int64_t t0 = static_cast<int64_t>(syn->rec.time_ns) - before_tap;
     const int64_t off = run.realtime_minus_monotonic_ns;
-    const int64_t mono0 = static_cast<int64_t>(syn->rec.time_ns) - off;
+    const int64_t mono0 = t0 - off;
     in.ts_phase_us = static_cast<double>(((mono0 % 1000000) + 1000000) % 1000000) / 1e3;
     if (syn->rec.tsval && synack->rec.tsval)
     {
         in.timestamps = true;
         in.client_ts_base = *syn->rec.tsval;
-        in.server_ts_base =
-            *synack->rec.tsval - static_cast<uint32_t>(TickOf(synack->rec.time_ns, off) - TickOf(syn->rec.time_ns, off));
+        const uint64_t synack_stamped = synack->rec.time_ns - static_cast<uint64_t>(before_tap);
+        in.server_ts_base = *synack->rec.tsval -
+                            static_cast<uint32_t>(TickOf(synack_stamped, off) - TickOf(static_cast<uint64_t>(t0), off));
     }
 
-    // Every call time is taken relative to the SYN
     auto shifted = [&](std::vector<CallRecord> calls) {
         for (CallRecord& c : calls)
         {
-            c.start_ns -= static_cast<int64_t>(syn->rec.time_ns);
-            c.return_ns -= static_cast<int64_t>(syn->rec.time_ns);
+            c.start_ns -= t0;
+            c.return_ns -= t0;
         }
         return calls;
     };
     std::vector<TraceRow> rel = rows;
     for (TraceRow& r : rel)
     {
-        r.rec.time_ns -= syn->rec.time_ns;
+        r.rec.time_ns = static_cast<uint64_t>(static_cast<int64_t>(r.rec.time_ns) - t0);
     }
     const TraceRow* rel_synack = &rel[static_cast<size_t>(synack - rows.data())];
     const TraceRow* rel_ack = handshake_ack ? &rel[static_cast<size_t>(handshake_ack - rows.data())] : nullptr;
 
     const KernelProfile& prof = sc.profile;
-    const Side client{rel, false, prof.loopback_latency_ns, prof.recvmsg_ns_per_kib, prof.wakeup_latency_ns};
-    const Side server{rel, true, sc.server_profile.loopback_latency_ns, sc.server_profile.recvmsg_ns_per_kib,
-                      sc.server_profile.wakeup_latency_ns};
+    // a packet reaches its socket latency - before_tap after the capture
+    const Side client{rel,
+                      false,
+                      prof.loopback_latency_ns - prof.loopback_before_tap_ns,
+                      prof.recvmsg_ns_per_kib,
+                      prof.wakeup_latency_ns,
+                      prof.sendmsg_ns_per_kib,
+                      prof.loopback_before_tap_ns};
+    const KernelProfile& sprof = sc.server_profile;
+    const Side server{rel,
+                      true,
+                      sprof.loopback_latency_ns - sprof.loopback_before_tap_ns,
+                      sprof.recvmsg_ns_per_kib,
+                      sprof.wakeup_latency_ns,
+                      sprof.sendmsg_ns_per_kib,
+                      sprof.loopback_before_tap_ns};
     ClientTimes(client, shifted(run.client_calls), *rel_synack, in);
     ServerTimes(server, shifted(run.server_calls), rel_ack, sc.server.sleep_before_recv.GetNanoSeconds(), in);
     return in;
@@ -335,6 +424,64 @@ CallsCsv(const RecordedRun& run)
     return out;
 }
 
+RecordedRun
+ReadCallsCsv(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+    {
+        throw InputError(fmt::format("{}: cannot read it", path));
+    }
+    RecordedRun run;
+    std::string line;
+    for (size_t n = 1; std::getline(in, line); ++n)
+    {
+        const std::string offset = "# CLOCK_REALTIME - CLOCK_MONOTONIC = ";
+        if (line.rfind(offset, 0) == 0)
+        {
+            run.realtime_minus_monotonic_ns = std::stoll(line.substr(offset.size()));
+            continue;
+        }
+        if (line.empty() || line[0] == '#' || line.rfind("program,", 0) == 0)
+        {
+            continue;
+        }
+        std::vector<std::string> f;
+        std::stringstream ss(line);
+        for (std::string x; std::getline(ss, x, ',');)
+        {
+            f.push_back(x);
+        }
+        CallRecord c;
+        bool known = false;
+        for (CallKind k : {CallKind::Connect, CallKind::Accept, CallKind::Send, CallKind::Recv, CallKind::Close})
+        {
+            if (f.size() == 6 && f[1] == CallKindName(k))
+            {
+                c.kind = k;
+                known = true;
+            }
+        }
+        if (!known || (f[0] != "client" && f[0] != "server"))
+        {
+            throw InputError(fmt::format("{}:{}: not a call line (program,call,index,start_ns,return_ns,result)", path, n));
+        }
+        try
+        {
+            c.index = std::stoull(f[2]);
+            c.start_ns = std::stoll(f[3]);
+            c.return_ns = std::stoll(f[4]);
+            c.result = std::stoll(f[5]);
+        }
+        catch (const std::exception&)
+        {
+            throw InputError(fmt::format("{}:{}: a number is not one", path, n));
+        }
+        (f[0] == "client" ? run.client_calls : run.server_calls).push_back(c);
+    }
+    return run;
+}
+
 std::string
 RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
 {
@@ -365,7 +512,7 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     }
     for (toml::table* role : {&server, &client})
     {
-        for (const char* kind : {"think", "wake", "hold"})
+        for (const char* kind : {"think", "wake", "hold", "at", "returned"})
         {
             role->erase(kind);
         }
@@ -373,15 +520,24 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
 
     std::ostringstream os;
     os << "# A run of " << scenario_path << " recorded by `sim record` on this host: the\n"
-       << "# programs' measured call times (think: previous return -> call; wake: packet\n"
-       << "# at the socket -> return, in ms), and the ISNs, ports and TS clocks the kernel\n"
-       << "# drew. Time 0 is the SYN. Every packet field is left to the model.\n"
+       << "# ISNs, ports and TS clocks the kernel drew, and when the programs made their calls\n"
+       << "# (ms; time 0 is the SYN). The model makes each call at its `at` and returns a\n"
+       << "# blocking one at its `returned` (or when the model's data comes, if later); think\n"
+       << "# (previous return -> call) and wake (packet at the socket -> return) say the same\n"
+       << "# relatively, and are used where `at` and `returned` are taken out. hold: a send's\n"
+       << "# start -> its first segment. Every packet field is left to the model.\n"
        << toml::toml_formatter(doc) << "\n";
     os << "\n[clock]\nts_phase_us = " << fmt::format("{:.3f}", in.ts_phase_us) << "\n";
     AppendTimes(os, "server", "think", in.server_think);
     AppendTimes(os, "server", "wake", in.server_wake);
     AppendTimes(os, "client", "think", in.client_think);
     AppendTimes(os, "client", "wake", in.client_wake);
+    AppendTimes(os, "server", "hold", in.server_hold);
+    AppendTimes(os, "client", "hold", in.client_hold);
+    AppendTimes(os, "server", "at", in.server_at);
+    AppendTimes(os, "server", "returned", in.server_returned);
+    AppendTimes(os, "client", "at", in.client_at);
+    AppendTimes(os, "client", "returned", in.client_returned);
     return os.str();
 }
 

@@ -13,9 +13,17 @@
 //  - wake: for a call that had to wait, from the moment the packet that made it ready
 //    reached the socket (its capture time + the loopback's netif_rx() to tcp_v4_rcv()
 //    latency of the profile) to the call's return, less the model's copy time of what
-//    it read. A read that found its data already there keeps the profile's default;
-//    accept() and connect() always wait in the model (from time 0), so theirs is
-//    taken from the ready packet whenever the real call began.
+//    it read; 0 for a read that found its data already there. accept() and connect()
+//    always wait in the model (from time 0), so theirs is taken from the ready packet
+//    whenever the real call began;
+//  - hold (sends): from the send's start to the capture of its first segment, less
+//    the model's copy of it: the host keeping the process from its work (preempted in
+//    the call), as the model's own send leaves at once.
+// Both are relative, so a small error of the model's (a segment a few microseconds
+// early) moves every later call; the run is replayed by its absolute times instead:
+//  - at: when each call began; returned: when each blocking call returned
+//    (process-timing.h: a call is made at its `at`, and returns at its `returned` or
+//    when the model's data comes, whichever is later).
 #pragma once
 
 #include "models/capture/packet-record.h"
@@ -52,6 +60,9 @@ struct RecordedInputs
     bool timestamps = false;
     double ts_phase_us = 0; // how far into a tick of tcp_clock_ms() the SYN falls
     StepTimes client_think, client_wake, server_think, server_wake;
+    StepTimes client_hold, server_hold; // sends: from the call to its work (see SendHold)
+    StepTimes client_at, server_at;     // when each call began, since the SYN
+    StepTimes client_returned, server_returned; // when each blocking call returned
 };
 
 // Throws InputError when the capture has no handshake of the echo connection
@@ -60,6 +71,9 @@ RecordedInputs DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run);
 // The raw call times, one line a call (program,call,index,start_ns,return_ns,result;
 // realtime ns), for a user who wants to look at them
 std::string CallsCsv(const RecordedRun& run);
+
+// CallsCsv() read back (its packets are not in it); throws InputError naming the line
+RecordedRun ReadCallsCsv(const std::string& path);
 
 // The scenario file at `scenario_path` with those inputs in place of its own (as TOML
 // text, with a header naming where it came from)

@@ -104,11 +104,11 @@ Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProf
 {
     ProcessTiming t;
     t.default_wake = ns3::NanoSeconds(prof.wakeup_latency_ns);
-    for (const char* kind : {"think", "wake", "hold"})
+    for (const char* kind : {"think", "wake", "hold", "at", "returned"})
     {
         TomlReader table = role.Table(kind);
         const std::string k(kind);
-        auto& dest = k == "think" ? t.think : k == "wake" ? t.wake : t.hold;
+        auto& dest = k == "think" ? t.think : k == "wake" ? t.wake : k == "hold" ? t.hold : k == "at" ? t.at : t.returned;
         for (const auto& step : steps)
         {
             for (double ms : table.NumberOrList(step, 0, 3.6e6))

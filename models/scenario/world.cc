@@ -89,8 +89,8 @@ BuildLoopback(const Scenario& sc, CaptureTap& tap)
     // ns-3 device MTUs are 16-bit: 65535 stands for Linux's 65536, which gives the same
     // MSS because ipv4_default_advmss() caps at IPV4_MAX_PMTU - 40.
     lo->SetMtu(static_cast<uint16_t>(std::min(sc.profile.loopback_mtu, 65535)));
-    lo->SetLatency(NanoSeconds(sc.profile.loopback_latency_ns));
-    lo->SetTap([&tap](Ptr<const Packet> p) { tap.Loopback(p); });
+    lo->SetLatency(NanoSeconds(sc.profile.loopback_latency_ns), NanoSeconds(sc.profile.loopback_before_tap_ns));
+    lo->SetTap([&tap](Ptr<const Packet> p, Time later) { tap.Loopback(p, later); });
     host->AddDevice(lo);
     InstallStack(host, sc.profile, sc);
     InstallPrograms(host, host, sc);

@@ -88,6 +88,9 @@ struct KernelProfile
     // MAX_TCP_HEADER: L1_CACHE_ALIGN(128 + MAX_HEADER), 320 on x86_64 distribution
     // builds; tcp_rcv_space_adjust() charges it to every skb of advmss (5.x)
     int max_tcp_header = 320;
+    // tcp_grow_skb() in tcp_write_xmit() (6.10+): the send head is topped up from the
+    // skbs queued behind it to what the congestion window lets one packet carry
+    bool tcp_grow_skb = false;
 
     // A stack that is not Linux (VirtualBox's NAT engine, slirp, a BSD-derived TCP):
     // a fixed advertised window instead of Linux's free-space arithmetic, and every
@@ -97,7 +100,20 @@ struct KernelProfile
 
     // loopback device and scheduler
     int loopback_mtu = 65536;           // loopback_setup(): dev->mtu = 64 * 1024
-    int64_t loopback_latency_ns = 5000; // netif_rx() to tcp_v4_rcv() on the same host
+    int64_t loopback_latency_ns = 5000; // a segment handed to the device to tcp_v4_rcv() on the same host
+    int64_t loopback_before_tap_ns = 0; // of that, what passes before the capture's copy
+    // A send on loopback runs the receive path inside the sender's call: loopback_xmit()
+    // -> __netif_rx() queues the skb on this CPU's backlog with bottom halves off, and
+    // __dev_queue_xmit()'s rcu_read_unlock_bh() -> local_bh_enable() -> do_softirq()
+    // -> net_rx_action() -> process_backlog() runs the peer's tcp_v4_rcv() at once, and
+    // whatever that sends back (a quick ACK) in the same loop, into the sender's
+    // backlog (its socket is held), processed at release_sock() before the call
+    // returns. true: write() returns after those deliveries, plus
+    // loopback_softirq_wake_ns for each task the deliveries wake (try_to_wake_up() of
+    // a reader asleep on the other CPU). false: the program goes on when it makes the
+    // call, as the profiles fitted with instant sends assume.
+    bool loopback_send_runs_softirq = false;
+    int64_t loopback_softirq_wake_ns = 0;
     int64_t wakeup_latency_ns = 4000;   // a task woken by a socket event gets the CPU
     // Time a system call spends per KiB, the host's speed. sendmsg: the copy into skbs
     // (skb_copy_to_page_nocache()) and, on loopback, the receiving softirq that each

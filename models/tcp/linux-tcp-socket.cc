@@ -3,6 +3,7 @@
 // inet_accept(), tcp_sendmsg(), tcp_recvmsg(), tcp_close().
 #include "models/tcp/linux-tcp-socket.h"
 
+#include "models/link/linux-loopback-net-device.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/rcvbuf-autotune.h"
 #include "models/tcp/ts-clock.h"
@@ -155,17 +156,36 @@ LinuxTcpSocket::Ready(WaitFor what) const
     case WaitFor::Acceptable:
         return !m_acceptQueue.empty();
     case WaitFor::WriteDone:
-        return m_sendmsg.empty();
+        return !InSendmsg();
     }
     return false;
 }
 
 void
-LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then)
+LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then, Time not_before)
 {
     if (Ready(what))
     {
+        if (not_before > Simulator::Now())
+        {
+            Simulator::Schedule(not_before - Simulator::Now(), std::move(then));
+            return;
+        }
         Simulator::ScheduleNow(std::move(then));
+        return;
+    }
+    if (not_before.IsStrictlyPositive())
+    {
+        // woken at t, it runs at the later of t + wake_latency and not_before
+        auto pinned = [this, not_before, then = std::move(then)]() mutable {
+            if (not_before > Simulator::Now())
+            {
+                Simulator::Schedule(not_before - Simulator::Now(), std::move(then));
+                return;
+            }
+            then();
+        };
+        m_waiter = Waiter{what, wake_latency, std::move(pinned), Simulator::Now()};
         return;
     }
     m_waiter = Waiter{what, wake_latency, std::move(then), Simulator::Now()};
@@ -206,6 +226,10 @@ LinuxTcpSocket::Wake(WaitFor what)
     }
     Waiter w = std::move(*m_waiter);
     m_waiter.reset();
+    if (LoopbackSoftirq* softirq = LinuxLoopbackNetDevice::Current())
+    {
+        ++softirq->wakes; // try_to_wake_up() inside a sender's softirq
+    }
     m_tcp->WakeTask(w.latency, std::move(w.then));
 }
 
@@ -388,14 +412,30 @@ LinuxTcpSocket::Write(Payload data)
     // leave one by one, and what arrives meanwhile waits in the backlog
     const int len = static_cast<int>(data.size());
     m_sendmsg.push_back(std::move(data));
-    if (m_sendmsg.size() == 1 && !m_sendmsgWaiting)
+    if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
         m_sendmsgOff = 0;
         m_processBacklog = 0;
+        if (m_prof->loopback_send_runs_softirq)
+        {
+            m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
+        }
         LockSock();
         SendmsgRun();
     }
     return len;
+}
+
+void
+LinuxTcpSocket::AfterWrite(std::function<void()> then)
+{
+    if (!m_prof->loopback_send_runs_softirq || !InSendmsg())
+    {
+        then();
+        return;
+    }
+    // the task is in this write() (one task per socket here): it goes on at the return
+    m_afterWrite = std::move(then);
 }
 
 int
@@ -420,6 +460,8 @@ LinuxTcpSocket::TailGrows(uint32_t size_goal) const
 void
 LinuxTcpSocket::SendmsgRun()
 {
+    std::optional<LinuxLoopbackNetDevice::Scope> softirq;
+    softirq.emplace(m_sendmsgSoftirq); // what this call transmits is its softirq's
     while (!m_sendmsg.empty())
     {
         const Payload& data = m_sendmsg.front();
@@ -459,12 +501,60 @@ LinuxTcpSocket::SendmsgRun()
             continue;
         }
         m_sendmsgStep = Simulator::Schedule(t, [this, copy, size_goal]() {
-            SendmsgCopy(m_sendmsg.front(), m_sendmsgOff, copy, size_goal);
+            {
+                LinuxLoopbackNetDevice::Scope in(m_sendmsgSoftirq);
+                SendmsgCopy(m_sendmsg.front(), m_sendmsgOff, copy, size_goal);
+            }
             SendmsgRun();
         });
         return;
     }
+    softirq.reset();
+    if (!m_sendmsgSoftirq)
+    {
+        SendmsgReturn();
+        return;
+    }
+    // Everything is copied and pushed; the call goes on with the softirq its transmits
+    // raised (do_softirq() at local_bh_enable() in __dev_queue_xmit()): it returns once
+    // process_backlog() has delivered its packets and what they caused in turn (the
+    // peer's quick ACK, into our backlog: the socket is still held), plus the time its
+    // wake-ups of sleeping tasks took
+    m_sendmsgReturning = true;
+    Ptr<LinuxTcpSocket> self = this;
+    auto drained = [self]() {
+        const Time wakes = NanoSeconds(self->m_prof->loopback_softirq_wake_ns *
+                                       static_cast<int64_t>(self->m_sendmsgSoftirq->wakes));
+        if (!wakes.IsStrictlyPositive())
+        {
+            self->SendmsgReturn();
+            return;
+        }
+        self->m_sendmsgReturn = Simulator::Schedule(wakes, &LinuxTcpSocket::SendmsgReturn, self);
+    };
+    if (m_sendmsgSoftirq->in_flight > 0)
+    {
+        m_sendmsgSoftirq->drained = drained;
+        return;
+    }
+    drained();
+}
+
+// The end of tcp_sendmsg(): release_sock() processes what arrived meanwhile (the ACK
+// the softirq brought back; what that processing sends is not waited for), and the
+// call returns
+void
+LinuxTcpSocket::SendmsgReturn()
+{
+    m_sendmsgReturning = false;
+    m_sendmsgSoftirq.reset();
     ReleaseSock();
+    if (m_afterWrite)
+    {
+        std::function<void()> next = std::move(m_afterWrite);
+        m_afterWrite = nullptr;
+        next();
+    }
     if (m_afterSendmsg)
     {
         std::function<void()> next = std::move(m_afterSendmsg);
@@ -472,6 +562,18 @@ LinuxTcpSocket::SendmsgRun()
         next();
     }
     Wake(WaitFor::WriteDone);
+    if (!m_sendmsg.empty() && !m_sendmsgWaiting && m_tp.state != TcpState::Closed)
+    {
+        // a write() another thread of the program made meanwhile
+        m_sendmsgOff = 0;
+        m_processBacklog = 0;
+        if (m_prof->loopback_send_runs_softirq)
+        {
+            m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
+        }
+        LockSock();
+        SendmsgRun();
+    }
 }
 
 // sk_stream_wait_memory(): push what this write queued, then sleep without the socket
@@ -553,7 +655,7 @@ LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint3
     if (off < data.size() && tail->data.size() >= size_goal)
     {
         WhyScope why(*this, {SendWhy::WriteFullSkb, size_goal});
-        WriteXmit(Nonagle());
+        PushFullSkb();
     }
 }
 
@@ -724,7 +826,7 @@ LinuxTcpSocket::Accept()
 int
 LinuxTcpSocket::ShutdownSend()
 {
-    if (!m_sendmsg.empty())
+    if (InSendmsg())
     {
         m_afterSendmsg = [this]() { ShutdownSend(); }; // the task is still in write()
         return 0;
@@ -756,7 +858,7 @@ LinuxTcpSocket::ShutdownRecv()
 int
 LinuxTcpSocket::Close()
 {
-    if (!m_sendmsg.empty())
+    if (InSendmsg())
     {
         m_afterSendmsg = [this]() { Close(); }; // the task is still in write()
         return 0;
@@ -828,6 +930,11 @@ LinuxTcpSocket::DoDispose()
     m_timewaitTimer.Cancel();
     m_copyDone.Cancel();
     m_sendmsgStep.Cancel();
+    m_sendmsgReturn.Cancel();
+    if (m_sendmsgSoftirq)
+    {
+        m_sendmsgSoftirq->drained = nullptr;
+    }
     m_waiter.reset();
     m_acceptQueue.clear();
     m_tcp = nullptr;

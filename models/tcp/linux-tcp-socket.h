@@ -20,6 +20,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,7 @@ namespace sim
 {
 
 class LinuxTcpL4Protocol;
+struct LoopbackSoftirq;
 
 // A queued buffer: one skb of the write or receive queue
 struct Skb
@@ -38,6 +40,7 @@ struct Skb
     int truesize = 0;
     bool sent = false;
     uint64_t sent_ns = 0;
+    uint32_t pcount = 0; // tcp_skb_pcount(): segments of it when sent (GSO)
 };
 
 // What a process blocked on the socket waits for
@@ -91,8 +94,9 @@ class LinuxTcpSocket : public ns3::Socket
 
     // Blocking-call emulation: run `then` once the condition holds. If it holds now the
     // call does not block; otherwise the task sleeps and, when woken by the kernel, gets
-    // the CPU `wake_latency` later.
-    void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then);
+    // the CPU `wake_latency` later; in either case not before `not_before` (a recorded
+    // run: when the real call returned).
+    void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then, ns3::Time not_before = ns3::Time(0));
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
     // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and
@@ -123,6 +127,12 @@ class LinuxTcpSocket : public ns3::Socket
     // Byte-level system calls for programs: write() and read() on the socket.
     int Write(Payload data);
     int Write(std::string data) { return Write(Payload(std::move(data))); }
+    // The program's step after the write() it just made: when that call returns. On a
+    // profile whose loopback sends run the receive path inside the call
+    // (loopback_send_runs_softirq), that is after the copy and the softirq the call ran
+    // (SendmsgReturn()); on the others the program goes on at once, as their fitted
+    // think times assume.
+    void AfterWrite(std::function<void()> then);
     // read() of up to `len` bytes (tcp_recvmsg()): `done` gets what was read, empty at
     // the end of the stream, when the call returns. Each skb's copy to user space takes
     // the profile's recvmsg time with the socket held; with none, the call returns at
@@ -187,7 +197,8 @@ class LinuxTcpSocket : public ns3::Socket
     // --- tcp-output.cc
     ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq, uint8_t flags, const Payload& data);
     void TransmitSkb(Skb& skb);
-    void WriteXmit(int nonagle);
+    void WriteXmit(int nonagle, bool push_one = false);
+    void PushFullSkb();
     void Push(int nonagle, bool more);
     void SendAck();
     void SendDelayedAck();
@@ -223,6 +234,8 @@ class LinuxTcpSocket : public ns3::Socket
     bool TailGrows(uint32_t size_goal) const;
     void SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint32_t size_goal);
     void SendmsgRun();
+    void SendmsgReturn();
+    bool InSendmsg() const { return !m_sendmsg.empty() || m_sendmsgReturning; }
     void WaitForSpace();
     void CheckSpace();
     int WmemQueued() const; // sk_wmem_queued
@@ -289,7 +302,13 @@ class LinuxTcpSocket : public ns3::Socket
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)
     ns3::Time m_sendmsgWaitingSince;
     ns3::EventId m_sendmsgStep;
+    // the loopback softirq the write() runs, and whether it has copied everything and
+    // waits for that softirq before it returns (LoopbackSoftirq)
+    std::shared_ptr<LoopbackSoftirq> m_sendmsgSoftirq;
+    bool m_sendmsgReturning = false;
+    ns3::EventId m_sendmsgReturn;
     std::function<void()> m_afterSendmsg; // a close() or shutdown() the task does next
+    std::function<void()> m_afterWrite;   // the program's next step, at write()'s return
     ns3::EventId m_timewaitTimer;
 };
 

@@ -28,6 +28,12 @@ TcpBoundToHalfWnd(const Tcb& tp, uint32_t pktsize)
 }
 
 bool
+TcpNagleCheck(bool partial, const Tcb& tp, int nonagle)
+{
+    return partial && ((nonagle & TCP_NAGLE_CORK) || (!nonagle && tp.packets_out && MinshallCheck(tp)));
+}
+
+bool
 TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagle)
 {
     if (nonagle & TCP_NAGLE_PUSH)
@@ -41,10 +47,110 @@ TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagl
     }
     // tcp_nagle_check(): hold a partial segment when corked, or under Nagle while a
     // small segment is in flight
-    const bool partial = len < mss_now;
-    const bool hold =
-        partial && ((nonagle & TCP_NAGLE_CORK) || (!nonagle && tp.packets_out && MinshallCheck(tp)));
-    return !hold;
+    return !TcpNagleCheck(len < mss_now, tp, nonagle);
+}
+
+uint32_t
+TcpTsoSegs(uint32_t mss_now, uint32_t gso_max_size)
+{
+    return std::max(gso_max_size / mss_now, TCP_MIN_TSO_SEGS);
+}
+
+uint32_t
+TcpCwndTest(const Tcb& tp)
+{
+    // no loss is modelled: what is in flight is packets_out (tcp_packets_in_flight())
+    const uint32_t in_flight = tp.packets_out;
+    if (in_flight >= tp.snd_cwnd)
+    {
+        return 0;
+    }
+    const uint32_t halfcwnd = std::max(tp.snd_cwnd >> 1, 1u);
+    return std::min(halfcwnd, tp.snd_cwnd - in_flight);
+}
+
+uint32_t
+TcpSkbPcount(uint32_t len, uint32_t mss_now)
+{
+    return len <= mss_now ? 1 : (len + mss_now - 1) / mss_now;
+}
+
+uint32_t
+TcpMssSplitPoint(const Tcb& tp,
+                 uint32_t seq,
+                 uint32_t len,
+                 bool is_tail,
+                 uint32_t mss_now,
+                 uint32_t max_segs,
+                 int nonagle)
+{
+    const uint32_t window = tp.snd_una + tp.snd_wnd - seq; // tcp_wnd_end() - seq
+    const uint32_t max_len = mss_now * max_segs;
+    // more follows this skb: as many whole mss as allowed
+    if (max_len <= window && !is_tail)
+    {
+        return max_len;
+    }
+    const uint32_t needed = std::min(len, window);
+    if (max_len <= needed)
+    {
+        return max_len;
+    }
+    // the part up to the window's edge (or the skb's end) ends in a partial segment:
+    // it goes too unless Nagle would hold it, then cut at the last whole mss
+    const uint32_t partial = needed % mss_now;
+    return TcpNagleCheck(partial != 0, tp, nonagle) ? needed - partial : needed;
+}
+
+bool
+TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in)
+{
+    constexpr uint64_t NSEC_PER_MSEC = 1000000;
+    // defer only right after a transmit: the last one less than 1 ms ago
+    if (static_cast<int64_t>(tp.tcp_clock_cache - tp.tcp_wstamp_ns - NSEC_PER_MSEC) > 0)
+    {
+        return false;
+    }
+    const uint32_t in_flight = tp.packets_out;
+    const uint32_t send_win = tp.snd_una + tp.snd_wnd - in.seq;
+    const uint32_t cong_win = (tp.snd_cwnd - in_flight) * tp.mss_cache;
+    const uint32_t limit = std::min(send_win, cong_win);
+    // a full-sized GSO packet can go
+    if (limit >= in.max_segs * tp.mss_cache)
+    {
+        return false;
+    }
+    // an skb in the middle of the queue gets no more data: all of it can go
+    if (!in.is_tail && limit >= in.len)
+    {
+        return false;
+    }
+    // a fraction (1 / tcp_tso_win_divisor) of the window is open: use it
+    const uint32_t chunk = std::min(tp.snd_wnd, tp.snd_cwnd * tp.mss_cache) / TCP_TSO_WIN_DIVISOR;
+    if (limit >= chunk)
+    {
+        return false;
+    }
+    if (!in.have_sent)
+    {
+        return false;
+    }
+    // the next ACK is expected an srtt after the oldest unacknowledged skb left; if
+    // that is more than min(srtt / 2, 1 ms) away, waiting for it costs too much
+    const uint64_t srtt_ns = uint64_t{tp.srtt_us} * 125; // srtt_us is << 3
+    const uint64_t how_far = in.head_sent_ns + srtt_ns - tp.tcp_clock_cache;
+    const uint64_t threshold = std::min<uint64_t>(srtt_ns >> 1, NSEC_PER_MSEC);
+    if (static_cast<int64_t>(how_far - threshold) > 0)
+    {
+        return false;
+    }
+    // cwnd- or rwnd-limited: wait for the ACK that opens more
+    if (cong_win < send_win ? cong_win <= in.len : send_win <= in.len)
+    {
+        return true;
+    }
+    // application-limited: wait for more data, unless this skb gets none (FIN)
+    return !in.fin;
 }
 
 bool

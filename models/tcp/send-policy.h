@@ -23,6 +23,58 @@ uint32_t TcpBoundToHalfWnd(const Tcb& tp, uint32_t pktsize);
 // tcp_nagle_test(): may an skb of `len` bytes (with FIN or not) go now?
 bool TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagle);
 
+// tcp_nagle_check(): must a partial segment (`partial`) wait? Yes when corked, or
+// under Nagle while a small segment is still unacknowledged (Minshall)
+bool TcpNagleCheck(bool partial, const Tcb& tp, int nonagle);
+
+// Defaults of net.ipv4.tcp_min_tso_segs (BBR's bbr_min_tso_segs() says the same at any
+// pacing rate above 150 kB/s) and net.ipv4.tcp_tso_win_divisor
+inline constexpr uint32_t TCP_MIN_TSO_SEGS = 2;
+inline constexpr uint32_t TCP_TSO_WIN_DIVISOR = 3;
+
+// tcp_tso_autosize() via tcp_tso_segs(): how many mss one GSO packet may carry. The
+// RTT allowance (sk_gso_max_size >> (min_rtt >> tcp_tso_rtt_log)) fills the whole
+// sk_gso_max_size while min_rtt is under 512 us, as it always is on loopback, so the
+// pacing rate never matters there: gso_max_size / mss, but at least min_tso_segs.
+uint32_t TcpTsoSegs(uint32_t mss_now, uint32_t gso_max_size);
+
+// tcp_cwnd_test(): segments the congestion window lets go now, at most half of it so
+// that two GSO packets are in flight (0: none)
+uint32_t TcpCwndTest(const Tcb& tp);
+
+// tcp_set_skb_tso_segs(): the segments an skb of `len` bytes makes at mss_now
+uint32_t TcpSkbPcount(uint32_t len, uint32_t mss_now);
+
+// tcp_mss_split_point(): how much of an unsent skb (from `seq`, `len` bytes; `is_tail`:
+// the last of the write queue) to send now, in whole mss up to max_segs of them,
+// within the peer's window; a partial last segment only if Nagle lets it go
+uint32_t TcpMssSplitPoint(const Tcb& tp,
+                          uint32_t seq,
+                          uint32_t len,
+                          bool is_tail,
+                          uint32_t mss_now,
+                          uint32_t max_segs,
+                          int nonagle);
+
+// What tcp_tso_should_defer() looks at besides the TCB. Times are the TCP clock
+// (tcp_clock_cache's domain) in ns.
+struct TsoDeferInput
+{
+    uint32_t seq = 0;          // the skb's first byte
+    uint32_t len = 0;          // its payload
+    bool is_tail = false;      // the last skb of the write queue
+    bool fin = false;          // it carries FIN (or EOR): it will get no more data
+    uint32_t max_segs = 1;     // TcpTsoSegs()
+    bool have_sent = false;    // something is unacknowledged (the rtx queue's head)
+    uint64_t head_sent_ns = 0; // when that head left
+};
+
+// tcp_tso_should_defer(): hold a multi-segment skb back, expecting an ACK soon to let
+// a fuller GSO packet go ("TSO Nagle"), unless the last transmit is over 1 ms old, a
+// full-size packet fits, the skb is all sendable and won't grow, a third of the
+// window is open (tcp_tso_win_divisor), or the next ACK is far off
+bool TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in);
+
 // tcp_should_autocork(): hold a small write while earlier ones are still in the qdisc
 // or device (`wmem_alloc`: bytes of this socket's skbs not yet freed after transmit;
 // the loopback frees them in loopback_xmit(), so there it is 0)

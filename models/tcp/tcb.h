@@ -112,6 +112,9 @@ struct Tcb
     // its millisecond ticks (tp->tsoffset)
     uint64_t tcp_clock_cache = 0;
     uint32_t tsoffset = 0;
+    // departure time of the last segment sent, on the same clock (tp->tcp_wstamp_ns;
+    // no pacing is modelled, so the clock when __tcp_transmit_skb() ran)
+    uint64_t tcp_wstamp_ns = 0;
 
     AckState ack;
 
@@ -138,6 +141,10 @@ struct Tcb
     // only when the backlog is empty, so skbs it has moved to the receive queue count
     // twice in tcp_space() until then.
     int backlog_len = 0;
+    // sk_gso_max_size from the route's device (sk_setup_caps()): the largest GSO packet
+    // tcp_write_xmit() builds. 0: the model puts one mss in each packet, as the capture
+    // of a device that segments GSO packets before the tap shows them (not loopback).
+    uint32_t gso_max_size = 0;
     uint8_t shutdown = 0;
     uint8_t scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: payload/truesize in 1/256ths
     bool nodelay = false; // TCP_NODELAY

@@ -13,6 +13,7 @@
 #include <ns3/ipv4-routing-protocol.h>
 #include <ns3/ipv4.h>
 #include <ns3/log.h>
+#include <ns3/loopback-net-device.h>
 #include <ns3/simulator.h>
 
 #include <algorithm>
@@ -101,6 +102,26 @@ PathMtu(Ptr<Node> node, Ipv4Address dst)
     return route ? route->GetOutputDevice()->GetMtu() : 1500;
 }
 
+// sk_setup_caps() -> sk_dst_gso_max_size(): IPv4's GSO limit (the devices'
+// gso_ipv4_max_size, GSO_LEGACY_MAX_SIZE) less MAX_TCP_HEADER and one byte. Only the
+// loopback passes a GSO packet on whole, as the capture shows it; elsewhere the model
+// sends one mss per packet (0).
+static uint32_t
+GsoMaxSize(Ptr<Node> node, Ipv4Address dst, const KernelProfile& prof)
+{
+    constexpr uint32_t GSO_LEGACY_MAX_SIZE = 65536;
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    Ipv4Header probe;
+    probe.SetDestination(dst);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> route = ipv4->GetRoutingProtocol()->RouteOutput(nullptr, probe, nullptr, err);
+    if (!route || !DynamicCast<LoopbackNetDevice>(route->GetOutputDevice()))
+    {
+        return 0;
+    }
+    return GSO_LEGACY_MAX_SIZE - static_cast<uint32_t>(prof.max_tcp_header + 1);
+}
+
 // tcp_conn_request(): parse the SYN's options, choose the window
 // (tcp_openreq_init_rwin()) and answer with a SYN-ACK
 void
@@ -158,6 +179,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     tp.state = TcpState::SynRecv;
     tp.iss = req.snt_isn;
     tp.snd_una = tp.snd_nxt = tp.write_seq = req.snt_isn + 1;
+    tp.pushed_seq = tp.write_seq; // tcp_create_openreq_child()
     child->m_tp.snd_sml = tp.snd_nxt;
     tp.irs = req.rcv_isn;
     tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = req.rcv_isn + 1;
@@ -182,6 +204,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
 
     const uint32_t mtu = PathMtu(GetNode(), req.raddr);
     child->SyncMss(mtu);
+    tp.gso_max_size = GsoMaxSize(GetNode(), req.raddr, *m_prof);
     tp.advmss = Ipv4DefaultAdvmss(mtu);
     TcpInitializeRcvMss(tp);
     m_tcp->Register(child);
@@ -255,6 +278,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
             m_tp.tcp_header_len = TCP_BASE_HEADER_LEN;
         }
         SyncMss(PathMtu(GetNode(), m_peer));
+        m_tp.gso_max_size = GsoMaxSize(GetNode(), m_peer, *m_prof);
         TcpInitializeRcvMss(m_tp);
 
         // tcp_finish_connect()
@@ -361,11 +385,13 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
            !SeqAfter(m_writeQueue.front().end_seq, ack))
     {
         newest_sent = m_writeQueue.front().sent_ns;
+        // a GSO packet counts as the segments it holds (tcp_skb_pcount())
+        const uint32_t pcount = std::max(m_writeQueue.front().pcount, 1u);
         if (!m_writeQueue.front().data.empty())
         {
-            ++acked;
+            acked += pcount;
         }
-        m_tp.packets_out--;
+        m_tp.packets_out -= pcount;
         m_writeQueue.pop_front();
     }
     if (newest_sent && SeqAfter(ack, m_tp.snd_una))

@@ -85,6 +85,8 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
     }
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{});
     FinishHeader(th, p);
+    // __tcp_transmit_skb(): the departure time, never earlier than the last one's
+    m_tp.tcp_wstamp_ns = std::max(m_tp.tcp_wstamp_ns, m_tp.tcp_clock_cache);
     return p;
 }
 
@@ -129,6 +131,12 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         flags |= TCPHDR_ACK;
     }
+    // __tcp_transmit_skb(): every GSO packet of more than one segment carries PSH (it
+    // speeds the receiver's GRO flush); set on the copy that leaves, not on the skb
+    if (skb.pcount > 1)
+    {
+        flags |= TCPHDR_PSH;
+    }
     Ptr<Packet> p = BuildSegment(skb.seq, flags, skb.data);
     if (flags & TCPHDR_ACK)
     {
@@ -140,7 +148,8 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     }
     skb.sent = true;
     skb.sent_ns = NowNs();
-    m_tp.packets_out++;
+    skb.pcount = std::max(skb.pcount, 1u);
+    m_tp.packets_out += skb.pcount;
     m_tp.max_packets_out = std::max(m_tp.max_packets_out, m_tp.packets_out); // tcp_cwnd_validate()
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
@@ -172,12 +181,47 @@ LinuxTcpSocket::SizeGoal() const
     return std::max(gso_segs * mss_now, mss_now);
 }
 
-// tcp_write_xmit(): send what the windows and Nagle allow
+// tcp_grow_skb(): top up the send head to `amount` more bytes with the start of the
+// skb after it; an skb emptied that way is eaten, its flags (PSH, FIN) and end
+// joining the head (tcp_eat_one_skb())
+static void
+GrowSkb(std::deque<Skb>& queue, size_t i, uint32_t amount)
+{
+    if (i + 1 >= queue.size())
+    {
+        return; // the last skb: nothing after it to take from
+    }
+    Skb& skb = queue[i];
+    Skb& next = queue[i + 1];
+    const uint32_t nlen = std::min<uint32_t>(amount, static_cast<uint32_t>(next.data.size()));
+    if (nlen == 0)
+    {
+        return;
+    }
+    skb.data.append(next.data, 0, nlen);
+    skb.end_seq += nlen;
+    skb.truesize += static_cast<int>(nlen); // skb_shift() moves the frags' truesize
+    next.data = next.data.substr(nlen);
+    next.seq += nlen;
+    next.truesize -= static_cast<int>(nlen);
+    if (next.data.empty())
+    {
+        skb.end_seq = next.end_seq; // a FIN's sequence number too
+        skb.flags |= next.flags;
+        queue.erase(queue.begin() + static_cast<long>(i) + 1);
+    }
+}
+
+// tcp_write_xmit(): send what the windows and Nagle allow, as GSO packets of up to
+// max_segs mss where the device takes them whole. push_one (tcp_push_one()): at most
+// one packet, and no TSO deferral.
 void
-LinuxTcpSocket::WriteXmit(int nonagle)
+LinuxTcpSocket::WriteXmit(int nonagle, bool push_one)
 {
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
     const uint32_t mss_now = CurrentMss();
+    // tcp_tso_segs(); a device that segments before the capture: one mss per packet
+    const uint32_t max_segs = m_tp.gso_max_size ? TcpTsoSegs(mss_now, m_tp.gso_max_size) : 1;
     for (size_t i = 0; i < m_writeQueue.size(); ++i)
     {
         if (m_writeQueue[i].sent)
@@ -190,46 +234,107 @@ LinuxTcpSocket::WriteXmit(int nonagle)
         {
             break;
         }
-        // tcp_snd_wnd_test(): the first mss of it must fit the peer's window
-        uint32_t end_seq = m_writeQueue[i].end_seq;
-        if (m_writeQueue[i].data.size() > mss_now)
+        const uint32_t cwnd_quota = std::min(std::max(TcpCwndTest(m_tp), 1u), max_segs);
+        if (m_tp.gso_max_size && m_prof->tcp_grow_skb)
         {
-            end_seq = m_writeQueue[i].seq + mss_now;
+            // tcp_grow_skb(): fill the packet the congestion window allows from the
+            // skbs queued behind (one write's skbs, or the next write's)
+            const uint64_t want = uint64_t{cwnd_quota} * mss_now;
+            if (want > m_writeQueue[i].data.size())
+            {
+                GrowSkb(m_writeQueue, i, static_cast<uint32_t>(want - m_writeQueue[i].data.size()));
+            }
         }
+        Skb& skb = m_writeQueue[i];
+        const uint32_t len = static_cast<uint32_t>(skb.data.size());
+        const bool is_tail = i + 1 == m_writeQueue.size();
+        // tcp_set_skb_tso_segs()
+        const uint32_t tso_segs = m_tp.gso_max_size ? TcpSkbPcount(len, mss_now) : 1;
+        // tcp_snd_wnd_test(): the first mss of it must fit the peer's window
+        const uint32_t end_seq = len > mss_now ? skb.seq + mss_now : skb.end_seq;
         if (SeqAfter(end_seq, m_tp.snd_una + m_tp.snd_wnd))
         {
             break;
         }
-        const bool last = i + 1 == m_writeQueue.size();
-        if (!TcpNagleTest(m_tp,
-                          static_cast<uint32_t>(m_writeQueue[i].data.size()),
-                          m_writeQueue[i].flags & TCPHDR_FIN,
-                          mss_now,
-                          last ? nonagle : TCP_NAGLE_PUSH))
+        if (tso_segs == 1)
+        {
+            if (!TcpNagleTest(m_tp, len, skb.flags & TCPHDR_FIN, mss_now, is_tail ? nonagle : TCP_NAGLE_PUSH))
+            {
+                break;
+            }
+        }
+        else if (!push_one)
+        {
+            TsoDeferInput in;
+            in.seq = skb.seq;
+            in.len = len;
+            in.is_tail = is_tail;
+            in.fin = skb.flags & TCPHDR_FIN;
+            in.max_segs = max_segs;
+            in.have_sent = i > 0; // the queue holds the sent skbs first
+            in.head_sent_ns = in.have_sent ? m_tcp->Clock().Now(m_writeQueue.front().sent_ns) : 0;
+            if (TcpTsoShouldDefer(m_tp, in))
+            {
+                break;
+            }
+        }
+        uint32_t limit = mss_now;
+        if (tso_segs > 1)
+        {
+            limit = TcpMssSplitPoint(m_tp, skb.seq, len, is_tail, mss_now, cwnd_quota, nonagle);
+            // Not Linux: the model's IPv4 carries what its 16-bit total length can
+            // say. Two mss of 65483 could make a larger GSO packet, which the kernel
+            // would send with tot_len 0 (iph_set_totlen()); no recording shows one.
+            limit = std::min(limit, IPV4_MAX_PMTU - IPV4_TCP_HEADERS - (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN));
+        }
+        if (len > limit)
+        {
+            // tso_fragment(): split at limit; flags like FIN and PSH go with the tail
+            Skb tail;
+            tail.seq = skb.seq + limit;
+            tail.end_seq = skb.end_seq;
+            tail.flags = skb.flags;
+            tail.data = skb.data.substr(limit);
+            tail.truesize = static_cast<int>(tail.data.size());
+            skb.data.resize(limit);
+            skb.end_seq = tail.seq;
+            skb.flags &= static_cast<uint8_t>(~(TCPHDR_FIN | TCPHDR_PSH));
+            skb.truesize -= tail.truesize;
+            m_writeQueue.insert(m_writeQueue.begin() + static_cast<long>(i) + 1, tail);
+        }
+        Skb& out = m_writeQueue[i];
+        out.pcount = m_tp.gso_max_size ? TcpSkbPcount(static_cast<uint32_t>(out.data.size()), mss_now) : 1;
+        TransmitSkb(out);
+        // tcp_minshall_update(): the end of a packet short of its segments' full size
+        if (out.data.size() < uint64_t{out.pcount} * mss_now)
+        {
+            m_tp.snd_sml = out.end_seq;
+        }
+        if (push_one)
         {
             break;
         }
-        if (m_writeQueue[i].data.size() > mss_now)
-        {
-            // tso_fragment(): split at mss_now; flags like FIN and PSH go with the tail
-            Skb tail;
-            tail.seq = m_writeQueue[i].seq + mss_now;
-            tail.end_seq = m_writeQueue[i].end_seq;
-            tail.flags = m_writeQueue[i].flags;
-            tail.data = m_writeQueue[i].data.substr(mss_now);
-            tail.truesize = static_cast<int>(tail.data.size());
-            m_writeQueue[i].data.resize(mss_now);
-            m_writeQueue[i].end_seq = tail.seq;
-            m_writeQueue[i].flags &= static_cast<uint8_t>(~(TCPHDR_FIN | TCPHDR_PSH));
-            m_writeQueue[i].truesize -= tail.truesize;
-            m_writeQueue.insert(m_writeQueue.begin() + static_cast<long>(i) + 1, tail);
-        }
-        TransmitSkb(m_writeQueue[i]);
-        // tcp_minshall_update()
-        if (m_writeQueue[i].data.size() < mss_now)
-        {
-            m_tp.snd_sml = m_writeQueue[i].end_seq;
-        }
+    }
+}
+
+// tcp_sendmsg_locked(), an skb filled to the size goal with more of the write to come:
+// past half the peer's largest window since the last push (forced_push()) it is
+// marked PSH and everything that may go goes (__tcp_push_pending_frames(), Nagle
+// off); otherwise, if it is the first unsent skb, it goes alone (tcp_push_one())
+void
+LinuxTcpSocket::PushFullSkb()
+{
+    if (SeqAfter(m_tp.write_seq, m_tp.pushed_seq + (m_tp.max_window >> 1)))
+    {
+        m_writeQueue.back().flags |= TCPHDR_PSH; // tcp_mark_push()
+        m_tp.pushed_seq = m_tp.write_seq;
+        WriteXmit(TCP_NAGLE_PUSH);
+        return;
+    }
+    const bool send_head = m_writeQueue.size() == 1 || m_writeQueue[m_writeQueue.size() - 2].sent;
+    if (send_head)
+    {
+        WriteXmit(TCP_NAGLE_PUSH, true);
     }
 }
 
@@ -329,6 +434,7 @@ LinuxTcpSocket::SendSyn()
     syn.flags = TCPHDR_SYN;
     m_writeQueue.push_back(syn);
     m_tp.write_seq = m_tp.iss + 1;
+    m_tp.pushed_seq = m_tp.write_seq;
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
     WhyScope why(*this, {SendWhy::Connect});
     TransmitSkb(m_writeQueue.back());

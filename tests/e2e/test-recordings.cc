@@ -141,14 +141,20 @@ BOOST_AUTO_TEST_CASE(a_client_that_only_connects_and_closes_matches_the_most_com
     ExpectTheMostCommonRecording("no-sends", 6);
 }
 
-BOOST_AUTO_TEST_CASE(v2_with_this_machines_scheduling_matches_a_most_common_sequence)
+BOOST_AUTO_TEST_CASE(v2_with_this_machines_scheduling_is_a_known_deviation)
 {
     // v2 is a race. v2.toml keeps the seed report's timing: its client wakes 0.2 ms after
     // the first echo, so the server's next writes wait for the ACK (Nagle) and leave as one
-    // 15-byte segment. On this machine the client wakes within microseconds and ACKs each
-    // echo first, and the recordings end three ways, equally often. The same scenario with
-    // this machine's scheduling (the profile's wake-up latency instead of the seed's) must
-    // give one of those most common sequences, packet for packet.
+    // 15-byte segment. On this machine the client wakes later than the seed's think times
+    // assume and ACKs each echo first; the ten recordings of tests/data/real/v2 end three
+    // ways, equally often. The same scenario with this machine's scheduling (the
+    // profile's wake-up latency, 45 us, the median of recorded wakes, instead of the
+    // seed's) used to give one of those most common sequences. Since a send() lasts its
+    // softirq (send_runs_softirq) the server's echoes leave about 13 us apart more, and
+    // the client's close falls after the third echo: a sequence 2 of the 10 recordings in
+    // tests/data/real/replay/v2 end with, none of the older 10. Which way a race goes on
+    // hand-written think times is not the model's to decide; replaying each recording
+    // with its own call times is (recorded_runs_replay_from_their_own_timeline).
     std::map<std::string, std::vector<fs::path>> by_sequence;
     size_t best = 0;
     for (const auto& e : fs::directory_iterator(SourceDir() / "tests" / "data" / "real" / "v2"))
@@ -169,12 +175,68 @@ BOOST_AUTO_TEST_CASE(v2_with_this_machines_scheduling_matches_a_most_common_sequ
     WriteFile(dir / "v2-here.toml", ScenarioText("v2", {{seed_wake, ""}}));
     const Outcome run = Simulate((dir / "v2-here.toml").string(), dir / "out", "--profile linux-6.18");
     BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
-    const auto sim = Packets(dir / "out" / "trace.pcap");
-    const auto it = by_sequence.find(Sequence(sim));
-    BOOST_REQUIRE_MESSAGE(it != by_sequence.end(), "the simulated sequence is in no recording: " << Sequence(sim));
-    BOOST_TEST(it->second.size() == best, "a most common sequence (" << best << " of " << 10 << ")");
-    const sim::CompareResult r = sim::CompareTraces(sim, Packets(it->second.front()), {});
-    BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
+    const std::string actual = Sequence(Packets(dir / "out" / "trace.pcap"));
+    const std::string known = "C SYN 0, S SYN,ACK 0, C ACK 0, C PSH,ACK 20, S ACK 0, S PSH,ACK 5, C ACK 0, "
+                              "S PSH,ACK 5, C ACK 0, S PSH,ACK 5, C ACK 0, C RST,ACK 0";
+    BOOST_TEST_MESSAGE("known deviation, sequence: expected one seen " << best << " times in tests/data/real/v2, "
+                                                                        "actual: " << actual);
+    BOOST_TEST(by_sequence.count(actual) == 0u);
+    BOOST_TEST(actual == known, "the deviation changed: update this test and its explanation");
+}
+
+// tests/data/real/replay (record.sh there): runs of v1-v4 recorded with each call's
+// time. Each one's recorded.toml, derived again from its calls.csv and capture, must
+// replay it packet for packet in every relative field. The known deviations are
+// named, with what differs.
+BOOST_AUTO_TEST_CASE(recorded_runs_replay_from_their_own_timeline)
+{
+    struct Known
+    {
+        size_t number;     // the first differing packet
+        std::string where; // and how it differs
+        std::string why;
+    };
+    const std::map<std::string, Known> known = {
+        // the client's RST and the server's third echo race within half a microsecond:
+        // the RST reaches the server 2 us after its capture, while the echo's send has
+        // already taken the socket, so the echo leaves and draws a second RST
+        {"v2/run-8", {11, "extra in SIM", "REAL: the server's third send() fails; SIM: its echo leaves"}},
+    };
+    size_t runs = 0;
+    size_t exact = 0;
+    const fs::path data = SourceDir() / "tests" / "data" / "real" / "replay";
+    for (const char* name : {"v1", "v2", "v3", "v4"})
+    {
+        for (const auto& e : fs::directory_iterator(data / name))
+        {
+            const std::string id = std::string(name) + "/" + e.path().filename().string();
+            TempDir dir;
+            fs::copy_file(e.path() / "real.pcap", dir / "real.pcap");
+            fs::copy_file(e.path() / "calls.csv", dir / "calls.csv");
+            const Outcome derive =
+                RunSim(fmt::format("record {} --replay --profile linux-6.18 --out '{}'", name, dir.path().string()));
+            BOOST_REQUIRE_MESSAGE(derive.status == 0, id << ": " << derive.err);
+            const Outcome run = Simulate((dir / "recorded.toml").string(), dir / "sim", "--profile linux-6.18");
+            BOOST_REQUIRE_MESSAGE(run.status == 0, id << ": " << run.err);
+            const sim::CompareResult r =
+                sim::CompareTraces(Packets(dir / "sim" / "trace.pcap"), Packets(dir / "real.pcap"), {});
+            ++runs;
+            const bool same = r.matched == r.slots && r.diffs.empty();
+            exact += same ? 1 : 0;
+            if (auto k = known.find(id); k != known.end())
+            {
+                BOOST_TEST_MESSAGE("known deviation, " << id << ": no." << k->second.number << " "
+                                                       << k->second.where << ": " << k->second.why);
+                BOOST_REQUIRE_MESSAGE(!same, id << " now replays exactly: take it off the known deviations");
+                BOOST_TEST(r.diffs.front().number == k->second.number, id << ":\n" << sim::FormatComparison(r));
+                BOOST_TEST(r.diffs.front().where == k->second.where, id << ":\n" << sim::FormatComparison(r));
+                continue;
+            }
+            BOOST_TEST(same, id << ":\n" << sim::FormatComparison(r));
+        }
+    }
+    BOOST_TEST(runs == 25u);
+    BOOST_TEST_MESSAGE(exact << " of " << runs << " recorded runs replayed exactly");
 }
 
 BOOST_AUTO_TEST_CASE(late_wake_on_this_machine)
@@ -197,6 +259,94 @@ BOOST_AUTO_TEST_CASE(late_wake_on_this_machine)
         sim::CompareTraces(Packets(dir / "out" / "trace.pcap"),
                            Packets(SourceDir() / "tests" / "data" / "real" / "late-wake" / "real.pcap"), timed);
     BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
+}
+
+// tests/data/real/window-growth (record.sh): one large write while the reader's
+// window grows from 65536 (or the SYN-ACK's unscaled 65483) to 95232. The segments are
+// half the largest window, and the last leaves as one GSO packet of what the window
+// allows (tcp_grow_skb() joined the write's last two skbs; tcp_mss_split_point() cuts
+// at the window's edge). Every recording then has a tail loss probe (a retransmission,
+// modelled elsewhere) and a reader's ACK with SACK blocks for it: compared are the
+// packets up to the last data segment, packet for packet, and that ACK's number and
+// window.
+void
+ExpectTheWindowGrowthRecording(const std::string& dir,
+                               const std::string& scenario,
+                               size_t packets,
+                               const std::vector<uint32_t>& data_lens,
+                               uint32_t final_ack,
+                               uint32_t final_win)
+{
+    size_t count = 0;
+    size_t total = 0;
+    const fs::path real = MostCommonRecording("window-growth/" + dir, &count, &total);
+    BOOST_TEST(count * 2 > total, "most common sequence in " << count << "/" << total << " recordings");
+    TempDir tmp;
+    const Outcome run = Simulate((SourceDir() / "tests" / "data" / "scenarios" / (scenario + ".toml")).string(),
+                                 tmp / "sim", "--profile linux-6.18");
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    std::vector<sim::PacketRecord> sim_packets = Packets(tmp / "sim" / "trace.pcap");
+    std::vector<sim::PacketRecord> real_packets = Packets(real);
+    BOOST_REQUIRE(sim_packets.size() > packets);
+    BOOST_REQUIRE(real_packets.size() > packets);
+    const std::vector<sim::TraceRow> sim_rows = sim::AnalyzeTrace(sim_packets);
+    const std::vector<sim::TraceRow> real_rows = sim::AnalyzeTrace(real_packets);
+
+    // the data segments of the large write, in order
+    const auto data_of = [&](const std::vector<sim::TraceRow>& rows, bool from_client) {
+        std::vector<uint32_t> lens;
+        for (size_t i = 0; i < packets; ++i)
+        {
+            if (rows[i].from_client == from_client && rows[i].rec.len > 1000)
+            {
+                lens.push_back(rows[i].rec.len);
+            }
+        }
+        return lens;
+    };
+    const bool client_writes = dir == "send";
+    BOOST_TEST(data_of(real_rows, client_writes) == data_lens, boost::test_tools::per_element());
+    BOOST_TEST(data_of(sim_rows, client_writes) == data_lens, boost::test_tools::per_element());
+
+    sim_packets.resize(packets);
+    real_packets.resize(packets);
+    const sim::CompareResult r = sim::CompareTraces(sim_packets, real_packets, {});
+    BOOST_TEST_MESSAGE(scenario << " vs " << real.string() << ":\n" << sim::FormatComparison(r));
+    BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
+    BOOST_TEST(r.slots == packets);
+
+    // the reader's next pure ACK: everything sent is in, and the window it offers
+    const auto next_ack = [&](const std::vector<sim::TraceRow>& rows) -> const sim::TraceRow* {
+        for (size_t i = packets; i < rows.size(); ++i)
+        {
+            if (rows[i].from_client != client_writes && rows[i].rec.len == 0 && rows[i].rec.flags == 0x10)
+            {
+                return &rows[i];
+            }
+        }
+        return nullptr;
+    };
+    const sim::TraceRow* real_ack = next_ack(real_rows);
+    const sim::TraceRow* sim_ack = next_ack(sim_rows);
+    BOOST_REQUIRE(real_ack);
+    BOOST_REQUIRE(sim_ack);
+    BOOST_TEST(real_ack->rel_ack == final_ack);
+    BOOST_TEST(real_ack->win == final_win);
+    BOOST_TEST(sim_ack->rel_ack == final_ack);
+    BOOST_TEST(sim_ack->win == final_win);
+}
+
+BOOST_AUTO_TEST_CASE(a_reply_while_the_readers_window_grows_ends_at_the_windows_edge)
+{
+    // 130000 bytes: 32768, 32768, then 62464 to the right edge (32769 + 95232); the
+    // reader, not reading, then offers a zero window with everything sent ACKed
+    ExpectTheWindowGrowthRecording("reply", "window-growth", 9, {32768, 32768, 62464}, 128001, 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_send_while_the_servers_window_grows_leaves_its_last_skbs_as_one)
+{
+    // 100000 bytes against the SYN-ACK's 65483: 32741, 32741, then the 34518 left
+    ExpectTheWindowGrowthRecording("send", "window-growth-send", 7, {32741, 32741, 34518}, 100001, 28672);
 }
 
 // The receiver's windows during a bulk transfer: what the first data ACK offers, the

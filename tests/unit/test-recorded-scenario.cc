@@ -143,14 +143,32 @@ BOOST_AUTO_TEST_CASE(think_is_from_the_previous_return_and_wake_from_the_ready_p
     CheckMs(in.server_think, "recv", {3020 - 2990});
     // the close after the empty read 1
     CheckMs(in.server_think, "close", {0, 6050 - 6030});
+    // each send's segment left some microseconds into the call
+    CheckMs(in.client_hold, "send", {800 - 795});
+    CheckMs(in.server_hold, "reply", {3000 - 2990});
 }
 
-BOOST_AUTO_TEST_CASE(a_read_that_found_its_data_keeps_the_default_wake)
+BOOST_AUTO_TEST_CASE(at_and_returned_are_the_calls_own_times_since_the_syn)
+{
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), OneEcho());
+    CheckMs(in.client_at, "send", {795});
+    CheckMs(in.client_at, "recv", {810});
+    CheckMs(in.client_at, "close", {5998});
+    CheckMs(in.client_returned, "connect", {730});
+    CheckMs(in.client_returned, "recv", {3020});
+    CheckMs(in.server_returned, "accept", {740});
+    CheckMs(in.server_at, "recv", {760, 3020});
+    CheckMs(in.server_returned, "recv", {820, 6030});
+    CheckMs(in.server_at, "reply", {2990});
+    CheckMs(in.server_at, "close", {6050});
+}
+
+BOOST_AUTO_TEST_CASE(a_read_that_found_its_data_has_no_wake)
 {
     RecordedRun run = OneEcho();
     run.client_calls[2] = Call(CallKind::Recv, 0, 3500, 3510, 5); // after the echo arrived
     const RecordedInputs in = DeriveRecordedInputs(Loopback(), run);
-    CheckMs(in.client_wake, "recv", {4});
+    CheckMs(in.client_wake, "recv", {0});
 }
 
 BOOST_AUTO_TEST_CASE(accept_that_came_late_waits_until_its_return)
@@ -177,6 +195,12 @@ BOOST_AUTO_TEST_CASE(the_recorded_file_loads_as_a_scenario_with_those_inputs)
     BOOST_TEST(sc.client.ts_base.value() == 7000u);
     BOOST_TEST(sc.ts_phase_ns == 300000u);
     BOOST_TEST(sc.client.timing.Think("send", 0).GetNanoSeconds() == 65000);
+    // the absolute times the model replays
+    BOOST_TEST(sc.client.timing.Delay("send", 0, ns3::Time(0), ns3::Time(0)).GetNanoSeconds() == 795000);
+    BOOST_TEST(sc.client.timing.NotBefore("recv", 0).GetNanoSeconds() == 3020000);
+    BOOST_TEST(sc.server.timing.NotBefore("accept", 0).GetNanoSeconds() == 740000);
+    BOOST_TEST(sc.server.timing.Pinned("reply", 0));
+    BOOST_TEST(!sc.server.timing.Pinned("reply", 1));
     BOOST_TEST(sc.server.timing.Wake("recv", 1).GetNanoSeconds() == 25000);
     // v1's own think times are gone: a step the run did not make keeps no value of v1's
     BOOST_TEST(sc.server.timing.Think("reply", 0).GetNanoSeconds() == 2170000);

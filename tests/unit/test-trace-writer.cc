@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(a_long_transfer_streamed_is_the_trace_kept_whole)
     writer.Commit();
 
     BOOST_TEST(streamed.frames == whole.capture.frames.size());
-    BOOST_TEST(whole.capture.frames.size() > 60u);
+    BOOST_TEST(whole.capture.frames.size() > 50u); // 58 since sends leave as GSO packets up to the window
     BOOST_TEST((Bytes(dir / "streamed.pcap") == Bytes(dir / "whole.pcap")));
     BOOST_TEST((Bytes(dir / "streamed.txt") == Bytes(dir / "whole.txt")));
     fs::remove_all(dir);
