@@ -61,6 +61,7 @@ struct RunResult
     size_t matched = 0;
     size_t slots = 0;
     bool exact = false;
+    bool hung = false;  // the real programs did not finish (both blocked: a deadlock)
     std::string klass;  // empty when exact
     std::string detail; // the first difference, one line
 };
@@ -162,7 +163,7 @@ void
 WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunResult>& results, double wall_s)
 {
     std::string csv = "experiment,run,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
-                      "interleave,shortened,real_packets,sim_packets,matched,slots,exact,class,first_difference\n";
+                      "interleave,shortened,hung,real_packets,sim_packets,matched,slots,exact,class,first_difference\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
     size_t exact = 0;
     for (const RunResult& r : results)
@@ -172,9 +173,9 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
         {
             reads += (reads.empty() ? "" : " ") + std::to_string(s);
         }
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
                            r.exp.MessageBytes(), r.exp.sends, reads, r.exp.recv_size, r.exp.reply_multiplier,
-                           r.exp.sleep_s, r.exp.nodelay, r.exp.interleave, r.exp.shortened, r.real_packets,
+                           r.exp.sleep_s, r.exp.nodelay, r.exp.interleave, r.exp.shortened, r.hung, r.real_packets,
                            r.sim_packets, r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass),
                            CsvField(r.detail));
         if (r.exact)
@@ -194,9 +195,14 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
                       a.seed, a.n, a.runs, (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) + (a.replay ? " --replay" : ""),
                       Kernel(),
                       a.profile, wall_s);
-    md += fmt::format("**Exact: {} of {} runs ({:.1f}%)**: every packet equal in every relative field "
-                      "(direction, flags, relative seq/ack, length, scaled window, options, frame length).\n\n",
-                      exact, results.size(), results.empty() ? 0.0 : 100.0 * exact / results.size());
+    const size_t hung = static_cast<size_t>(
+        std::count_if(results.begin(), results.end(), [](const RunResult& r) { return r.hung; }));
+    const size_t finished = results.size() - hung;
+    md += fmt::format("**Exact: {} of {} runs ({:.1f}%)** whose programs finished: every packet equal in every "
+                      "relative field (direction, flags, relative seq/ack, length, scaled window, options, frame "
+                      "length). {} more runs hung (the real programs deadlocked and were stopped) and are not "
+                      "compared.\n\n",
+                      exact, finished, finished == 0 ? 0.0 : 100.0 * exact / finished, hung);
     md += "| class (first difference) | runs | example |\n|---|---|---|\n";
     std::vector<std::pair<std::string, std::vector<const RunResult*>>> sorted(classes.begin(), classes.end());
     std::stable_sort(sorted.begin(), sorted.end(),
@@ -245,6 +251,19 @@ OneRun(const ConformArgs& a, const EchoExperiment& exp, const fs::path& scenario
         rec = RecordRun(sc, a.timeout_s);
         WritePcap((dir / "real.pcap").string(), rec.capture);
         WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+        if (rec.timed_out)
+        {
+            WriteFileAtomic((dir / "hung").string(), fmt::format("stopped after {} s\n", a.timeout_s));
+        }
+    }
+    res.hung = fs::exists(dir / "hung");
+    if (res.hung)
+    {
+        // what the kernel did after the programs were killed is not the experiment's
+        res.klass = "hung: the real programs did not finish";
+        res.detail = "both blocked (e.g. each in a send() the other does not read)";
+        res.real_packets = rec.run.packets.size();
+        return res;
     }
     res.real_packets = rec.run.packets.size();
     try
@@ -331,8 +350,11 @@ Conform(const ConformArgs& a)
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     WriteReports(dir, a, results, wall);
-    std::cout << fmt::format("conform: {} of {} runs exact ({:.1f}%); wrote {} and {}\n", exact, results.size(),
-                             results.empty() ? 0.0 : 100.0 * exact / results.size(),
+    const size_t hung = static_cast<size_t>(
+        std::count_if(results.begin(), results.end(), [](const RunResult& r) { return r.hung; }));
+    const size_t finished = results.size() - hung;
+    std::cout << fmt::format("conform: {} of {} finished runs exact ({:.1f}%), {} hung; wrote {} and {}\n", exact,
+                             finished, finished == 0 ? 0.0 : 100.0 * exact / finished, hung,
                              (dir / "conformance.md").string(), (dir / "results.csv").string());
 }
 

@@ -136,6 +136,7 @@ RecordRun(Scenario sc, double timeout_s)
         if (now - start > std::chrono::duration<double>(timeout_s))
         {
             std::cerr << fmt::format("sim: record: {} did not finish in {} s; stopping it\n", sc.name, timeout_s);
+            rec.timed_out = true;
             break;
         }
         std::this_thread::sleep_for(std::chrono::microseconds(500));

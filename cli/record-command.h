@@ -20,6 +20,7 @@ void CheckRecordable(const Scenario& sc, const std::string& name);
 struct RealRecording
 {
     uint16_t port = 0; // the server's
+    bool timed_out = false; // the programs were stopped (they had not finished)
     Capture capture;
     RecordedRun run;
 };

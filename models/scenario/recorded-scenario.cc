@@ -72,6 +72,13 @@ struct Side
         return std::nullopt;
     }
 
+    // The model's copy time of what a read returned (recvmsg_ns_per_kib): the read
+    // holds the socket that long before it returns
+    int64_t CopyNs(const CallRecord& c) const
+    {
+        return c.result > 0 ? c.result * recv_copy_ns_per_kib / 1024 : 0;
+    }
+
     // The wake of a read that returned `got` bytes after `consumed` before it
     double Wake(const CallRecord& c, uint64_t consumed) const
     {
@@ -80,8 +87,7 @@ struct Side
         {
             return 0; // it found its data there: it returns as soon as the model's is readable
         }
-        const int64_t copy = c.result > 0 ? c.result * recv_copy_ns_per_kib / 1024 : 0;
-        return Ms(c.return_ns - *ready - copy);
+        return Ms(c.return_ns - *ready - CopyNs(c));
     }
 };
 
@@ -194,7 +200,7 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
             Put(in.client_think, "recv", c.index, Ms(c.start_ns - prev_return));
             Put(in.client_wake, "recv", c.index, side.Wake(c, consumed));
             Put(in.client_at, "recv", c.index, Ms(c.start_ns));
-            Put(in.client_returned, "recv", c.index, Ms(c.return_ns));
+            Put(in.client_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
@@ -247,7 +253,7 @@ ServerTimes(const Side& side,
             }
             Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
             Put(in.server_at, "recv", c.index, Ms(c.start_ns));
-            Put(in.server_returned, "recv", c.index, Ms(c.return_ns));
+            Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             last_recv = c.index;
             break;

@@ -21,7 +21,9 @@
 //    the call), as the model's own send leaves at once.
 // Both are relative, so a small error of the model's (a segment a few microseconds
 // early) moves every later call; the run is replayed by its absolute times instead:
-//  - at: when each call began; returned: when each blocking call returned
+//  - at: when each call began; returned: when each blocking call returned (a read:
+//    less the model's copy time of what it read, so that its copy, with the socket
+//    held, ends when the real one returned)
 //    (process-timing.h: a call is made at its `at`, and returns at its `returned` or
 //    when the model's data comes, whichever is later).
 #pragma once

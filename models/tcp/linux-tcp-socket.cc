@@ -505,6 +505,14 @@ LinuxTcpSocket::SendmsgRun()
                 LinuxLoopbackNetDevice::Scope in(m_sendmsgSoftirq);
                 SendmsgCopy(m_sendmsg.front(), m_sendmsgOff, copy, size_goal);
             }
+            // a full skb sent mid-write runs its softirq at once too (the peer's
+            // receive path and its ACK, before the next copy): the write goes on after
+            if (m_sendmsgSoftirq && m_sendmsgSoftirq->in_flight > 0)
+            {
+                Ptr<LinuxTcpSocket> self = this;
+                m_sendmsgSoftirq->drained = [self]() { self->SendmsgRun(); };
+                return;
+            }
             SendmsgRun();
         });
         return;
