@@ -291,6 +291,29 @@ BOOST_AUTO_TEST_CASE(record_and_conform_without_root_are_refused_with_one_line)
     BOOST_TEST(!fs::exists(dir / "campaign"));
 }
 
+// tests/data/real/conform-sample: one recorded run of `conform --seed 7`, simulated
+// again without recording (and so without root)
+BOOST_AUTO_TEST_CASE(conform_replays_a_kept_campaign_without_root)
+{
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
+             fs::copy_options::recursive);
+    const Outcome o = RunSim("conform --seed 7 -n 1 --runs 1 --replay --out " + (dir / "campaign").string());
+    BOOST_TEST(o.status == 0, o.err);
+    BOOST_TEST(o.out.find("1 of 1 finished runs exact") != std::string::npos, o.out);
+    const std::string csv = ReadFile(dir / "campaign" / "results.csv");
+    BOOST_TEST(Lines(csv) == 2u, csv);
+    BOOST_TEST(csv.find("\n1,1,34,1,") != std::string::npos, csv); // experiment 1, run 1, 17x2 B, 1 send
+    BOOST_TEST(fs::exists(dir / "campaign" / "exp-001" / "run-1" / "recorded.toml"));
+    BOOST_TEST(fs::exists(dir / "campaign" / "exp-001" / "run-1" / "sim" / "trace.pcap"));
+    // another seed's draw is not this campaign: one line, nothing simulated
+    const Outcome other = RunSim("conform --seed 8 -n 1 --runs 1 --replay --out " + (dir / "campaign").string());
+    BOOST_TEST(other.status == 2);
+    BOOST_TEST(Lines(other.err) == 1u, other.err);
+    BOOST_TEST(other.err.find("another seed's experiment") != std::string::npos, other.err);
+}
+
 // v1's trace with its last packet cut in the middle, as a capture still being written
 std::filesystem::path
 CutShortTrace(const TempDir& dir)
