@@ -159,13 +159,32 @@ Kernel()
     return std::string(u.sysname) + " " + u.release;
 }
 
+// Runs whose real programs finished (the others hung), and of those the exact ones
+struct Tally
+{
+    size_t finished = 0;
+    size_t exact = 0;
+    size_t hung = 0;
+
+    explicit Tally(const std::vector<RunResult>& results)
+    {
+        for (const RunResult& r : results)
+        {
+            hung += r.hung ? 1 : 0;
+            exact += r.exact ? 1 : 0;
+        }
+        finished = results.size() - hung;
+    }
+
+    double Percent() const { return finished == 0 ? 0.0 : 100.0 * static_cast<double>(exact) / finished; }
+};
+
 void
 WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunResult>& results, double wall_s)
 {
     std::string csv = "experiment,run,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
                       "interleave,shortened,hung,real_packets,sim_packets,matched,slots,exact,class,first_difference\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
-    size_t exact = 0;
     for (const RunResult& r : results)
     {
         std::string reads;
@@ -178,11 +197,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
                            r.exp.sleep_s, r.exp.nodelay, r.exp.interleave, r.exp.shortened, r.hung, r.real_packets,
                            r.sim_packets, r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass),
                            CsvField(r.detail));
-        if (r.exact)
-        {
-            ++exact;
-        }
-        else
+        if (!r.exact)
         {
             classes[r.klass].push_back(&r);
         }
@@ -195,14 +210,12 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
                       a.seed, a.n, a.runs, (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) + (a.replay ? " --replay" : ""),
                       Kernel(),
                       a.profile, wall_s);
-    const size_t hung = static_cast<size_t>(
-        std::count_if(results.begin(), results.end(), [](const RunResult& r) { return r.hung; }));
-    const size_t finished = results.size() - hung;
+    const Tally t(results);
     md += fmt::format("**Exact: {} of {} runs ({:.1f}%)** whose programs finished: every packet equal in every "
                       "relative field (direction, flags, relative seq/ack, length, scaled window, options, frame "
                       "length). {} more runs hung (the real programs deadlocked and were stopped) and are not "
                       "compared.\n\n",
-                      exact, finished, finished == 0 ? 0.0 : 100.0 * exact / finished, hung);
+                      t.exact, t.finished, t.Percent(), t.hung);
     md += "| class (first difference) | runs | example |\n|---|---|---|\n";
     std::vector<std::pair<std::string, std::vector<const RunResult*>>> sorted(classes.begin(), classes.end());
     std::stable_sort(sorted.begin(), sorted.end(),
@@ -325,7 +338,6 @@ Conform(const ConformArgs& a)
     }
     const auto start = std::chrono::steady_clock::now();
     std::vector<RunResult> results;
-    size_t exact = 0;
     const uint64_t total = a.n * a.runs;
     for (uint64_t i = a.first; i < a.first + a.n; ++i)
     {
@@ -341,7 +353,6 @@ Conform(const ConformArgs& a)
         {
             results.push_back(OneRun(a, e, scenario, r));
             const RunResult& res = results.back();
-            exact += res.exact ? 1 : 0;
             std::cerr << fmt::format("[{}/{}] exp {} run {}: {} ({} packets){}\n", results.size(), total, i, r,
                                      res.exact ? "exact" : res.klass, res.real_packets,
                                      r == 1 ? "  " + e.Summary() : "");
@@ -350,12 +361,10 @@ Conform(const ConformArgs& a)
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     WriteReports(dir, a, results, wall);
-    const size_t hung = static_cast<size_t>(
-        std::count_if(results.begin(), results.end(), [](const RunResult& r) { return r.hung; }));
-    const size_t finished = results.size() - hung;
-    std::cout << fmt::format("conform: {} of {} finished runs exact ({:.1f}%), {} hung; wrote {} and {}\n", exact,
-                             finished, finished == 0 ? 0.0 : 100.0 * exact / finished, hung,
-                             (dir / "conformance.md").string(), (dir / "results.csv").string());
+    const Tally t(results);
+    std::cout << fmt::format("conform: {} of {} finished runs exact ({:.1f}%), {} hung; wrote {} and {}\n", t.exact,
+                             t.finished, t.Percent(), t.hung, (dir / "conformance.md").string(),
+                             (dir / "results.csv").string());
 }
 
 } // namespace

@@ -414,14 +414,7 @@ LinuxTcpSocket::Write(Payload data)
     m_sendmsg.push_back(std::move(data));
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
-        m_sendmsgOff = 0;
-        m_processBacklog = 0;
-        if (m_prof->loopback_send_runs_softirq)
-        {
-            m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
-        }
-        LockSock();
-        SendmsgRun();
+        StartSendmsg();
     }
     return len;
 }
@@ -454,6 +447,21 @@ LinuxTcpSocket::TailGrows(uint32_t size_goal) const
 {
     const Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
     return tail && !tail->sent && !(tail->flags & TCPHDR_FIN) && tail->data.size() < size_goal;
+}
+
+// tcp_sendmsg(): the task takes the socket (lock_sock()) and copies the write at the
+// queue's head; on loopback its transmits run their softirq within the call
+void
+LinuxTcpSocket::StartSendmsg()
+{
+    m_sendmsgOff = 0;
+    m_processBacklog = 0;
+    if (m_prof->loopback_send_runs_softirq)
+    {
+        m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
+    }
+    LockSock();
+    SendmsgRun();
 }
 
 // tcp_sendmsg_locked()'s loop over the pending writes, one copy at a time
@@ -573,14 +581,7 @@ LinuxTcpSocket::SendmsgReturn()
     if (!m_sendmsg.empty() && !m_sendmsgWaiting && m_tp.state != TcpState::Closed)
     {
         // a write() another thread of the program made meanwhile
-        m_sendmsgOff = 0;
-        m_processBacklog = 0;
-        if (m_prof->loopback_send_runs_softirq)
-        {
-            m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
-        }
-        LockSock();
-        SendmsgRun();
+        StartSendmsg();
     }
 }
 

@@ -233,6 +233,7 @@ class LinuxTcpSocket : public ns3::Socket
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
     bool TailGrows(uint32_t size_goal) const;
     void SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint32_t size_goal);
+    void StartSendmsg();
     void SendmsgRun();
     void SendmsgReturn();
     bool InSendmsg() const { return !m_sendmsg.empty() || m_sendmsgReturning; }
