@@ -41,6 +41,9 @@ struct Skb
     bool sent = false;
     uint64_t sent_ns = 0;
     uint32_t pcount = 0; // tcp_skb_pcount(): segments of it when sent (GSO)
+    // Its data, shared between the sender's skb and the clone the receiver queues on
+    // loopback: skb_cloned() while both hold it
+    std::shared_ptr<const int> dataref;
 };
 
 // What a process blocked on the socket waits for
@@ -195,7 +198,10 @@ class LinuxTcpSocket : public ns3::Socket
     void UpdateRtt(uint64_t sent_ns);
 
     // --- tcp-output.cc
-    ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq, uint8_t flags, const Payload& data);
+    ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq,
+                                       uint8_t flags,
+                                       const Payload& data,
+                                       std::shared_ptr<const int> dataref = nullptr);
     void TransmitSkb(Skb& skb);
     void WriteXmit(int nonagle, bool push_one = false);
     void PushFullSkb();

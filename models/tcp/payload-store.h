@@ -12,6 +12,7 @@
 #include "models/tcp/send-reason.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -26,12 +27,14 @@ class PayloadStore
     static void KeepNotes(bool on) { NotesOn() = on; }
     static bool KeepingNotes() { return NotesOn(); }
 
-    // A segment without payload is kept only for its note
-    static void Put(uint64_t uid, Payload p, const SendNote& note)
+    // A segment without payload is kept only for its note. `dataref`: the sender's
+    // skb on loopback, whose data the receiver's skb shares (a clone) until the sender
+    // frees it
+    static void Put(uint64_t uid, Payload p, const SendNote& note, std::shared_ptr<const int> dataref = nullptr)
     {
         if (!p.empty() || NotesOn())
         {
-            Map()[uid] = Entry{std::move(p), note};
+            Map()[uid] = Entry{std::move(p), note, std::move(dataref)};
         }
     }
     static const Payload* PeekPayload(uint64_t uid)
@@ -46,7 +49,7 @@ class PayloadStore
     }
     // The content, for the receiving TCP (empty for a segment without payload); the
     // entry is gone after
-    static std::optional<Payload> Take(uint64_t uid)
+    static std::optional<Payload> Take(uint64_t uid, std::shared_ptr<const int>* dataref = nullptr)
     {
         auto it = Map().find(uid);
         if (it == Map().end())
@@ -54,6 +57,10 @@ class PayloadStore
             return std::nullopt;
         }
         Payload p = std::move(it->second.payload);
+        if (dataref)
+        {
+            *dataref = std::move(it->second.dataref);
+        }
         Map().erase(it);
         return p;
     }
@@ -65,6 +72,7 @@ class PayloadStore
     {
         Payload payload;
         SendNote note;
+        std::shared_ptr<const int> dataref;
     };
     static bool& NotesOn()
     {

@@ -8,6 +8,7 @@
 #include <ns3/ipv4-address.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace sim
@@ -48,6 +49,9 @@ struct Segment
     Payload payload;
     ReceivedOptions opt;
     int truesize = 0; // of the skb the receiver charges to its buffer
+    // on loopback the skb arrives as a clone of the sender's (tcp_transmit_skb()
+    // clones it for the retransmit queue): this is shared with that copy
+    std::shared_ptr<const int> dataref;
 
     bool Has(uint8_t f) const { return (flags & f) != 0; }
     uint32_t Len() const { return static_cast<uint32_t>(payload.size()); }

@@ -40,6 +40,8 @@ inline constexpr uint32_t TCP_INIT_CWND = 10;
 // SKB_TRUESIZE(X) - X on x86_64: SKB_DATA_ALIGN(sizeof(struct sk_buff)) +
 // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 inline constexpr int SKB_TRUESIZE_FIXED = 256 + 320;
+// MAX_SKB_FRAGS (CONFIG_MAX_SKB_FRAGS, 17 by default)
+inline constexpr int MAX_SKB_FRAGS = 17;
 
 // icsk_ack.pending bits (enum inet_csk_ack_state_t)
 inline constexpr uint8_t ICSK_ACK_SCHED = 1;
@@ -141,6 +143,9 @@ struct Tcb
     // only when the backlog is empty, so skbs it has moved to the receive queue count
     // twice in tcp_space() until then.
     int backlog_len = 0;
+    // skb_shinfo()->nr_frags of the receive queue's last skb: tcp_try_coalesce()
+    // appends an arriving skb's page frags to it up to MAX_SKB_FRAGS
+    int rcv_tail_frags = 0;
     // sk_gso_max_size from the route's device (sk_setup_caps()): the largest GSO packet
     // tcp_write_xmit() builds. 0: the model puts one mss in each packet, as the capture
     // of a device that segments GSO packets before the tap shows them (not loopback).

@@ -558,6 +558,35 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     }
 }
 
+// tcp_queue_rcv() -> tcp_try_coalesce(): in-order data joins the receive queue's last
+// skb when it continues it; skb_try_coalesce() moves the page frags over and charges
+// only their truesize (the arriving skb's head is not ours to keep). It refuses a tail
+// that is still a clone (skb_cloned()): on loopback the receiver's skb shares its data
+// with the sender's copy in the retransmit queue until the sender has taken our ACK
+// of it and freed that copy. MAX_SKB_FRAGS bounds the frags, one per segment here.
+static bool
+TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const Segment& seg)
+{
+    if (queue.empty())
+    {
+        return false;
+    }
+    Skb& tail = queue.back();
+    const bool cloned = tail.dataref && tail.dataref.use_count() > 1;
+    if (tail.end_seq != seg.seq || cloned || tp.rcv_tail_frags + 1 > MAX_SKB_FRAGS)
+    {
+        return false;
+    }
+    const int delta = seg.truesize - prof.skb_truesize_overhead;
+    tail.data.append(seg.payload);
+    tail.end_seq = seg.seq + seg.Len();
+    tail.flags |= seg.flags & TCPHDR_PSH;
+    tail.truesize += delta;
+    tp.rmem_alloc += delta;
+    tp.rcv_tail_frags += 1;
+    return true;
+}
+
 // tcp_data_queue(): in-order data goes to the receive queue; anything else is a
 // duplicate or out of order and is ACKed at once
 void
@@ -576,14 +605,17 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
             m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
             return;
         }
-        if (seg.Len() > 0)
+        if (seg.Len() > 0 && !TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
         {
             Skb skb;
             skb.seq = seg.seq;
             skb.end_seq = seg.seq + seg.Len();
+            skb.flags = seg.flags & TCPHDR_PSH;
             skb.data = seg.payload;
+            skb.dataref = seg.dataref;
             skb.truesize = seg.truesize;
             m_tp.rmem_alloc += skb.truesize;
+            m_tp.rcv_tail_frags = 1;
             m_rcvQueue.push_back(std::move(skb));
         }
         m_tp.rcv_nxt = seg.end_seq;

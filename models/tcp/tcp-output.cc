@@ -29,10 +29,10 @@ inline constexpr uint32_t MAX_TCP_HEADER = 320;
 // virtual zero-filled area, which costs no copy and no memory. The capture writes the
 // content and the TCP checksum over it (CaptureTap).
 static Ptr<Packet>
-MakePacket(const Payload& data, const SendNote& note)
+MakePacket(const Payload& data, const SendNote& note, std::shared_ptr<const int> dataref = nullptr)
 {
     Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(data.size()));
-    PayloadStore::Put(p->GetUid(), data, note);
+    PayloadStore::Put(p->GetUid(), data, note, std::move(dataref));
     return p;
 }
 
@@ -46,7 +46,7 @@ FinishHeader(WireTcpHeader& th, Ptr<Packet> p)
 
 // The header of a segment of this connection: __tcp_transmit_skb()
 Ptr<Packet>
-LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
+LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, std::shared_ptr<const int> dataref)
 {
     WireTcpHeader th;
     th.SetSourcePort(m_localPort);
@@ -83,7 +83,8 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data)
     {
         AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
     }
-    Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{});
+    Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
+                               std::move(dataref));
     FinishHeader(th, p);
     // __tcp_transmit_skb(): the departure time, never earlier than the last one's
     m_tp.tcp_wstamp_ns = std::max(m_tp.tcp_wstamp_ns, m_tp.tcp_clock_cache);
@@ -137,7 +138,13 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         flags |= TCPHDR_PSH;
     }
-    Ptr<Packet> p = BuildSegment(skb.seq, flags, skb.data);
+    // on loopback the peer receives a clone of this skb: its data stays shared until
+    // the skb leaves our retransmit queue (tcp_clean_rtx_queue() frees it)
+    if (m_tp.gso_max_size && !skb.data.empty() && !skb.dataref)
+    {
+        skb.dataref = std::make_shared<const int>(0);
+    }
+    Ptr<Packet> p = BuildSegment(skb.seq, flags, skb.data, m_tp.gso_max_size ? skb.dataref : nullptr);
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
