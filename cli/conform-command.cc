@@ -391,7 +391,9 @@ AddConformCommand(CLI::App& app, int& exit_code)
                   "and compare them; needs no root");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
-    cmd->footer("Exit status: 0 when the campaign ran (whatever its score), 2 on bad input or without root.");
+    cmd->footer("The experiments are the echo programs' (sim record runs those only; the HTTP server and browser "
+                "are not drawn yet).\nExit status: 0 when the campaign ran (whatever its score), 2 on bad input or "
+                "without root.");
     cmd->callback([a, &exit_code]() {
         Conform(*a);
         exit_code = 0;
