@@ -481,7 +481,7 @@ ReadCallsCsv(const std::string& path)
         }
         catch (const std::exception&)
         {
-            throw InputError(fmt::format("{}:{}: a number is not one", path, n));
+            throw InputError(fmt::format("{}:{}: index, start_ns, return_ns and result must be integers", path, n));
         }
         (f[0] == "client" ? run.client_calls : run.server_calls).push_back(c);
     }

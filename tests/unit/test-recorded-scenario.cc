@@ -207,6 +207,41 @@ BOOST_AUTO_TEST_CASE(the_recorded_file_loads_as_a_scenario_with_those_inputs)
     std::filesystem::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(calls_csv_reads_back_what_it_wrote_and_names_a_bad_line)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-calls-csv-test";
+    std::filesystem::create_directories(dir);
+    const RecordedRun run = OneEcho();
+    {
+        std::ofstream((dir / "calls.csv").string()) << CallsCsv(run);
+    }
+    const RecordedRun back = ReadCallsCsv((dir / "calls.csv").string());
+    BOOST_TEST(back.realtime_minus_monotonic_ns == kRealMinusMono);
+    BOOST_REQUIRE_EQUAL(back.client_calls.size(), run.client_calls.size());
+    BOOST_REQUIRE_EQUAL(back.server_calls.size(), run.server_calls.size());
+    for (size_t i = 0; i < run.server_calls.size(); ++i)
+    {
+        BOOST_TEST((back.server_calls[i].kind == run.server_calls[i].kind));
+        BOOST_TEST(back.server_calls[i].index == run.server_calls[i].index);
+        BOOST_TEST(back.server_calls[i].start_ns == run.server_calls[i].start_ns);
+        BOOST_TEST(back.server_calls[i].return_ns == run.server_calls[i].return_ns);
+        BOOST_TEST(back.server_calls[i].result == run.server_calls[i].result);
+    }
+    {
+        std::ofstream((dir / "bad.csv").string()) << "program,call,index,start_ns,return_ns,result\nclient,send,0,x,2,3\n";
+    }
+    try
+    {
+        ReadCallsCsv((dir / "bad.csv").string());
+        BOOST_FAIL("a bad line was read");
+    }
+    catch (const InputError& e)
+    {
+        BOOST_TEST(std::string(e.what()).find("bad.csv:2:") != std::string::npos, e.what());
+    }
+    std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(a_capture_without_a_handshake_is_refused)
 {
     RecordedRun run = OneEcho();
