@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Usage: record.sh   (as root)
+# Records tests/data/scenarios/overflow-{100k,150k,250k}.toml on this machine's kernel,
+# RUNS times each (default 10), with `sim record`: each run's capture (real.pcap) and
+# its programs' call times (calls.csv) into tests/data/real/overflow/SIZE/run-K, and
+# each size's packet sequences with their counts into SIZE/sequences.txt. Set
+# SIM=path/to/sim to use a built binary without ./sim's build step. Never edit the
+# captures by hand: run this again.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../../../.." && pwd)"
+sim="${SIM:-$root/sim}"
+runs="${RUNS:-10}"
+uname -r >"$here/kernel.txt"
+for size in 100k 150k 250k; do
+    out="$here/$size"
+    mkdir -p "$out"
+    for k in $(seq 1 "$runs"); do
+        "$sim" record "$root/tests/data/scenarios/overflow-$size.toml" --out "$out/run-$k" >/dev/null
+        rm -f "$out/run-$k/recorded.toml" # derived: `sim record ... --replay` makes it again
+    done
+    for k in $(seq 1 "$runs"); do
+        "$sim" show "$out/run-$k/real.pcap" | awk '
+            { f = $0; sub(/.*\[/, "", f); sub(/\].*/, "", f); l = $0; sub(/.*Len=/, "", l); sub(/ .*/, "", l)
+              printf "%s%s %s", (NR > 1 ? ", " : ""), f, l }
+            END { print "" }'
+    done | sort | uniq -c | sort -rn >"$out/sequences.txt"
+done
