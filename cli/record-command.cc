@@ -156,6 +156,7 @@ RecordRun(Scenario sc, double timeout_s)
     rec.run.server_calls = server_log.Calls();
     rec.run.packets = DecodeCapture(rec.capture);
     rec.run.realtime_minus_monotonic_ns = RealtimeMinusMonotonicNs();
+    rec.run.last_tick_monotonic_ns = LastTickMonotonicNs();
     return rec;
 }
 

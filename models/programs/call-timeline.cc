@@ -73,6 +73,12 @@ RealtimeMinusMonotonicNs()
     return best;
 }
 
+int64_t
+LastTickMonotonicNs()
+{
+    return Read(CLOCK_MONOTONIC_COARSE);
+}
+
 CallTimeline::CallTimeline(size_t capacity)
 {
     m_bytes = sizeof(Shared) + capacity * sizeof(CallRecord);

@@ -64,4 +64,9 @@ class CallTimeline
 // tries): it maps a packet's capture time onto the clock tcp_clock_ns() reads
 int64_t RealtimeMinusMonotonicNs();
 
+// CLOCK_MONOTONIC at the kernel's last timer tick: CLOCK_MONOTONIC_COARSE is the
+// timekeeping as of the last tick (update_wall_time() runs in it), so the jiffies
+// grid is this value plus whole ticks
+int64_t LastTickMonotonicNs();
+
 } // namespace sim

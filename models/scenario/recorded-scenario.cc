@@ -318,6 +318,12 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     const int64_t off = run.realtime_minus_monotonic_ns;
     const int64_t mono0 = t0 - off;
     in.ts_phase_us = static_cast<double>(((mono0 % 1000000) + 1000000) % 1000000) / 1e3;
+    if (run.last_tick_monotonic_ns >= 0)
+    {
+        // jiffies advance on a grid of 1/CONFIG_HZ through the last measured tick
+        const int64_t tick = 1000000000LL / sc.profile.hz;
+        in.tick_phase_us = static_cast<double>((((mono0 - run.last_tick_monotonic_ns) % tick) + tick) % tick) / 1e3;
+    }
     if (syn->rec.tsval && synack->rec.tsval)
     {
         in.timestamps = true;
@@ -417,8 +423,12 @@ Sub(toml::table& doc, const char* key)
 std::string
 CallsCsv(const RecordedRun& run)
 {
-    std::string out = fmt::format("# CLOCK_REALTIME - CLOCK_MONOTONIC = {} ns\nprogram,call,index,start_ns,return_ns,result\n",
-                                  run.realtime_minus_monotonic_ns);
+    std::string out = fmt::format("# CLOCK_REALTIME - CLOCK_MONOTONIC = {} ns\n", run.realtime_minus_monotonic_ns);
+    if (run.last_tick_monotonic_ns >= 0)
+    {
+        out += fmt::format("# a timer tick at CLOCK_MONOTONIC = {} ns\n", run.last_tick_monotonic_ns);
+    }
+    out += "program,call,index,start_ns,return_ns,result\n";
     for (const auto& [program, calls] : {std::pair{"client", &run.client_calls}, std::pair{"server", &run.server_calls}})
     {
         for (const CallRecord& c : *calls)
@@ -443,9 +453,19 @@ ReadCallsCsv(const std::string& path)
     for (size_t n = 1; std::getline(in, line); ++n)
     {
         const std::string offset = "# CLOCK_REALTIME - CLOCK_MONOTONIC = ";
-        if (line.rfind(offset, 0) == 0)
+        const std::string tick = "# a timer tick at CLOCK_MONOTONIC = ";
+        if (line.rfind(offset, 0) == 0 || line.rfind(tick, 0) == 0)
         {
-            run.realtime_minus_monotonic_ns = std::stoll(line.substr(offset.size()));
+            const bool is_offset = line.rfind(offset, 0) == 0;
+            try
+            {
+                (is_offset ? run.realtime_minus_monotonic_ns : run.last_tick_monotonic_ns) =
+                    std::stoll(line.substr((is_offset ? offset : tick).size()));
+            }
+            catch (const std::exception&)
+            {
+                throw InputError(fmt::format("{}:{}: the clock line's value is not an integer", path, n));
+            }
             continue;
         }
         if (line.empty() || line[0] == '#' || line.rfind("program,", 0) == 0)
@@ -531,9 +551,14 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
        << "# blocking one at its `returned` (or when the model's data comes, if later); think\n"
        << "# (previous return -> call) and wake (packet at the socket -> return) say the same\n"
        << "# relatively, and are used where `at` and `returned` are taken out. hold: a send's\n"
-       << "# start -> its first segment. Every packet field is left to the model.\n"
+       << "# start -> its first segment. tick_phase_us: where time 0 falls on the host's\n"
+       << "# jiffies grid. Every packet field is left to the model.\n"
        << toml::toml_formatter(doc) << "\n";
     os << "\n[clock]\nts_phase_us = " << fmt::format("{:.3f}", in.ts_phase_us) << "\n";
+    if (in.tick_phase_us)
+    {
+        os << "tick_phase_us = " << fmt::format("{:.3f}", *in.tick_phase_us) << "\n";
+    }
     AppendTimes(os, "server", "think", in.server_think);
     AppendTimes(os, "server", "wake", in.server_wake);
     AppendTimes(os, "client", "think", in.client_think);

@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct RecordedRun
     std::vector<CallRecord> server_calls;
     std::vector<PacketRecord> packets; // the capture, realtime stamps
     int64_t realtime_minus_monotonic_ns = 0;
+    int64_t last_tick_monotonic_ns = -1; // a jiffies tick (-1: not measured)
 };
 
 // Per step, one value per call, in ms
@@ -61,6 +63,7 @@ struct RecordedInputs
     uint32_t server_ts_base = 0;
     bool timestamps = false;
     double ts_phase_us = 0; // how far into a tick of tcp_clock_ms() the SYN falls
+    std::optional<double> tick_phase_us; // and into a jiffy, when the run measured the grid
     StepTimes client_think, client_wake, server_think, server_wake;
     StepTimes client_hold, server_hold; // sends: from the call to its work (see SendHold)
     StepTimes client_at, server_at;     // when each call began, since the SYN

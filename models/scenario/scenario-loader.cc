@@ -525,6 +525,7 @@ LoadScenario(const std::string& path,
     TomlReader clock = top.Table("clock");
     sc.ts_base = static_cast<uint32_t>(clock.Integer("ts_base", 0, UINT32_MAX, drawn("ts_base")));
     sc.ts_phase_ns = static_cast<uint64_t>(std::llround(clock.Number("ts_phase_us", 0, 999.999, 0) * 1e3));
+    sc.tick_phase_ns = static_cast<uint64_t>(std::llround(clock.Number("tick_phase_us", 0, 1e6, 0) * 1e3));
     clock.Finish();
 
     sc.seed = seed;

@@ -44,6 +44,7 @@ struct Scenario
     std::string server_mac = "52:54:00:12:35:02";
     uint32_t ts_base = 0;   // TSval of the host's clock at time 0
     uint64_t ts_phase_ns = 0; // how far into a millisecond tick time 0 falls
+    uint64_t tick_phase_ns = 0; // and into a jiffy (a timer tick, 1/CONFIG_HZ)
     // The programs: the echo pair (V1-V4, Part A) or, when these are set, Part B's HTTP
     // server and browser. server.address/port and client.address/server also hold theirs.
     EchoServerConfig server;

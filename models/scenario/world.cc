@@ -47,7 +47,7 @@ InstallStack(Ptr<Node> node, const KernelProfile& profile, const Scenario& sc)
     node->AggregateObject(CreateObject<LinuxTcpL4Protocol>());
     Ptr<LinuxTcpL4Protocol> tcp = node->GetObject<LinuxTcpL4Protocol>();
     tcp->SetProfile(profile);
-    tcp->SetClock(TsClock{sc.ts_phase_ns});
+    tcp->SetClock(TsClock{sc.ts_phase_ns, sc.tick_phase_ns});
     tcp->SetSecret(sc.seed);
 }
 

@@ -15,16 +15,19 @@ namespace sim
 struct Jiffies
 {
     int hz;
+    uint64_t phase_ns = 0; // sim time 0 is this far into a tick (a recorded run's, else 0)
 
     uint32_t FromNs(uint64_t ns) const
     {
-        return static_cast<uint32_t>(ns * static_cast<uint64_t>(hz) / 1000000000ULL);
+        return static_cast<uint32_t>((ns + phase_ns) * static_cast<uint64_t>(hz) / 1000000000ULL);
     }
 
+    // The sim time at which jiffy j begins (0 for one that began before time 0)
     uint64_t ToNs(uint32_t j) const
     {
-        return (static_cast<uint64_t>(j) * 1000000000ULL + static_cast<uint64_t>(hz) - 1) /
-               static_cast<uint64_t>(hz);
+        const uint64_t at = (static_cast<uint64_t>(j) * 1000000000ULL + static_cast<uint64_t>(hz) - 1) /
+                            static_cast<uint64_t>(hz);
+        return at > phase_ns ? at - phase_ns : 0;
     }
 
     uint32_t AtoMin() const { return static_cast<uint32_t>(hz / 25); }     // TCP_ATO_MIN

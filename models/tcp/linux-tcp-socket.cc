@@ -84,7 +84,7 @@ LinuxTcpSocket::SetTcp(Ptr<LinuxTcpL4Protocol> tcp)
 {
     m_tcp = tcp;
     m_prof = &tcp->Profile();
-    m_j = Jiffies{m_prof->hz};
+    m_j = Jiffies{m_prof->hz, tcp->Clock().tick_phase_ns};
     InitSock();
 }
 

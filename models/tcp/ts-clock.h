@@ -17,6 +17,8 @@ namespace sim
 struct TsClock
 {
     uint64_t phase_ns = 0;
+    // and this far into a tick of jiffies (the timer clock, CONFIG_HZ)
+    uint64_t tick_phase_ns = 0;
 
     uint64_t Now(uint64_t sim_ns) const
     {

@@ -168,4 +168,16 @@ BOOST_AUTO_TEST_CASE(jiffies_round_trip)
     BOOST_TEST(j.ToNs(10) == 40000000u);
 }
 
+BOOST_AUTO_TEST_CASE(jiffies_tick_on_the_hosts_grid_when_time_0_falls_inside_a_tick)
+{
+    // HZ 250, time 0 is 1.2 ms into a tick: the next tick is at 2.8 ms
+    const Jiffies j{250, 1200000};
+    BOOST_TEST(j.FromNs(0) == 0u);
+    BOOST_TEST(j.FromNs(2799999) == 0u);
+    BOOST_TEST(j.FromNs(2800000) == 1u);
+    BOOST_TEST(j.ToNs(1) == 2800000u);
+    BOOST_TEST(j.ToNs(11) == 42800000u); // a 10-jiffy timer armed in jiffy 1
+    BOOST_TEST(j.ToNs(0) == 0u);         // the tick before time 0
+}
+
 BOOST_AUTO_TEST_SUITE_END()

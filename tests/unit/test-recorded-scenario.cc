@@ -122,6 +122,20 @@ BOOST_AUTO_TEST_CASE(isns_ports_and_ts_clocks_come_from_the_handshake)
     BOOST_TEST(in.client_ts_base == 7000u);
     // the SYN-ACK is 705 us after the SYN, 300 us into its tick: one tick later
     BOOST_TEST(in.server_ts_base == 9000u);
+    BOOST_TEST(!in.tick_phase_us.has_value()); // no tick measured
+}
+
+BOOST_AUTO_TEST_CASE(the_jiffies_phase_is_where_time_0_falls_on_the_measured_tick_grid)
+{
+    RecordedRun run = OneEcho();
+    // time 0 is monotonic 1000.300 ms; a tick at 999.100 ms: ticks every 4 ms (HZ 250)
+    // fall at 1003.100, so time 0 is 1.2 ms into one
+    run.last_tick_monotonic_ns = 999100000;
+    Scenario sc = Loopback();
+    sc.profile.hz = 250;
+    const RecordedInputs in = DeriveRecordedInputs(sc, run);
+    BOOST_REQUIRE(in.tick_phase_us.has_value());
+    BOOST_TEST(*in.tick_phase_us == 1200.0, boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_CASE(think_is_from_the_previous_return_and_wake_from_the_ready_packet)
@@ -211,12 +225,14 @@ BOOST_AUTO_TEST_CASE(calls_csv_reads_back_what_it_wrote_and_names_a_bad_line)
 {
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-calls-csv-test";
     std::filesystem::create_directories(dir);
-    const RecordedRun run = OneEcho();
+    RecordedRun run = OneEcho();
+    run.last_tick_monotonic_ns = 999100000;
     {
         std::ofstream((dir / "calls.csv").string()) << CallsCsv(run);
     }
     const RecordedRun back = ReadCallsCsv((dir / "calls.csv").string());
     BOOST_TEST(back.realtime_minus_monotonic_ns == kRealMinusMono);
+    BOOST_TEST(back.last_tick_monotonic_ns == 999100000);
     BOOST_REQUIRE_EQUAL(back.client_calls.size(), run.client_calls.size());
     BOOST_REQUIRE_EQUAL(back.server_calls.size(), run.server_calls.size());
     for (size_t i = 0; i < run.server_calls.size(); ++i)
