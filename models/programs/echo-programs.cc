@@ -34,6 +34,20 @@ NewSocket(Ptr<Node> node, std::optional<uint32_t> isn, std::optional<uint32_t> t
     return s;
 }
 
+// A call held up before its work (the process lost the CPU inside it): the work runs
+// `hold` later, or at once (no event of its own) when there is none
+template <class F>
+static void
+AfterHold(Time hold, F&& work)
+{
+    if (hold.IsStrictlyPositive())
+    {
+        Simulator::Schedule(hold, std::forward<F>(work));
+        return;
+    }
+    work();
+}
+
 std::string
 UpperRepeat(const std::string& s, uint32_t n)
 {
@@ -189,14 +203,7 @@ EchoServer::Reply(size_t call, const std::string& data)
     }
     const ProcessTiming& t = m_cfg.timing;
     Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, call, data]() {
-        // a send held up before its work (the process preempted in the call)
-        const Time hold = m_cfg.timing.Hold("reply", call);
-        if (hold.IsStrictlyPositive())
-        {
-            Simulator::Schedule(hold, [this, call, data]() { Send(call, data); });
-            return;
-        }
-        Send(call, data);
+        AfterHold(m_cfg.timing.Hold("reply", call), [this, call, data]() { Send(call, data); });
     });
 }
 
@@ -226,14 +233,7 @@ EchoServer::Send(size_t call, const std::string& data)
 void
 EchoServer::CloseConnection()
 {
-    // a close held up before its work (the process preempted in the call)
-    const Time hold = m_cfg.timing.Hold("close", m_accepts - 1);
-    if (hold.IsStrictlyPositive())
-    {
-        Simulator::Schedule(hold, [this]() { CloseNow(); });
-        return;
-    }
-    CloseNow();
+    AfterHold(m_cfg.timing.Hold("close", m_accepts - 1), [this]() { CloseNow(); });
 }
 
 void
@@ -324,14 +324,7 @@ EchoClient::Next(uint64_t i)
                 Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
             });
         };
-        // a send held up before its work (the process preempted in the call)
-        const Time hold = m_cfg.timing.Hold("send", s.index);
-        if (hold.IsStrictlyPositive())
-        {
-            Simulator::Schedule(hold, std::move(work));
-            return;
-        }
-        work();
+        AfterHold(m_cfg.timing.Hold("send", s.index), std::move(work));
         return;
     }
     case ClientStep::Recv:
@@ -345,13 +338,7 @@ EchoClient::Next(uint64_t i)
             m_cfg.timing.NotBefore("recv", s.index));
         return;
     case ClientStep::Close:
-        // a close held up before its work (the process preempted in the call)
-        if (const Time hold = m_cfg.timing.Hold("close", 0); hold.IsStrictlyPositive())
-        {
-            Simulator::Schedule(hold, [this]() { m_sock->Close(); });
-            return;
-        }
-        m_sock->Close();
+        AfterHold(m_cfg.timing.Hold("close", 0), [this]() { m_sock->Close(); });
         return;
     }
 }

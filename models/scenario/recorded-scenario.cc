@@ -102,37 +102,10 @@ From(const CallRecord& c)
     return c.kind == CallKind::Send ? c.start_ns : c.return_ns;
 }
 
-// A send's hold: from its start to its first segment's capture, less the model's copy
-// of that segment (sendmsg_ns_per_kib): what the host, not the kernel's work, took
-// before the segment left (the process preempted in the call on a busy host). 0 when
-// its data did not leave during the call (Nagle, a full window).
-double
-SendHold(const std::vector<TraceRow>& rows, bool from_client, uint64_t offset, const CallRecord& c,
-         int64_t copy_ns_per_kib, int64_t before_tap_ns)
-{
-    for (const TraceRow& r : rows)
-    {
-        const int64_t t = static_cast<int64_t>(r.rec.time_ns);
-        if (r.stream != 0 || r.from_client != from_client || r.rec.len == 0 || t < c.start_ns)
-        {
-            continue;
-        }
-        if (t > c.return_ns)
-        {
-            break;
-        }
-        if (uint64_t{r.rel_seq} - 1 <= offset && uint64_t{r.rel_seq} - 1 + r.rec.len > offset)
-        {
-            return Ms(t - c.start_ns - before_tap_ns - int64_t{r.rec.len} * copy_ns_per_kib / 1024);
-        }
-    }
-    return 0;
-}
-
-// A close's hold: from its start to the FIN or RST it sent, when that left during the
-// call (the model's close acts at once)
-double
-CloseHold(const std::vector<TraceRow>& rows, bool from_client, const CallRecord& c, int64_t before_tap_ns)
+// The first packet this side sent during call `c` that `is_it` picks
+template <class Pred>
+const TraceRow*
+SentDuring(const std::vector<TraceRow>& rows, bool from_client, const CallRecord& c, Pred is_it)
 {
     for (const TraceRow& r : rows)
     {
@@ -143,14 +116,41 @@ CloseHold(const std::vector<TraceRow>& rows, bool from_client, const CallRecord&
         }
         if (t > c.return_ns)
         {
-            break;
+            return nullptr;
         }
-        if (r.rec.flags & (kFin | kRst))
+        if (is_it(r))
         {
-            return Ms(t - c.start_ns - before_tap_ns);
+            return &r;
         }
     }
-    return 0;
+    return nullptr;
+}
+
+// A send's hold: from its start to its first segment's capture, less the model's copy
+// of that segment (sendmsg_ns_per_kib) and its own way to the capture (before_tap):
+// what the host, not the kernel's work, took before the segment left (the process
+// preempted in the call on a busy host). 0 when its data did not leave during the
+// call (Nagle, a full window).
+double
+SendHold(const std::vector<TraceRow>& rows, bool from_client, uint64_t offset, const CallRecord& c,
+         int64_t copy_ns_per_kib, int64_t before_tap_ns)
+{
+    const TraceRow* r = SentDuring(rows, from_client, c, [offset](const TraceRow& p) {
+        return p.rec.len > 0 && uint64_t{p.rel_seq} - 1 <= offset && uint64_t{p.rel_seq} - 1 + p.rec.len > offset;
+    });
+    return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - before_tap_ns -
+                  int64_t{r->rec.len} * copy_ns_per_kib / 1024)
+             : 0;
+}
+
+// A close's hold: from its start to the FIN or RST it sent, when that left during the
+// call (the model's close acts at once)
+double
+CloseHold(const std::vector<TraceRow>& rows, bool from_client, const CallRecord& c, int64_t before_tap_ns)
+{
+    const TraceRow* r =
+        SentDuring(rows, from_client, c, [](const TraceRow& p) { return (p.rec.flags & (kFin | kRst)) != 0; });
+    return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - before_tap_ns) : 0;
 }
 
 const TraceRow*

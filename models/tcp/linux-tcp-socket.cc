@@ -177,7 +177,7 @@ LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then
     if (not_before.IsStrictlyPositive())
     {
         // woken at t, it runs at the later of t + wake_latency and not_before
-        auto pinned = [this, not_before, then = std::move(then)]() mutable {
+        auto pinned = [not_before, then = std::move(then)]() mutable {
             if (not_before > Simulator::Now())
             {
                 Simulator::Schedule(not_before - Simulator::Now(), std::move(then));

@@ -18,8 +18,5 @@ for k in $(seq 1 "$runs"); do
     "$root/sim" record "$root/tests/data/scenarios/$name.toml" --out "$out/run-$k" >/dev/null
 done
 for k in $(seq 1 "$runs"); do
-    "$root/sim" show "$out/run-$k/real.pcap" | awk '
-        { f = $0; sub(/.*\[/, "", f); sub(/\].*/, "", f); l = $0; sub(/.*Len=/, "", l); sub(/ .*/, "", l)
-          printf "%s%s %s", (NR > 1 ? ", " : ""), f, l }
-        END { print "" }'
+    "$here/sequence.sh" "$root/sim" "$out/run-$k/real.pcap"
 done | sort | uniq -c | sort -rn | tee "$out/sequences.txt"

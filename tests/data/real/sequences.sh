@@ -10,14 +10,6 @@ for dir in "$here"/v*/; do
     name=$(basename "$dir")
     echo "== $name ($(ls -d "$dir"run-* | wc -l) recordings, kernel $(cat "$here/kernel.txt"))"
     for run in "$dir"run-*/; do
-        "$root/sim" show "$run/real.pcap" | awk '
-            { for (i = 1; i <= NF; i++) if ($i == "TCP") { sport = $(i + 2); break } }
-            NR == 1 { client = sport }
-            {
-                flags = $0; sub(/.*\[/, "", flags); sub(/\].*/, "", flags); gsub(/, /, ",", flags)
-                len = $0; sub(/.*Len=/, "", len); sub(/ .*/, "", len)
-                printf "%s%s %s %s", (NR > 1 ? ", " : ""), (sport == client ? "C" : "S"), flags, len
-            }
-            END { print "" }'
+        "$here/sequence.sh" "$root/sim" "$run/real.pcap"
     done | sort | uniq -c | sort -rn
 done

@@ -21,9 +21,6 @@ for size in 100k 150k 250k; do
         rm -f "$out/run-$k/recorded.toml" # derived: `sim record ... --replay` makes it again
     done
     for k in $(seq 1 "$runs"); do
-        "$sim" show "$out/run-$k/real.pcap" | awk '
-            { f = $0; sub(/.*\[/, "", f); sub(/\].*/, "", f); l = $0; sub(/.*Len=/, "", l); sub(/ .*/, "", l)
-              printf "%s%s %s", (NR > 1 ? ", " : ""), f, l }
-            END { print "" }'
+        "$here/../sequence.sh" "$sim" "$out/run-$k/real.pcap"
     done | sort | uniq -c | sort -rn >"$out/sequences.txt"
 done

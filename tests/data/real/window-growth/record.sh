@@ -21,10 +21,7 @@ record() { # SCENARIO DIR
         "$sim" record "$root/tests/data/scenarios/$1.toml" --out "$out/run-$k" >/dev/null
     done
     for k in $(seq 1 "$runs"); do
-        "$sim" show "$out/run-$k/real.pcap" | awk '
-            { f = $0; sub(/.*\[/, "", f); sub(/\].*/, "", f); l = $0; sub(/.*Len=/, "", l); sub(/ .*/, "", l)
-              printf "%s%s %s", (NR > 1 ? ", " : ""), f, l }
-            END { print "" }'
+        "$here/../sequence.sh" "$sim" "$out/run-$k/real.pcap"
     done | sort | uniq -c | sort -rn | tee "$out/sequences.txt"
 }
 record window-growth reply
