@@ -55,16 +55,23 @@ LinuxLoopbackNetDevice::SendFrom(Ptr<Packet> packet,
 void
 LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet, uint16_t protocol, std::shared_ptr<LoopbackSoftirq> softirq)
 {
-    const Address self = GetAddress();
     {
         Scope in(softirq);
-        if (!m_promisc.IsNull())
+        if (m_ipv4Input && protocol == 0x0800)
         {
-            m_promisc(this, packet, protocol, self, self, NetDevice::PACKET_HOST);
+            m_ipv4Input(packet);
         }
-        if (!m_rx.IsNull())
+        else
         {
-            m_rx(this, packet, protocol, self);
+            const Address self = GetAddress();
+            if (!m_promisc.IsNull())
+            {
+                m_promisc(this, packet, protocol, self, self, NetDevice::PACKET_HOST);
+            }
+            if (!m_rx.IsNull())
+            {
+                m_rx(this, packet, protocol, self);
+            }
         }
     }
     // process_backlog(): the call's softirq ends when its backlog is empty
@@ -120,6 +127,7 @@ LinuxLoopbackNetDevice::DoDispose()
     m_rx = ReceiveCallback();
     m_promisc = PromiscReceiveCallback();
     m_tap = nullptr;
+    m_ipv4Input = nullptr;
     LoopbackNetDevice::DoDispose();
 }
 

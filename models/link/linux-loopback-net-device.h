@@ -65,6 +65,9 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
         m_beforeTap = before_tap < latency ? before_tap : latency;
     }
     void SetTap(Tap tap) { m_tap = std::move(tap); }
+    // Where IPv4 packets go instead of the node's protocol handlers (the TCP's loopback
+    // shortcut); null for ns-3's own path
+    void SetIpv4Input(std::function<void(ns3::Ptr<ns3::Packet>)> input) { m_ipv4Input = std::move(input); }
 
     bool Send(ns3::Ptr<ns3::Packet> packet, const ns3::Address& dest, uint16_t protocol) override;
     bool SendFrom(ns3::Ptr<ns3::Packet> packet,
@@ -88,6 +91,7 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
     ns3::Time m_latency;
     ns3::Time m_beforeTap;
     Tap m_tap;
+    std::function<void(ns3::Ptr<ns3::Packet>)> m_ipv4Input;
     ReceiveCallback m_rx;
     PromiscReceiveCallback m_promisc;
 };

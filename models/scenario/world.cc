@@ -93,6 +93,7 @@ BuildLoopback(const Scenario& sc, CaptureTap& tap)
     lo->SetTap([&tap](Ptr<const Packet> p, Time later) { tap.Loopback(p, later); });
     host->AddDevice(lo);
     InstallStack(host, sc.profile, sc);
+    host->GetObject<LinuxTcpL4Protocol>()->UseLoopback(lo);
     InstallPrograms(host, host, sc);
 }
 

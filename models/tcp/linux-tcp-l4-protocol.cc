@@ -4,6 +4,7 @@
 #include "models/tcp/payload-store.h"
 
 #include "models/config/splitmix64.h"
+#include "models/link/linux-loopback-net-device.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
 
@@ -95,6 +96,11 @@ LinuxTcpL4Protocol::DoDispose()
     m_established.clear();
     m_backlog.clear();
     m_node = nullptr;
+    if (m_lo)
+    {
+        m_lo->SetIpv4Input(nullptr);
+        m_lo = nullptr;
+    }
     m_downTarget = DownTargetCallback();
     m_downTarget6 = DownTargetCallback6();
     IpL4Protocol::DoDispose();
@@ -346,6 +352,52 @@ LinuxTcpL4Protocol::Transmit(Ptr<Packet> packet, Ipv4Address src, Ipv4Address ds
         return;
     }
     m_downTarget(packet, src, dst, PROT_NUMBER, nullptr);
+}
+
+void
+LinuxTcpL4Protocol::UseLoopback(Ptr<LinuxLoopbackNetDevice> lo)
+{
+    m_lo = lo;
+    m_downTarget = MakeCallback(&LinuxTcpL4Protocol::LoopbackXmit, this);
+    lo->SetIpv4Input([this](Ptr<Packet> p) { LoopbackRcv(p); });
+}
+
+// What Ipv4L3Protocol::Send() does for a segment to a local address: the header from
+// BuildHeader() (default TTL 64, TOS 0, may fragment, the next identification for the
+// address pair, checksum when enabled) and Ipv4Interface::Send() straight to the
+// loopback device. Nothing larger than lo's MTU is ever built.
+void
+LinuxTcpL4Protocol::LoopbackXmit(Ptr<Packet> packet,
+                                 Ipv4Address src,
+                                 Ipv4Address dst,
+                                 uint8_t protocol,
+                                 Ptr<Ipv4Route> /* route */)
+{
+    Ipv4Header ip;
+    ip.SetSource(src);
+    ip.SetDestination(dst);
+    ip.SetProtocol(protocol);
+    ip.SetPayloadSize(packet->GetSize());
+    ip.SetTtl(64);
+    ip.SetTos(0);
+    ip.SetMayFragment();
+    ip.SetIdentification(m_ipId[uint64_t{src.Get()} << 32 | dst.Get()]++);
+    if (Node::ChecksumEnabled())
+    {
+        ip.EnableChecksum();
+    }
+    packet->AddHeader(ip);
+    m_lo->Send(packet, m_lo->GetBroadcast(), Ipv4L3Protocol::PROT_NUMBER);
+}
+
+// Ipv4L3Protocol::Receive() and LocalDeliver() for a packet of our own: the header off,
+// to tcp_v4_rcv()
+void
+LinuxTcpL4Protocol::LoopbackRcv(Ptr<Packet> packet)
+{
+    Ipv4Header ip;
+    packet->RemoveHeader(ip);
+    Receive(packet, ip, nullptr);
 }
 
 void

@@ -24,6 +24,7 @@ namespace sim
 {
 
 class LinuxTcpSocket;
+class LinuxLoopbackNetDevice;
 
 class LinuxTcpL4Protocol : public ns3::IpL4Protocol
 {
@@ -57,6 +58,11 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     // (softirq) it is queued with the CPU's backlog; see EndSoftirq().
     void Transmit(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst);
 
+    // A host whose only link is lo: segments go to the device and come back from it with
+    // just their IPv4 header, built as ns-3's Ipv4L3Protocol builds it (see
+    // LoopbackXmit()), without ns-3's routing and interface layers on either side
+    void UseLoopback(ns3::Ptr<LinuxLoopbackNetDevice> lo);
+
     // tcp_v4_send_reset(): answer a segment that no connection accepts
     void SendResetFor(const Segment& seg, SendWhy why = SendWhy::ResetNoSocket);
 
@@ -85,6 +91,12 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     LinuxTcpSocket* Lookup(const Segment& seg) const;
     void BeginSoftirq();
     void EndSoftirq();
+    void LoopbackXmit(ns3::Ptr<ns3::Packet> packet,
+                      ns3::Ipv4Address src,
+                      ns3::Ipv4Address dst,
+                      uint8_t protocol,
+                      ns3::Ptr<ns3::Ipv4Route> route);
+    void LoopbackRcv(ns3::Ptr<ns3::Packet> packet);
 
     struct Pending
     {
@@ -96,6 +108,9 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     ns3::Ptr<ns3::Node> m_node;
     DownTargetCallback m_downTarget;
     DownTargetCallback6 m_downTarget6;
+    ns3::Ptr<LinuxLoopbackNetDevice> m_lo;
+    // Ipv4L3Protocol::BuildHeader()'s identification counter, per source and destination
+    std::unordered_map<uint64_t, uint16_t> m_ipId;
     KernelProfile m_profile;
     TsClock m_clock;
     uint64_t m_secret = 1;
