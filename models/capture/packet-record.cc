@@ -145,6 +145,14 @@ DecodeFrame(LinkType lt, const Frame& frame)
         case 4:
             r.sack_perm = true;
             break;
+        case 5:
+            for (uint32_t b = 0; b + 10 <= olen && r.num_sacks < 4; b += 8)
+            {
+                r.sle[r.num_sacks] = Be32(o + 2 + b);
+                r.sre[r.num_sacks] = Be32(o + 6 + b);
+                r.num_sacks++;
+            }
+            break;
         case 8:
             if (olen == 10)
             {

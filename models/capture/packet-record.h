@@ -35,6 +35,10 @@ struct PacketRecord
     std::optional<uint32_t> tsval;
     std::optional<uint32_t> tsecr;
     std::optional<uint8_t> ws;
+    // SACK blocks (left and right edges), in the order the segment carries them
+    uint8_t num_sacks = 0;
+    uint32_t sle[4] = {};
+    uint32_t sre[4] = {};
     std::string why; // the frame's comment: why the simulation sent it (trace.pcapng)
 };
 

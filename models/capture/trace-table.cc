@@ -196,6 +196,12 @@ AppendTraceLine(std::string& out, const TraceRow& row, size_t number, bool absol
     {
         fmt::format_to(std::back_inserter(b), FMT_COMPILE(" WS={}"), 1u << WsShift(*p.ws));
     }
+    // tshark's info column: each block's edges relative like the Ack field
+    const uint32_t ack_base = absolute ? 0 : p.ack - row.rel_ack;
+    for (int i = 0; i < p.num_sacks; ++i)
+    {
+        fmt::format_to(std::back_inserter(b), FMT_COMPILE(" SLE={} SRE={}"), p.sle[i] - ack_base, p.sre[i] - ack_base);
+    }
     out.append(b.data(), b.size());
 }
 

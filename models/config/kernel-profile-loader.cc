@@ -97,6 +97,15 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.wmem_max = static_cast<int>(s.Integer("net.core.wmem_max", 0, INT32_MAX, p.wmem_max));
     p.congestion_control = OneOf<CongestionControl>(
         s, "net.ipv4.tcp_congestion_control", {{"cubic", CongestionControl::Cubic}, {"bbr", CongestionControl::Bbr}});
+    p.tcp_dsack = s.Integer("net.ipv4.tcp_dsack", 0, 1, p.tcp_dsack) != 0;
+    p.tcp_early_retrans = static_cast<int>(s.Integer("net.ipv4.tcp_early_retrans", 0, 4, p.tcp_early_retrans));
+    p.tcp_frto = static_cast<int>(s.Integer("net.ipv4.tcp_frto", 0, 2, p.tcp_frto));
+    p.tcp_retries2 = static_cast<int>(s.Integer("net.ipv4.tcp_retries2", 0, 255, p.tcp_retries2));
+    p.tcp_syn_retries = static_cast<int>(s.Integer("net.ipv4.tcp_syn_retries", 1, 127, p.tcp_syn_retries));
+    p.tcp_synack_retries = static_cast<int>(s.Integer("net.ipv4.tcp_synack_retries", 0, 255, p.tcp_synack_retries));
+    p.tcp_rto_min_us = static_cast<int>(s.Integer("net.ipv4.tcp_rto_min_us", 1000, 200000, p.tcp_rto_min_us));
+    p.tcp_comp_sack_nr = static_cast<int>(s.Integer("net.ipv4.tcp_comp_sack_nr", 0, 255, p.tcp_comp_sack_nr));
+    p.tcp_comp_sack_delay_ns = s.Integer("net.ipv4.tcp_comp_sack_delay_ns", 0, 1000000000, p.tcp_comp_sack_delay_ns);
     s.Finish();
 
     TomlReader k = top.Table("kernel");

@@ -48,13 +48,20 @@ LinuxLoopbackNetDevice::SendFrom(Ptr<Packet> packet,
     {
         ++softirq->in_flight;
     }
-    Simulator::Schedule(m_latency, &LinuxLoopbackNetDevice::Deliver, this, packet, protocol, std::move(softirq));
+    // A packet the link loses still runs the receive softirq it was queued for (an
+    // iptables DROP in ip_rcv()'s netfilter hook: after the capture, before TCP)
+    const bool lost = m_faults && m_faults->Lose(SenderOf(packet));
+    Simulator::Schedule(m_latency, &LinuxLoopbackNetDevice::Deliver, this, packet, protocol, std::move(softirq), lost);
     return true;
 }
 
 void
-LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet, uint16_t protocol, std::shared_ptr<LoopbackSoftirq> softirq)
+LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet,
+                                uint16_t protocol,
+                                std::shared_ptr<LoopbackSoftirq> softirq,
+                                bool lost)
 {
+    if (!lost)
     {
         Scope in(softirq);
         if (m_ipv4Input && protocol == 0x0800)
@@ -81,6 +88,21 @@ LinuxLoopbackNetDevice::Deliver(Ptr<Packet> packet, uint16_t protocol, std::shar
         softirq->drained = nullptr;
         done();
     }
+}
+
+// Both programs share lo: the TCP source port (after the IPv4 header) says whose it is
+Sender
+LinuxLoopbackNetDevice::SenderOf(Ptr<const Packet> packet) const
+{
+    uint8_t head[64] = {};
+    const uint32_t n = packet->CopyData(head, sizeof head);
+    const uint32_t ihl = (head[0] & 0x0f) * 4u;
+    if (n < ihl + 2)
+    {
+        return Sender::Client;
+    }
+    const uint16_t sport = static_cast<uint16_t>(head[ihl] << 8 | head[ihl + 1]);
+    return sport == m_serverPort ? Sender::Server : Sender::Client;
 }
 
 std::shared_ptr<LoopbackSoftirq> LinuxLoopbackNetDevice::s_current;
@@ -128,6 +150,7 @@ LinuxLoopbackNetDevice::DoDispose()
     m_promisc = PromiscReceiveCallback();
     m_tap = nullptr;
     m_ipv4Input = nullptr;
+    m_faults = nullptr;
     LoopbackNetDevice::DoDispose();
 }
 

@@ -5,6 +5,8 @@
 // Ipv4L3Protocol::SetupLoopback() finds and gives 127.0.0.1.
 #pragma once
 
+#include "models/link/link-faults.h"
+
 #include <ns3/loopback-net-device.h>
 #include <ns3/nstime.h>
 #include <ns3/packet.h>
@@ -65,6 +67,12 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
         m_beforeTap = before_tap < latency ? before_tap : latency;
     }
     void SetTap(Tap tap) { m_tap = std::move(tap); }
+    // The link's faults ([link] drop, loss); the server's packets are those from its port
+    void SetFaults(std::shared_ptr<FaultInjector> faults, uint16_t server_port)
+    {
+        m_faults = std::move(faults);
+        m_serverPort = server_port;
+    }
     // Where IPv4 packets go instead of the node's protocol handlers (the TCP's loopback
     // shortcut); null for ns-3's own path
     void SetIpv4Input(std::function<void(ns3::Ptr<ns3::Packet>)> input) { m_ipv4Input = std::move(input); }
@@ -83,7 +91,11 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
     void DoDispose() override;
 
   private:
-    void Deliver(ns3::Ptr<ns3::Packet> packet, uint16_t protocol, std::shared_ptr<LoopbackSoftirq> softirq);
+    void Deliver(ns3::Ptr<ns3::Packet> packet,
+                 uint16_t protocol,
+                 std::shared_ptr<LoopbackSoftirq> softirq,
+                 bool lost);
+    Sender SenderOf(ns3::Ptr<const ns3::Packet> packet) const;
 
     // ns-3 runs one event at a time: the softirq of the call or delivery under way
     static std::shared_ptr<LoopbackSoftirq> s_current;
@@ -91,6 +103,8 @@ class LinuxLoopbackNetDevice : public ns3::LoopbackNetDevice
     ns3::Time m_latency;
     ns3::Time m_beforeTap;
     Tap m_tap;
+    std::shared_ptr<FaultInjector> m_faults;
+    uint16_t m_serverPort = 0;
     std::function<void(ns3::Ptr<ns3::Packet>)> m_ipv4Input;
     ReceiveCallback m_rx;
     PromiscReceiveCallback m_promisc;

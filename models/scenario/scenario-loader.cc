@@ -516,6 +516,24 @@ LoadScenario(const std::string& path,
     {
         link.Fail("kind", fmt::format("'{}': a link is \"loopback\" or \"ethernet\"", sc.link.kind));
     }
+    if (link.Has("drop"))
+    {
+        TomlReader drop = link.Table("drop");
+        // 1-based indices of the packets that host sends, its SYN (or SYN-ACK) first
+        for (auto [who, list] : {std::pair{"client", &sc.link.faults.drop_client},
+                                 std::pair{"server", &sc.link.faults.drop_server}})
+        {
+            if (drop.Has(who))
+            {
+                for (const int64_t i : drop.IntegerList(who, 1, UINT32_MAX))
+                {
+                    list->push_back(static_cast<uint32_t>(i));
+                }
+            }
+        }
+        drop.Finish();
+    }
+    sc.link.faults.loss = link.Number("loss", 0, 0.99, 0);
     link.Finish();
     cap.Finish();
 

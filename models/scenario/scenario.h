@@ -6,6 +6,7 @@
 
 #include "models/capture/link-types.h"
 #include "models/capture/pcap-file.h"
+#include "models/link/link-faults.h"
 #include "models/programs/echo-programs.h"
 #include "models/programs/http-programs.h"
 #include "models/tcp/kernel-profile.h"
@@ -27,6 +28,7 @@ struct LinkConfig
     uint64_t rate_bps = 1000000000;
     uint32_t mtu = 1500;
     ns3::Ipv4Address gateway;
+    LinkFaults faults;
 };
 
 struct Scenario

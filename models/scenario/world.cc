@@ -2,6 +2,7 @@
 #include "models/scenario/world.h"
 
 #include "models/capture/capture-tap.h"
+#include "models/link/fault-error-model.h"
 #include "models/link/linux-loopback-net-device.h"
 #include "models/tcp/payload-store.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
@@ -91,6 +92,10 @@ BuildLoopback(const Scenario& sc, CaptureTap& tap)
     lo->SetMtu(static_cast<uint16_t>(std::min(sc.profile.loopback_mtu, 65535)));
     lo->SetLatency(NanoSeconds(sc.profile.loopback_latency_ns), NanoSeconds(sc.profile.loopback_before_tap_ns));
     lo->SetTap([&tap](Ptr<const Packet> p, Time later) { tap.Loopback(p, later); });
+    if (sc.link.faults.Any())
+    {
+        lo->SetFaults(std::make_shared<FaultInjector>(sc.link.faults, sc.seed), sc.server.port);
+    }
     host->AddDevice(lo);
     InstallStack(host, sc.profile, sc);
     host->GetObject<LinuxTcpL4Protocol>()->UseLoopback(lo);
@@ -115,6 +120,17 @@ BuildEthernet(const Scenario& sc, CaptureTap& tap)
     const Mac48Address server_mac(sc.server_mac.c_str());
     devs.Get(0)->SetAddress(client_mac);
     devs.Get(1)->SetAddress(server_mac);
+    if (sc.link.faults.Any())
+    {
+        // each device's receive error model loses the other host's packets
+        auto faults = std::make_shared<FaultInjector>(sc.link.faults, sc.seed);
+        for (uint32_t i = 0; i < 2; ++i)
+        {
+            Ptr<FaultErrorModel> em = CreateObject<FaultErrorModel>();
+            em->Configure(faults, i == 0 ? Sender::Server : Sender::Client);
+            devs.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+        }
+    }
 
     InstallStack(client, sc.profile, sc);
     InstallStack(server, sc.server_profile, sc);

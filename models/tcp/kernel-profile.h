@@ -66,6 +66,16 @@ struct KernelProfile
     int rmem_max = 212992;                      // net.core.rmem_max
     int wmem_max = 212992;                      // net.core.wmem_max
     CongestionControl congestion_control = CongestionControl::Cubic; // net.ipv4.tcp_congestion_control
+    // loss recovery
+    bool tcp_dsack = true;         // net.ipv4.tcp_dsack
+    int tcp_early_retrans = 3;     // net.ipv4.tcp_early_retrans: 3 or 4 arm the tail loss probe
+    int tcp_frto = 2;              // net.ipv4.tcp_frto
+    int tcp_retries2 = 15;         // net.ipv4.tcp_retries2
+    int tcp_syn_retries = 6;       // net.ipv4.tcp_syn_retries
+    int tcp_synack_retries = 5;    // net.ipv4.tcp_synack_retries
+    int tcp_rto_min_us = 200000;   // net.ipv4.tcp_rto_min_us (TCP_RTO_MIN before 6.11)
+    int tcp_comp_sack_nr = 44;     // net.ipv4.tcp_comp_sack_nr
+    int64_t tcp_comp_sack_delay_ns = 1000000; // net.ipv4.tcp_comp_sack_delay_ns
 
     // kernel facts
     int hz = 250;                 // CONFIG_HZ: jiffies for ATO and delayed-ACK timers

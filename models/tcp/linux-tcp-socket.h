@@ -19,6 +19,7 @@
 #include <ns3/socket.h>
 
 #include <deque>
+#include <vector>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -41,9 +42,48 @@ struct Skb
     bool sent = false;
     uint64_t sent_ns = 0;
     uint32_t pcount = 0; // tcp_skb_pcount(): segments of it when sent (GSO)
+    uint8_t sacked = 0;  // TCPCB_* scoreboard bits
     // Its data, shared between the sender's skb and the clone the receiver queues on
     // loopback: skb_cloned() while both hold it
     std::shared_ptr<const int> dataref;
+};
+
+// What the one retransmit timer of a socket is armed for (icsk_pending)
+enum class XmitTimer : uint8_t
+{
+    None = 0,
+    Retrans = 1,    // ICSK_TIME_RETRANS
+    Probe0 = 3,     // ICSK_TIME_PROBE0
+    LossProbe = 5,  // ICSK_TIME_LOSS_PROBE
+    ReoTimeout = 6, // ICSK_TIME_REO_TIMEOUT
+};
+
+// tcp_ack()'s flags that the recovery code passes around (FLAG_*)
+inline constexpr uint32_t FLAG_DATA = 0x01;
+inline constexpr uint32_t FLAG_WIN_UPDATE = 0x02;
+inline constexpr uint32_t FLAG_DATA_ACKED = 0x04;
+inline constexpr uint32_t FLAG_RETRANS_DATA_ACKED = 0x08;
+inline constexpr uint32_t FLAG_SYN_ACKED = 0x10;
+inline constexpr uint32_t FLAG_DATA_SACKED = 0x20;
+inline constexpr uint32_t FLAG_ECE = 0x40;
+inline constexpr uint32_t FLAG_LOST_RETRANS = 0x80;
+inline constexpr uint32_t FLAG_SLOWPATH = 0x100;
+inline constexpr uint32_t FLAG_ORIG_SACK_ACKED = 0x200;
+inline constexpr uint32_t FLAG_SND_UNA_ADVANCED = 0x400;
+inline constexpr uint32_t FLAG_DSACKING_ACK = 0x800;
+inline constexpr uint32_t FLAG_SET_XMIT_TIMER = 0x1000;
+inline constexpr uint32_t FLAG_SACK_RENEGING = 0x2000;
+inline constexpr uint32_t FLAG_UPDATE_TS_RECENT = 0x4000;
+inline constexpr uint32_t FLAG_DSACK_TLP = 0x20000;
+inline constexpr uint32_t FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
+inline constexpr uint32_t FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
+
+// What tcp_fastretrans_alert() asks tcp_xmit_recovery() to send
+enum class Rexmit
+{
+    None,
+    Lost,
+    New,
 };
 
 // What a process blocked on the socket waits for
@@ -217,6 +257,72 @@ class LinuxTcpSocket : public ns3::Socket
     int Nonagle() const; // tp->nonagle: TCP_NAGLE_OFF with TCP_NODELAY
     uint32_t SizeGoal() const;
 
+    // --- tcp-ofo.cc: out-of-order data and the ACKs it asks for
+    void QueueInOrder(const Segment& seg);
+    void DataQueueOfo(const Segment& seg);
+    void OfoQueue();
+    void OfoPurge();
+    void SackCompressSendAck();
+    void CompressedAckTimer();
+    bool AckOfoNow();
+
+    // --- tcp-recovery.cc: retransmission, loss detection and recovery
+    uint32_t AckRecovery(const Segment& seg, uint32_t prior_snd_una, uint32_t flag);
+    uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una);
+    bool CheckDsack(const Segment& seg, uint32_t prior_snd_una, uint32_t* flag);
+    uint8_t SacktagOne(Skb& skb, uint32_t* flag, uint32_t* reord, bool dup_sack, uint64_t* first_sackt,
+                       uint64_t* last_sackt);
+    void CheckSackReordering(uint32_t low_seq);
+    void RackAdvance(uint8_t sacked, uint32_t end_seq, uint64_t xmit_us);
+    uint32_t RackReoWnd() const;
+    uint32_t RackDetectLoss();
+    bool RackMarkLost();
+    void IdentifyPacketLoss(uint32_t* flag);
+    void MarkSkbLost(Skb& skb);
+    void FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_t* flag, Rexmit* rexmit);
+    void ProcessLoss(uint32_t flag, int num_dupack, Rexmit* rexmit);
+    void ProcessTlpAck(uint32_t ack, uint32_t flag);
+    void EnterRecovery();
+    void EnterLoss();
+    void InitCwndReduction();
+    void EndCwndReduction();
+    void CwndReduction(uint32_t newly_acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void TryKeepOpen();
+    void TryToOpen(uint32_t flag);
+    void InitUndo();
+    bool PacketDelayed() const;
+    bool MayUndo() const;
+    void UndoCwndReduction(bool unmark_loss);
+    bool TryUndoRecovery();
+    bool TryUndoDsack();
+    bool TryUndoPartial(uint32_t prior_snd_una);
+    bool TryUndoLoss(bool frto_undo);
+    void CongControl(uint32_t ack, uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void XmitRecovery(Rexmit rexmit);
+    void XmitRetransmitQueue();
+    int RetransmitSkb(size_t i, uint32_t segs, bool count);
+    void SplitSkb(size_t i, uint32_t len);
+    uint32_t PacketsInFlight() const;
+    bool AnyRetransDone() const;
+    uint32_t Ssthresh() const;
+    uint32_t CurrentSsthresh() const;
+    void ResetXmitTimer(XmitTimer what, uint32_t when, uint32_t max_when);
+    void ClearXmitTimer() { m_xmitPending = XmitTimer::None; }
+    void RearmRto();
+    int64_t RtoDeltaUs() const;
+    bool ScheduleLossProbe(bool advancing_rto);
+    void SetXmitTimer();
+    void XmitTimerFired();
+    void RetransmitTimer();
+    void SendLossProbe();
+    void RackReoTimeout();
+    void ProbeTimer();
+    void SendProbe0();
+    void CheckProbeTimer();
+    void AckProbe();
+    uint64_t NowUs() const { return m_tp.tcp_clock_cache / 1000; }
+    uint32_t TsNow() const;
+
     // --- tcp-timers.cc
     void DelackTimer();
     void ArmDelackTimer(uint32_t timeout_jiffies);
@@ -265,6 +371,17 @@ class LinuxTcpSocket : public ns3::Socket
 
     std::deque<Skb> m_writeQueue; // sent-unacked then unsent, in sequence order
     std::deque<Skb> m_rcvQueue;
+    std::vector<Skb> m_ofoQueue; // out-of-order data, in sequence order (the ofo rb-tree)
+    // SACK compression of the ACKs out-of-order data asks for (__tcp_ack_snd_check())
+    uint32_t m_compressedAck = 0;
+    uint32_t m_dupAckCounter = 0;
+    uint32_t m_compressedAckRcvNxt = 0;
+    ns3::EventId m_compressedAckTimer;
+    // the retransmit timer: RTO, loss probe, RACK reordering or window probe
+    XmitTimer m_xmitPending = XmitTimer::None;
+    uint32_t m_xmitTimeout = 0; // icsk_timeout, jiffies
+    ns3::EventId m_xmitTimer;
+    uint8_t m_probesOut = 0; // icsk_probes_out
     bool m_dead = false;     // SOCK_DEAD: the process closed it
 
     // listener

@@ -12,6 +12,7 @@ enum : uint8_t
     TCPOPT_MSS = 2,
     TCPOPT_WINDOW = 3,
     TCPOPT_SACK_PERM = 4,
+    TCPOPT_SACK = 5,
     TCPOPT_TIMESTAMP = 8,
 };
 
@@ -57,12 +58,24 @@ AppendSynOptions(WireTcpHeader& th, const SynOptions& o)
 }
 
 void
-AppendEstablishedOptions(WireTcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr)
+AppendEstablishedOptions(WireTcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr, const SackBlock* sacks, int nsacks)
 {
     if (ts)
     {
         Put(th, {TCPOPT_NOP, TCPOPT_NOP});
         PutTs(th, tsval, tsecr);
+    }
+    if (nsacks > 0)
+    {
+        Put(th, {TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK, static_cast<uint8_t>(2 + 8 * nsacks)});
+        for (int i = 0; i < nsacks; ++i)
+        {
+            for (const uint32_t v : {sacks[i].start_seq, sacks[i].end_seq})
+            {
+                Put(th, {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 8),
+                         static_cast<uint8_t>(v)});
+            }
+        }
     }
 }
 
@@ -113,6 +126,17 @@ ParseOptions(const WireTcpHeader& th)
             break;
         case TCPOPT_SACK_PERM:
             r.sack_perm = len == 2;
+            break;
+        case TCPOPT_SACK:
+            // tcp_parse_options(): 2 + 8n bytes; the blocks are read where they are used
+            if (len >= 10 && (len - 2) % 8 == 0)
+            {
+                r.num_sacks = static_cast<uint8_t>(std::min((len - 2) / 8, 4));
+                for (int b = 0; b < r.num_sacks; ++b)
+                {
+                    r.sacks[b] = {be32(o + 2 + 8 * b), be32(o + 6 + 8 * b)};
+                }
+            }
             break;
         case TCPOPT_TIMESTAMP:
             if (len == 10)

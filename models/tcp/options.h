@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/tcp/segment.h"
+#include "models/tcp/tcb.h"
 
 #include "models/tcp/wire-header.h"
 
@@ -26,8 +27,14 @@ struct SynOptions
 // SYN and SYN-ACK: MSS, then SACK_PERM+TS (or NOP,NOP,TS / NOP,NOP,SACK_PERM), then NOP,WS
 void AppendSynOptions(WireTcpHeader& th, const SynOptions& o);
 
-// Established: NOP, NOP, TS when timestamps were negotiated
-void AppendEstablishedOptions(WireTcpHeader& th, bool ts, uint32_t tsval, uint32_t tsecr);
+// Established: NOP, NOP, TS when timestamps were negotiated, then NOP, NOP, SACK with
+// the blocks given (tcp_options_write())
+void AppendEstablishedOptions(WireTcpHeader& th,
+                              bool ts,
+                              uint32_t tsval,
+                              uint32_t tsecr,
+                              const SackBlock* sacks = nullptr,
+                              int nsacks = 0);
 
 // Bytes the options of an established segment take (tcp_established_options())
 inline uint32_t EstablishedOptionsLen(bool ts)

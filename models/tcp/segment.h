@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/tcp/payload.h"
+#include "models/tcp/tcb.h"
 
 #include <ns3/ipv4-address.h>
 
@@ -32,6 +33,8 @@ struct ReceivedOptions
     uint32_t tsecr = 0;
     bool ws_present = false;
     uint8_t ws = 0;
+    uint8_t num_sacks = 0;
+    SackBlock sacks[4];
 };
 
 struct Segment

@@ -54,6 +54,50 @@ inline constexpr uint8_t ICSK_ACK_NOW = 16;
 inline constexpr uint8_t RCV_SHUTDOWN = 1;
 inline constexpr uint8_t SEND_SHUTDOWN = 2;
 
+// tcp_skb_cb->sacked bits of a sent skb (enum tcp_skb_cb_sacked_flags)
+inline constexpr uint8_t TCPCB_SACKED_ACKED = 0x01;
+inline constexpr uint8_t TCPCB_SACKED_RETRANS = 0x02;
+inline constexpr uint8_t TCPCB_LOST = 0x04;
+inline constexpr uint8_t TCPCB_TAGBITS = 0x07;
+inline constexpr uint8_t TCPCB_EVER_RETRANS = 0x80;
+inline constexpr uint8_t TCPCB_RETRANS = TCPCB_SACKED_RETRANS | TCPCB_EVER_RETRANS;
+
+inline constexpr uint32_t TCP_INFINITE_SSTHRESH = 0x7fffffff;
+inline constexpr uint32_t TCP_FASTRETRANS_THRESH = 3; // net.ipv4.tcp_reordering
+inline constexpr uint32_t TCP_MAX_REORDERING = 300;   // net.ipv4.tcp_max_reordering
+inline constexpr uint32_t TCP_TIMEOUT_MIN_US = 2000;
+inline constexpr int TCP_NUM_SACKS = 4;
+
+// enum tcp_ca_state
+enum class CaState : uint8_t
+{
+    Open = 0,
+    Disorder = 1,
+    CWR = 2,
+    Recovery = 3,
+    Loss = 4,
+};
+
+// struct tcp_sack_block
+struct SackBlock
+{
+    uint32_t start_seq = 0;
+    uint32_t end_seq = 0;
+};
+
+// struct tcp_rack (include/linux/tcp.h); times in us of tcp_mstamp
+struct RackState
+{
+    uint64_t mstamp = 0;  // send time of the newest (S)ACKed skb
+    uint32_t rtt_us = 0;  // its RTT
+    uint32_t end_seq = 0; // its end
+    uint32_t last_delivered = 0;
+    uint8_t reo_wnd_steps = 1;
+    uint8_t reo_wnd_persist = 0;
+    bool dsack_seen = false;
+    bool advanced = false;
+};
+
 // Delayed-ACK engine state: struct inet_connection_sock::icsk_ack. Times in jiffies.
 struct AckState
 {
@@ -86,7 +130,42 @@ struct Tcb
     uint32_t snd_cwnd = TCP_INIT_CWND;
     uint32_t max_packets_out = 0;
     uint32_t srtt_us = 0;     // smoothed RTT in us, << 3 like the kernel's
+    uint32_t mdev_us = 0;     // medium deviation, << 2
+    uint32_t mdev_max_us = 0; // its largest in the last RTT
+    uint32_t rttvar_us = 0;   // the deviation the RTO uses
+    uint32_t rtt_seq = 0;     // snd_nxt when rttvar was last updated
+    uint32_t rtt_min_us = 0;  // minimum RTT seen (tcp_min_rtt(); 0: none yet)
     uint32_t icsk_rto = 0;    // retransmission timeout, jiffies
+    uint8_t icsk_backoff = 0;
+    uint8_t icsk_retransmits = 0; // RTOs since snd_una last moved
+    uint32_t total_rto = 0;
+
+    // loss recovery (struct tcp_sock)
+    CaState ca_state = CaState::Open;
+    uint32_t snd_ssthresh = TCP_INFINITE_SSTHRESH;
+    uint32_t snd_cwnd_cnt = 0;
+    uint32_t prior_ssthresh = 0;
+    uint32_t prior_cwnd = 0;
+    uint32_t high_seq = 0;    // snd_nxt when recovery or loss began
+    uint32_t undo_marker = 0; // snd_una then; 0: no undo possible
+    int undo_retrans = 0;     // retransmissions not yet shown spurious; -1: none
+    uint32_t retrans_stamp = 0; // TS clock (ms) of the first retransmission of the episode
+    uint32_t sacked_out = 0;
+    uint32_t lost_out = 0;
+    uint32_t retrans_out = 0;
+    uint32_t total_retrans = 0;
+    uint32_t prr_delivered = 0;
+    uint32_t prr_out = 0;
+    uint32_t delivered = 0;
+    uint32_t lost = 0;
+    uint32_t dsack_dups = 0;
+    uint32_t reordering = TCP_FASTRETRANS_THRESH;
+    uint32_t reord_seen = 0;
+    uint32_t tlp_high_seq = 0; // snd_nxt when a loss probe went; 0: none out
+    bool tlp_retrans = false;  // the probe was a retransmission
+    bool frto = false;
+    bool is_sack_reneg = false;
+    RackState rack;
 
     // receive sequence space
     uint32_t irs = 0;
@@ -105,6 +184,14 @@ struct Tcb
     uint8_t rcv_wscale = 0;
     uint32_t mss_clamp = 0; // the peer's MSS option
     uint32_t ts_recent = 0;
+    uint32_t rcv_tsecr = 0; // TSecr of the segment being processed, less our tsoffset
+
+    // SACK blocks this receiver reports (struct tcp_sock selective_acks[],
+    // duplicate_sack[], rx_opt.num_sacks / dsack)
+    SackBlock selective_acks[TCP_NUM_SACKS];
+    SackBlock duplicate_sack;
+    uint8_t num_sacks = 0;
+    bool dsack = false;
 
     uint32_t advmss = 0;    // our MSS option
     uint32_t mss_cache = 0; // payload per segment, options excluded

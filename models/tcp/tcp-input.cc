@@ -6,6 +6,7 @@
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/rcvbuf-autotune.h"
+#include "models/tcp/sack-blocks.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
 
@@ -587,8 +588,126 @@ TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const
     return true;
 }
 
-// tcp_data_queue(): in-order data goes to the receive queue; anything else is a
-// duplicate or out of order and is ACKed at once
+// The queue_and_out part of tcp_data_queue(): the segment joins the receive queue
+// (tcp_queue_rcv()), then what the out-of-order queue holds from the new rcv_nxt on
+// (tcp_ofo_queue()); an ACK goes at once when that empties it (RFC 5681 4.2)
+void
+LinuxTcpSocket::QueueInOrder(const Segment& seg)
+{
+    if (seg.Len() > 0 && !TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
+    {
+        Skb skb;
+        skb.seq = seg.seq;
+        skb.end_seq = seg.seq + seg.Len();
+        skb.flags = seg.flags & TCPHDR_PSH;
+        skb.data = seg.payload;
+        skb.dataref = seg.dataref;
+        skb.truesize = seg.truesize;
+        m_tp.rmem_alloc += skb.truesize;
+        m_tp.rcv_tail_frags = 1;
+        m_rcvQueue.push_back(std::move(skb));
+    }
+    m_tp.rcv_nxt = seg.end_seq;
+    if (seg.Len() > 0)
+    {
+        // tcp_event_data_recv()
+        TcpMeasureRcvMss(m_tp,
+                         *m_prof,
+                         seg.Len(),
+                         seg.truesize,
+                         seg.hdr_len,
+                         seg.Has(TCPHDR_PSH),
+                         seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
+        TcpRcvRttMeasure(m_tp, *m_prof);
+        TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_tp.icsk_rto);
+        if (seg.Len() >= 128)
+        {
+            // truesize_adjust(): payload in page frags counts without the head
+            TcpGrowWindow(m_tp, *m_prof, seg.Len(), seg.truesize - m_prof->skb_truesize_overhead);
+        }
+    }
+    if (seg.Has(TCPHDR_FIN))
+    {
+        TcpFin();
+    }
+    if (!m_ofoQueue.empty())
+    {
+        OfoQueue();
+        if (m_ofoQueue.empty())
+        {
+            m_tp.ack.pending |= ICSK_ACK_NOW;
+        }
+    }
+    if (m_tp.num_sacks)
+    {
+        TcpSackRemove(m_tp, m_ofoQueue.empty());
+    }
+    if (!m_dead)
+    {
+        NotifyDataRecv();
+        Wake(WaitFor::Readable);
+    }
+}
+
+// tcp_ofo_queue(): skbs the advanced rcv_nxt reaches move to the receive queue; what
+// of them was already received is D-SACKed, an skb wholly below rcv_nxt dropped
+void
+LinuxTcpSocket::OfoQueue()
+{
+    uint32_t dsack_high = m_tp.rcv_nxt;
+    while (!m_ofoQueue.empty())
+    {
+        Skb& skb = m_ofoQueue.front();
+        if (SeqAfter(skb.seq, m_tp.rcv_nxt))
+        {
+            break; // the next hole
+        }
+        if (SeqBefore(skb.seq, dsack_high))
+        {
+            const uint32_t d_end = SeqBefore(skb.end_seq, dsack_high) ? skb.end_seq : dsack_high;
+            TcpDsackExtend(m_tp, m_prof->tcp_dsack, skb.seq, d_end);
+        }
+        Skb moved = std::move(skb);
+        m_ofoQueue.erase(m_ofoQueue.begin());
+        if (!SeqAfter(moved.end_seq, m_tp.rcv_nxt))
+        {
+            m_tp.rmem_alloc -= moved.truesize; // TCPOFODROP: all of it was here already
+            continue;
+        }
+        Segment seg;
+        const uint32_t skip = m_tp.rcv_nxt - moved.seq;
+        seg.seq = m_tp.rcv_nxt;
+        seg.payload = moved.data.substr(skip);
+        seg.flags = moved.flags;
+        seg.end_seq = moved.end_seq;
+        seg.dataref = moved.dataref;
+        seg.truesize = moved.truesize;
+        m_tp.rmem_alloc -= moved.truesize; // charged again as it joins the receive queue
+        if (seg.Len() > 0 && !TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
+        {
+            Skb in;
+            in.seq = seg.seq;
+            in.end_seq = seg.seq + seg.Len();
+            in.flags = seg.flags & TCPHDR_PSH;
+            in.data = seg.payload;
+            in.dataref = seg.dataref;
+            in.truesize = seg.truesize;
+            m_tp.rmem_alloc += in.truesize;
+            m_tp.rcv_tail_frags = 1;
+            m_rcvQueue.push_back(std::move(in));
+        }
+        m_tp.rcv_nxt = moved.end_seq;
+        if (moved.flags & TCPHDR_FIN)
+        {
+            TcpFin();
+            break;
+        }
+    }
+}
+
+// tcp_data_queue(), its branches in the kernel's order: in order; entirely old (a
+// duplicate: D-SACK); beyond the window; overlapping rcv_nxt (the old part D-SACKed);
+// out of order (tcp_data_queue_ofo())
 void
 LinuxTcpSocket::DataQueue(const Segment& seg)
 {
@@ -596,65 +715,48 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
     {
         return;
     }
+    m_tp.dsack = false; // a D-SACK not yet sent is dropped by the next data segment
+    auto out_of_window = [this]() {
+        TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
+        m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
+    };
     if (seg.seq == m_tp.rcv_nxt)
     {
         if (TcpReceiveWindow(m_tp) == 0 && seg.Len() > 0)
         {
-            // out of window: drop it and tell the peer our window again
-            TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
-            m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
+            out_of_window(); // TCPZEROWINDOWDROP: tell the peer our window again
             return;
         }
-        if (seg.Len() > 0 && !TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
-        {
-            Skb skb;
-            skb.seq = seg.seq;
-            skb.end_seq = seg.seq + seg.Len();
-            skb.flags = seg.flags & TCPHDR_PSH;
-            skb.data = seg.payload;
-            skb.dataref = seg.dataref;
-            skb.truesize = seg.truesize;
-            m_tp.rmem_alloc += skb.truesize;
-            m_tp.rcv_tail_frags = 1;
-            m_rcvQueue.push_back(std::move(skb));
-        }
-        m_tp.rcv_nxt = seg.end_seq;
-        if (seg.Len() > 0)
-        {
-            // tcp_event_data_recv()
-            TcpMeasureRcvMss(m_tp,
-                             *m_prof,
-                             seg.Len(),
-                             seg.truesize,
-                             seg.hdr_len,
-                             seg.Has(TCPHDR_PSH),
-                             seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
-            TcpRcvRttMeasure(m_tp, *m_prof);
-            TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_tp.icsk_rto);
-            if (seg.Len() >= 128)
-            {
-                // truesize_adjust(): payload in page frags counts without the head
-                TcpGrowWindow(m_tp,
-                              *m_prof,
-                              seg.Len(),
-                              seg.truesize - m_prof->skb_truesize_overhead);
-            }
-        }
-        if (seg.Has(TCPHDR_FIN))
-        {
-            TcpFin();
-        }
-        if (!m_dead)
-        {
-            NotifyDataRecv();
-            Wake(WaitFor::Readable);
-        }
+        QueueInOrder(seg);
         return;
     }
-    // A retransmission of data already received, or a segment past a hole: ACK now.
-    // (No out-of-order queue: loopback and the paths modelled here do not reorder.)
-    TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
-    m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
+    if (!SeqAfter(seg.end_seq, m_tp.rcv_nxt))
+    {
+        TcpDsackSet(m_tp, m_prof->tcp_dsack, seg.seq, seg.end_seq);
+        out_of_window();
+        return;
+    }
+    if (!SeqBefore(seg.seq, m_tp.rcv_nxt + TcpReceiveWindow(m_tp)))
+    {
+        out_of_window();
+        return;
+    }
+    if (SeqBefore(seg.seq, m_tp.rcv_nxt))
+    {
+        TcpDsackSet(m_tp, m_prof->tcp_dsack, seg.seq, m_tp.rcv_nxt);
+        if (TcpReceiveWindow(m_tp) == 0)
+        {
+            out_of_window();
+            return;
+        }
+        // queued whole by the kernel, read from copied_seq on: here the new part
+        Segment tail = seg;
+        tail.payload = seg.payload.substr(m_tp.rcv_nxt - seg.seq);
+        tail.seq = m_tp.rcv_nxt;
+        QueueInOrder(tail);
+        return;
+    }
+    DataQueueOfo(seg);
 }
 
 // tcp_fin()
@@ -662,6 +764,7 @@ void
 LinuxTcpSocket::TcpFin()
 {
     m_tp.ack.pending |= ICSK_ACK_SCHED;
+    OfoPurge();
     m_tp.shutdown |= RCV_SHUTDOWN;
     switch (m_tp.state)
     {
@@ -719,7 +822,15 @@ LinuxTcpSocket::AckSndCheck()
         break;
     }
     case AckDecision::Delayed:
-        SendDelayedAck();
+        if (m_ofoQueue.empty())
+        {
+            SendDelayedAck();
+        }
+        else if (AckOfoNow())
+        {
+            WhyScope scope(*this, {SendWhy::AckNowFlag});
+            SendAck();
+        }
         break;
     case AckDecision::None:
         break;

@@ -6,6 +6,7 @@
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
 #include "models/tcp/payload-store.h"
+#include "models/tcp/sack-blocks.h"
 #include "models/tcp/send-policy.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
@@ -81,7 +82,11 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, s
     }
     else
     {
-        AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent);
+        // tcp_established_options(): the SACK blocks fit beside the timestamps
+        SackBlock blocks[TCP_NUM_SACKS + 1];
+        const int nblocks = TcpSackBlocksToSend(m_tp, EstablishedOptionsLen(m_tp.tstamp_ok));
+        TcpSackBlocksWritten(m_tp, blocks, nblocks);
+        AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent, blocks, nblocks);
     }
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
                                std::move(dataref));
@@ -121,6 +126,8 @@ LinuxTcpSocket::EventAckSent()
     TcpDecQuickackMode(m_tp, *m_prof, m_j, (m_tp.ack.pending & ICSK_ACK_SCHED) != 0);
     m_tp.ack.pending = 0; // inet_csk_clear_xmit_timer(ICSK_TIME_DACK)
     m_delackTimer.Cancel();
+    m_compressedAck = 0;
+    m_compressedAckTimer.Cancel();
 }
 
 // tcp_transmit_skb() for a queued skb, then tcp_event_new_data_sent()
@@ -171,11 +178,13 @@ LinuxTcpSocket::Nonagle() const
     return m_tp.nodelay ? TCP_NAGLE_OFF : 0;
 }
 
-// tcp_current_mss(): mss_cache already excludes the timestamp option
+// tcp_current_mss(): mss_cache already excludes the timestamp option; SACK blocks the
+// next segment would carry take their room from it
 uint32_t
 LinuxTcpSocket::CurrentMss() const
 {
-    return m_tp.mss_cache;
+    const int nblocks = TcpSackBlocksToSend(m_tp, EstablishedOptionsLen(m_tp.tstamp_ok));
+    return nblocks ? m_tp.mss_cache - (4 + 8 * static_cast<uint32_t>(nblocks)) : m_tp.mss_cache;
 }
 
 // tcp_xmit_size_goal(): how much tcp_sendmsg() puts in one skb (GSO on)
