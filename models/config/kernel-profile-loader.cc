@@ -102,6 +102,8 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.tcp_frto = static_cast<int>(s.Integer("net.ipv4.tcp_frto", 0, 2, p.tcp_frto));
     p.tcp_retries2 = static_cast<int>(s.Integer("net.ipv4.tcp_retries2", 0, 255, p.tcp_retries2));
     p.tcp_syn_retries = static_cast<int>(s.Integer("net.ipv4.tcp_syn_retries", 1, 127, p.tcp_syn_retries));
+    p.tcp_syn_linear_timeouts =
+        static_cast<int>(s.Integer("net.ipv4.tcp_syn_linear_timeouts", 0, 127, p.tcp_syn_linear_timeouts));
     p.tcp_synack_retries = static_cast<int>(s.Integer("net.ipv4.tcp_synack_retries", 0, 255, p.tcp_synack_retries));
     p.tcp_rto_min_us = static_cast<int>(s.Integer("net.ipv4.tcp_rto_min_us", 1000, 200000, p.tcp_rto_min_us));
     p.tcp_comp_sack_nr = static_cast<int>(s.Integer("net.ipv4.tcp_comp_sack_nr", 0, 255, p.tcp_comp_sack_nr));

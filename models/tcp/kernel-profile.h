@@ -72,6 +72,7 @@ struct KernelProfile
     int tcp_frto = 2;              // net.ipv4.tcp_frto
     int tcp_retries2 = 15;         // net.ipv4.tcp_retries2
     int tcp_syn_retries = 6;       // net.ipv4.tcp_syn_retries
+    int tcp_syn_linear_timeouts = 0; // net.ipv4.tcp_syn_linear_timeouts (6.5+; 4 by default)
     int tcp_synack_retries = 5;    // net.ipv4.tcp_synack_retries
     int tcp_rto_min_us = 200000;   // net.ipv4.tcp_rto_min_us (TCP_RTO_MIN before 6.11)
     int tcp_comp_sack_nr = 44;     // net.ipv4.tcp_comp_sack_nr

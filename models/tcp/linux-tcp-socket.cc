@@ -242,6 +242,13 @@ LinuxTcpSocket::ReleaseSock()
         return;
     }
     ProcessBacklog();
+    // tcp_release_cb(): a retransmit timer that fired while the socket was held runs
+    // now, after the backlog (TCP_WRITE_TIMER_DEFERRED)
+    if (m_xmitDeferred)
+    {
+        m_xmitDeferred = false;
+        XmitTimerFired();
+    }
 }
 
 void
@@ -927,6 +934,22 @@ LinuxTcpSocket::Done()
 {
     SetState(TcpState::Closed);
     m_delackTimer.Cancel();
+    m_xmitTimer.Cancel();
+    m_compressedAckTimer.Cancel();
+    m_xmitPending = XmitTimer::None;
+    if (m_sendmsgWaiting)
+    {
+        // sk_stream_wait_memory() wakes with the error (EPIPE / ECONNRESET): the
+        // write() returns, what it did not copy dropped
+        m_sendmsgWaiting = false;
+        m_sendmsg.clear();
+        m_sendmsgOff = 0;
+        Ptr<LinuxTcpSocket> self = this;
+        m_tcp->WakeTask(NanoSeconds(m_prof->wakeup_latency_ns), [self]() {
+            self->LockSock();
+            self->SendmsgReturn();
+        });
+    }
     m_tcp->Unregister(this);
     Wake(WaitFor::Readable);
     Wake(WaitFor::Connected);
@@ -936,6 +959,8 @@ void
 LinuxTcpSocket::DoDispose()
 {
     m_delackTimer.Cancel();
+    m_xmitTimer.Cancel();
+    m_compressedAckTimer.Cancel();
     m_timewaitTimer.Cancel();
     m_copyDone.Cancel();
     m_sendmsgStep.Cancel();

@@ -235,7 +235,7 @@ class LinuxTcpSocket : public ns3::Socket
     void TcpReset();
     void AckSndCheck();
     void StoreTimestamps(const Segment& seg);
-    void UpdateRtt(uint64_t sent_ns);
+    void UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag);
 
     // --- tcp-output.cc
     ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq,
@@ -243,7 +243,7 @@ class LinuxTcpSocket : public ns3::Socket
                                        const Payload& data,
                                        std::shared_ptr<const int> dataref = nullptr);
     void TransmitSkb(Skb& skb);
-    void WriteXmit(int nonagle, bool push_one = false);
+    void WriteXmit(int nonagle, bool push_one = false, bool probe = false);
     void PushFullSkb();
     void Push(int nonagle, bool more);
     void SendAck();
@@ -270,8 +270,14 @@ class LinuxTcpSocket : public ns3::Socket
     uint32_t AckRecovery(const Segment& seg, uint32_t prior_snd_una, uint32_t flag);
     uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una);
     bool CheckDsack(const Segment& seg, uint32_t prior_snd_una, uint32_t* flag);
-    uint8_t SacktagOne(Skb& skb, uint32_t* flag, uint32_t* reord, bool dup_sack, uint64_t* first_sackt,
+    uint8_t SacktagOne(Skb& skb,
+                       uint32_t* flag,
+                       uint32_t* reord,
+                       bool dup_sack,
+                       uint32_t highest_sack,
+                       uint64_t* first_sackt,
                        uint64_t* last_sackt);
+    uint32_t HighestSackSeq() const;
     void CheckSackReordering(uint32_t low_seq);
     void RackAdvance(uint8_t sacked, uint32_t end_seq, uint64_t xmit_us);
     uint32_t RackReoWnd() const;
@@ -320,7 +326,7 @@ class LinuxTcpSocket : public ns3::Socket
     void SendProbe0();
     void CheckProbeTimer();
     void AckProbe();
-    uint64_t NowUs() const { return m_tp.tcp_clock_cache / 1000; }
+    uint64_t NowUs() const; // tcp_mstamp: the cached clock, on the sim's time line
     uint32_t TsNow() const;
 
     // --- tcp-timers.cc
@@ -382,6 +388,7 @@ class LinuxTcpSocket : public ns3::Socket
     uint32_t m_xmitTimeout = 0; // icsk_timeout, jiffies
     ns3::EventId m_xmitTimer;
     uint8_t m_probesOut = 0; // icsk_probes_out
+    bool m_xmitDeferred = false; // fired while the socket was held
     bool m_dead = false;     // SOCK_DEAD: the process closed it
 
     // listener

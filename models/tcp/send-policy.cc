@@ -57,10 +57,8 @@ TcpTsoSegs(uint32_t mss_now, uint32_t gso_max_size)
 }
 
 uint32_t
-TcpCwndTest(const Tcb& tp)
+TcpCwndTest(const Tcb& tp, uint32_t in_flight)
 {
-    // no loss is modelled: what is in flight is packets_out (tcp_packets_in_flight())
-    const uint32_t in_flight = tp.packets_out;
     if (in_flight >= tp.snd_cwnd)
     {
         return 0;
@@ -111,7 +109,7 @@ TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in)
     {
         return false;
     }
-    const uint32_t in_flight = tp.packets_out;
+    const uint32_t in_flight = TcpPacketsInFlight(tp);
     const uint32_t send_win = tp.snd_una + tp.snd_wnd - in.seq;
     const uint32_t cong_win = (tp.snd_cwnd - in_flight) * tp.mss_cache;
     const uint32_t limit = std::min(send_win, cong_win);

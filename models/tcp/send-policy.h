@@ -40,7 +40,7 @@ uint32_t TcpTsoSegs(uint32_t mss_now, uint32_t gso_max_size);
 
 // tcp_cwnd_test(): segments the congestion window lets go now, at most half of it so
 // that two GSO packets are in flight (0: none)
-uint32_t TcpCwndTest(const Tcb& tp);
+uint32_t TcpCwndTest(const Tcb& tp, uint32_t in_flight);
 
 // tcp_set_skb_tso_segs(): the segments an skb of `len` bytes makes at mss_now
 uint32_t TcpSkbPcount(uint32_t len, uint32_t mss_now);

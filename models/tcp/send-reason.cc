@@ -74,6 +74,12 @@ DescribeReason(const SendReason& r)
         return "RST: data arrived after the program closed (tcp_rcv_state_process(), RFC 1122)";
     case SendWhy::ResetBadAck:
         return "RST: an ACK of nothing sent during the handshake (tcp_v4_send_reset())";
+    case SendWhy::Retransmit:
+        return "retransmission of data marked lost (tcp_xmit_retransmit_queue())";
+    case SendWhy::RtoRetransmit:
+        return fmt::format("retransmission timeout, backoff {} (tcp_retransmit_timer())", r.n1);
+    case SendWhy::LossProbe:
+        return "tail loss probe: no ACK within 2 RTT (tcp_send_loss_probe())";
     case SendWhy::Unknown:
         break;
     }

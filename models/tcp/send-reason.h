@@ -39,6 +39,9 @@ enum class SendWhy : uint8_t
     ResetNoSocket,   // no socket for the segment: tcp_v4_send_reset()
     ResetDataAfterClose, // data after close(): tcp_rcv_state_process() (RFC 1122)
     ResetBadAck,     // an ACK of nothing sent in SYN_SENT / SYN_RECV: tcp_v4_send_reset()
+    Retransmit,      // recovery, or the retransmission timer: tcp_retransmit_skb()
+    RtoRetransmit,   // the retransmission timer fired: tcp_retransmit_timer(); n1: backoff
+    LossProbe,       // the tail loss probe timer: tcp_send_loss_probe()
 };
 
 struct SendReason
@@ -49,7 +52,7 @@ struct SendReason
 };
 
 // Every kind, in order (the tests go through them)
-inline constexpr SendWhy kLastSendWhy = SendWhy::ResetBadAck;
+inline constexpr SendWhy kLastSendWhy = SendWhy::LossProbe;
 
 // The socket's state when the segment was built (what `sim explain` prints)
 struct SocketSnapshot

@@ -242,4 +242,12 @@ struct Tcb
     bool nodelay = false; // TCP_NODELAY
 };
 
+// tcp_packets_in_flight(): sent, less what the peer holds (SACKed) or is counted
+// lost, plus retransmissions out
+inline uint32_t
+TcpPacketsInFlight(const Tcb& tp)
+{
+    return tp.packets_out - (tp.sacked_out + tp.lost_out) + tp.retrans_out;
+}
+
 } // namespace sim

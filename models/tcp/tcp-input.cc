@@ -6,6 +6,7 @@
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/rcvbuf-autotune.h"
+#include "models/tcp/rto.h"
 #include "models/tcp/sack-blocks.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
@@ -326,38 +327,65 @@ LinuxTcpSocket::StoreTimestamps(const Segment& seg)
     }
 }
 
-// tcp_rtt_estimator() and tcp_set_rto(), in microseconds like tp->srtt_us
+// tcp_ack_update_rtt(): a sample from the oldest never-retransmitted skb this ACK
+// covers (Karn); else from the TS echo when new data is ACKed; a valid sample resets
+// the backoff (RFC 6298)
 void
-LinuxTcpSocket::UpdateRtt(uint64_t sent_ns)
+LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
 {
-    const uint64_t now = NowNs();
-    long m = static_cast<long>((now - sent_ns) / 1000);
-    if (m <= 0)
+    if (seq_rtt_us < 0 && m_tp.tstamp_ok && m_tp.rcv_tsecr && (flag & FLAG_ACKED))
     {
-        m = 1;
+        // tcp_rtt_tsopt_us(): in ms ticks, at least one
+        const uint32_t delta = TsNow() - m_tp.rcv_tsecr;
+        if (static_cast<int32_t>(delta) >= 0 && delta < 0x7fffffff / 1000)
+        {
+            seq_rtt_us = ca_rtt_us = int64_t{std::max(delta, 1u)} * 1000;
+        }
     }
-    if (m_tp.srtt_us == 0)
+    if (seq_rtt_us < 0)
     {
-        m_tp.srtt_us = static_cast<uint32_t>(m << 3);
+        return;
     }
-    else
-    {
-        m -= static_cast<long>(m_tp.srtt_us >> 3);
-        m_tp.srtt_us = static_cast<uint32_t>(static_cast<long>(m_tp.srtt_us) + m);
-    }
-    // rttvar never drops below tcp_rto_min: on these paths the RTO is 200 ms
-    const uint32_t rto = m_j.FromNs(static_cast<uint64_t>(m_tp.srtt_us >> 3) * 1000) + m_j.RtoMin();
-    m_tp.icsk_rto = std::max(rto, m_j.RtoMin());
+    TcpUpdateRttMin(m_tp, static_cast<uint32_t>(ca_rtt_us), m_prof->hz);
+    TcpRttEstimator(m_tp, std::max<long>(static_cast<long>(seq_rtt_us), 1), static_cast<uint32_t>(m_prof->tcp_rto_min_us));
+    m_tp.icsk_rto = TcpRtoFromEstimate(m_tp, m_prof->hz);
+    m_tp.icsk_backoff = 0;
 }
 
-// tcp_ack(): window update and the retransmit queue
+// tcp_ack(), in the kernel's order: the window, SACK blocks (tcp_sacktag_write_queue()),
+// the retransmit queue (tcp_clean_rtx_queue(): RTT, RACK), the loss probe's ACK,
+// the recovery state machine when the ACK is not plain (tcp_fastretrans_alert()), the
+// timer, the congestion window, and retransmissions (tcp_xmit_recovery())
 void
 LinuxTcpSocket::TcpAck(const Segment& seg)
 {
     const uint32_t ack = seg.ack_seq;
+    const uint32_t prior_snd_una = m_tp.snd_una;
+    const uint32_t prior_packets = m_tp.packets_out;
+    const uint32_t delivered_before = m_tp.delivered;
+    const uint32_t lost_before = m_tp.lost;
+    uint32_t flag = 0;
+    Rexmit rexmit = Rexmit::None;
+    m_tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - m_tp.tsoffset : 0;
     if (SeqBefore(ack, m_tp.snd_una))
     {
-        return; // an old duplicate ACK
+        // an old ACK: its SACK blocks still count
+        if (seg.opt.num_sacks && m_tp.sack_ok)
+        {
+            flag |= SacktagWriteQueue(seg, prior_snd_una);
+            FastretransAlert(prior_snd_una, 0, &flag, &rexmit);
+            XmitRecovery(rexmit);
+        }
+        return;
+    }
+    if (SeqAfter(ack, m_tp.snd_una))
+    {
+        flag |= FLAG_SND_UNA_ADVANCED;
+        m_tp.icsk_retransmits = 0;
+    }
+    if (seg.Len() > 0)
+    {
+        flag |= FLAG_DATA;
     }
     // tcp_ack_update_window()
     uint32_t nwin = seg.window;
@@ -368,6 +396,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     if (SeqAfter(ack, m_tp.snd_una) || SeqAfter(seg.seq, m_tp.snd_wl1) ||
         (seg.seq == m_tp.snd_wl1 && nwin > m_tp.snd_wnd))
     {
+        flag |= FLAG_WIN_UPDATE;
         m_tp.snd_wl1 = seg.seq;
         if (m_tp.snd_wnd != nwin)
         {
@@ -379,34 +408,136 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
             }
         }
     }
-    // tcp_clean_rtx_queue(): drop what is acknowledged; RTT from the newest of it
-    uint64_t newest_sent = 0;
-    uint32_t acked = 0;
-    while (!m_writeQueue.empty() && m_writeQueue.front().sent &&
-           !SeqAfter(m_writeQueue.front().end_seq, ack))
+    m_tp.snd_una = ack;
+    if (seg.opt.num_sacks && m_tp.sack_ok)
     {
-        newest_sent = m_writeQueue.front().sent_ns;
+        flag |= SacktagWriteQueue(seg, prior_snd_una);
+    }
+    m_probesOut = 0;
+    if (!prior_packets)
+    {
+        if (m_tp.tlp_high_seq)
+        {
+            ProcessTlpAck(ack, flag);
+        }
+        return;
+    }
+    // tcp_clean_rtx_queue(): drop what is acknowledged
+    bool rtt_sample = false;
+    uint64_t first_ackt = 0;
+    uint64_t last_ackt = 0;
+    uint32_t acked = 0;
+    uint32_t reord = prior_snd_una;
+    const uint32_t prior_fack = HighestSackSeq();
+    while (!m_writeQueue.empty() && m_writeQueue.front().sent && !SeqAfter(m_writeQueue.front().end_seq, ack))
+    {
+        Skb& skb = m_writeQueue.front();
         // a GSO packet counts as the segments it holds (tcp_skb_pcount())
-        const uint32_t pcount = std::max(m_writeQueue.front().pcount, 1u);
-        if (!m_writeQueue.front().data.empty())
+        const uint32_t pcount = std::max(skb.pcount, 1u);
+        const uint8_t sacked = skb.sacked;
+        if (sacked & TCPCB_RETRANS)
+        {
+            if (sacked & TCPCB_SACKED_RETRANS)
+            {
+                m_tp.retrans_out -= pcount;
+            }
+            flag |= FLAG_RETRANS_DATA_ACKED;
+        }
+        else if (!(sacked & TCPCB_SACKED_ACKED))
+        {
+            last_ackt = skb.sent_ns / 1000;
+            if (!rtt_sample)
+            {
+                first_ackt = last_ackt;
+                rtt_sample = true;
+            }
+            if (reord == prior_snd_una || SeqBefore(skb.seq, reord))
+            {
+                reord = skb.seq;
+            }
+        }
+        if (sacked & TCPCB_SACKED_ACKED)
+        {
+            m_tp.sacked_out -= pcount;
+        }
+        else
+        {
+            m_tp.delivered += pcount;
+            if (m_tp.sack_ok)
+            {
+                // RACK from cumulatively ACKed skbs, not from a spurious retransmission
+                const bool spurious = (sacked & TCPCB_RETRANS) && m_tp.rcv_tsecr &&
+                                      SeqBefore(m_tp.rcv_tsecr, static_cast<uint32_t>(m_tcp->Clock().Now(skb.sent_ns) / 1000000ULL));
+                if (!spurious)
+                {
+                    RackAdvance(sacked, skb.end_seq, skb.sent_ns / 1000);
+                }
+            }
+        }
+        if (sacked & TCPCB_LOST)
+        {
+            m_tp.lost_out -= pcount;
+        }
+        if (!skb.data.empty())
         {
             acked += pcount;
+            flag |= FLAG_DATA_ACKED;
+        }
+        else if (skb.flags & TCPHDR_SYN)
+        {
+            flag |= FLAG_SYN_ACKED;
+        }
+        else
+        {
+            flag |= FLAG_DATA_ACKED; // a FIN
         }
         m_tp.packets_out -= pcount;
         m_writeQueue.pop_front();
     }
-    if (newest_sent && SeqAfter(ack, m_tp.snd_una))
+    if (flag & FLAG_ACKED)
     {
-        UpdateRtt(newest_sent);
+        flag |= FLAG_SET_XMIT_TIMER;
+        if (m_tp.sack_ok && !(flag & FLAG_RETRANS_DATA_ACKED) && rtt_sample && SeqBefore(reord, prior_fack))
+        {
+            CheckSackReordering(reord);
+        }
     }
-    // tcp_slow_start(): without loss the window grows by what was ACKed (Cubic's
-    // cong_avoid in slow start; no loss is modelled, so ssthresh stays infinite), but
-    // only while the flow uses it: tcp_is_cwnd_limited() allows twice the packets out
-    if (m_tp.snd_cwnd < 2 * m_tp.max_packets_out)
+    if (!m_writeQueue.empty() && m_writeQueue.front().sent && (m_writeQueue.front().sacked & TCPCB_SACKED_ACKED))
     {
-        m_tp.snd_cwnd += acked;
+        flag |= FLAG_SACK_RENEGING;
     }
-    m_tp.snd_una = ack;
+    const uint64_t now_us = NowUs();
+    int64_t seq_rtt_us = -1;
+    int64_t ca_rtt_us = -1;
+    if (rtt_sample && !(flag & FLAG_RETRANS_DATA_ACKED))
+    {
+        seq_rtt_us = static_cast<int64_t>(now_us - first_ackt);
+        ca_rtt_us = static_cast<int64_t>(now_us - last_ackt);
+    }
+    UpdateRtt(seq_rtt_us, ca_rtt_us, flag);
+    if (m_tp.tlp_high_seq)
+    {
+        ProcessTlpAck(ack, flag);
+    }
+    // tcp_ack_is_dubious()
+    const bool dubious = !(flag & FLAG_NOT_DUP) || (flag & (FLAG_DATA_SACKED | FLAG_ECE | FLAG_DSACKING_ACK)) ||
+                         m_tp.ca_state != CaState::Open;
+    if (dubious)
+    {
+        const int num_dupack = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) ? 0 : 1;
+        FastretransAlert(prior_snd_una, num_dupack, &flag, &rexmit);
+    }
+    if (flag & FLAG_SET_XMIT_TIMER)
+    {
+        SetXmitTimer();
+    }
+    else if (!m_tp.packets_out)
+    {
+        RearmRto();
+    }
+    CongControl(ack, m_tp.delivered - delivered_before, m_tp.lost - lost_before, flag);
+    (void)acked;
+    XmitRecovery(rexmit);
 }
 
 void

@@ -163,7 +163,14 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     skb.sent = true;
     skb.sent_ns = NowNs();
     skb.pcount = std::max(skb.pcount, 1u);
+    // tcp_event_new_data_sent(): the RTO starts with the first segment out, or takes
+    // over from a pending loss probe
+    const uint32_t prior_packets = m_tp.packets_out;
     m_tp.packets_out += skb.pcount;
+    if (!prior_packets || m_xmitPending == XmitTimer::LossProbe)
+    {
+        RearmRto();
+    }
     m_tp.max_packets_out = std::max(m_tp.max_packets_out, m_tp.packets_out); // tcp_cwnd_validate()
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
@@ -230,10 +237,12 @@ GrowSkb(std::deque<Skb>& queue, size_t i, uint32_t amount)
 
 // tcp_write_xmit(): send what the windows and Nagle allow, as GSO packets of up to
 // max_segs mss where the device takes them whole. push_one (tcp_push_one()): at most
-// one packet, and no TSO deferral.
+// one packet, and no TSO deferral; probe (push_one == 2, the loss probe): the
+// congestion window does not hold it back. What was sent arms the loss probe.
 void
-LinuxTcpSocket::WriteXmit(int nonagle, bool push_one)
+LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
 {
+    const uint32_t packets_before = m_tp.packets_out;
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
     const uint32_t mss_now = CurrentMss();
     // tcp_tso_segs(); a device that segments before the capture: one mss per packet
@@ -246,11 +255,11 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one)
         }
         // tcp_cwnd_test(): a lone FIN is not held back by the congestion window
         const bool lone_fin = m_writeQueue[i].data.empty() && (m_writeQueue[i].flags & TCPHDR_FIN);
-        if (m_tp.packets_out >= m_tp.snd_cwnd && !lone_fin)
+        if (PacketsInFlight() >= m_tp.snd_cwnd && !lone_fin && !probe)
         {
             break;
         }
-        const uint32_t cwnd_quota = std::min(std::max(TcpCwndTest(m_tp), 1u), max_segs);
+        const uint32_t cwnd_quota = std::min(std::max(TcpCwndTest(m_tp, PacketsInFlight()), 1u), max_segs);
         if (m_tp.gso_max_size && m_prof->tcp_grow_skb)
         {
             // tcp_grow_skb(): fill the packet the congestion window allows from the
@@ -329,6 +338,17 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one)
         if (push_one)
         {
             break;
+        }
+    }
+    if (m_tp.packets_out > packets_before)
+    {
+        if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
+        {
+            m_tp.prr_out += m_tp.packets_out - packets_before;
+        }
+        if (!probe)
+        {
+            ScheduleLossProbe(false);
         }
     }
 }

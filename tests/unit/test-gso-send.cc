@@ -46,14 +46,14 @@ BOOST_AUTO_TEST_CASE(a_loopback_packet_may_carry_two_mss_however_large)
 BOOST_AUTO_TEST_CASE(the_congestion_window_lets_half_of_itself_go_at_once)
 {
     Tcb tp = AfterTheFirstAck();
-    BOOST_TEST(TcpCwndTest(tp) == 5u); // half of 10, while 9 are free
+    BOOST_TEST(TcpCwndTest(tp, tp.packets_out) == 5u); // half of 10, while 9 are free
     tp.packets_out = 8;
-    BOOST_TEST(TcpCwndTest(tp) == 2u);
+    BOOST_TEST(TcpCwndTest(tp, tp.packets_out) == 2u);
     tp.packets_out = 10;
-    BOOST_TEST(TcpCwndTest(tp) == 0u);
+    BOOST_TEST(TcpCwndTest(tp, tp.packets_out) == 0u);
     tp.snd_cwnd = 1;
     tp.packets_out = 0;
-    BOOST_TEST(TcpCwndTest(tp) == 1u);
+    BOOST_TEST(TcpCwndTest(tp, tp.packets_out) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(segments_of_a_gso_packet)
