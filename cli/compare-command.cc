@@ -124,7 +124,7 @@ AddCompareCommand(CLI::App& app, int& exit_code)
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--fields", a->fields,
                     "compare only these, comma-separated: dir,flags,seq,ack,len,win,mss,sack_perm,"
-                    "ws,ts,frame_len,raw_seq,raw_ack,tsval,tsecr,time");
+                    "ws,ts,sack,frame_len,raw_seq,raw_ack,tsval,tsecr,time");
     cmd->add_option("--plot", a->plot,
                     "also draw SIM over REAL, the first difference circled and named: FILE.png or .svg");
     cmd->footer("Exit status: 0 all packets match, 1 a difference, 2 bad input.");

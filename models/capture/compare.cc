@@ -14,7 +14,7 @@ const std::vector<std::string>&
 CompareFieldNames()
 {
     static const std::vector<std::string> names = {"dir", "flags", "seq", "ack", "len", "win",
-                                                   "mss", "sack_perm", "ws", "ts", "frame_len",
+                                                   "mss", "sack_perm", "ws", "ts", "sack", "frame_len",
                                                    "raw_seq", "raw_ack", "tsval", "tsecr", "time"};
     return names;
 }
@@ -30,7 +30,7 @@ ActiveFields(const CompareOptions& o)
         return o.fields;
     }
     std::set<std::string> f = {"dir", "flags", "seq", "ack", "len", "win",
-                                "mss", "sack_perm", "ws", "ts", "frame_len"};
+                                "mss", "sack_perm", "ws", "ts", "sack", "frame_len"};
     if (o.absolute)
     {
         f.insert({"raw_seq", "raw_ack", "tsval", "tsecr"});
@@ -47,6 +47,24 @@ std::string
 Opt(const std::optional<T>& v)
 {
     return v ? std::to_string(*v) : "-";
+}
+
+// SACK blocks relative like the Ack field, in the order the segment carries them
+std::string
+SackBlocks(const TraceRow& r)
+{
+    const PacketRecord& p = r.rec;
+    if (!p.num_sacks)
+    {
+        return "-";
+    }
+    const uint32_t base = p.ack - r.rel_ack;
+    std::string out;
+    for (int i = 0; i < p.num_sacks; ++i)
+    {
+        out += fmt::format("{}{}-{}", i ? " " : "", p.sle[i] - base, p.sre[i] - base);
+    }
+    return out;
 }
 
 // Each field as text, so that a difference prints as it reads
@@ -66,6 +84,7 @@ Fields(const TraceRow& r)
         // as trace.txt shows it: a shift above 14 is 14 (RFC 7323 §2.3, FormatTraceLine())
         {"ws", p.ws ? std::to_string(1u << std::min<int>(*p.ws, 14)) : "-"},
         {"ts", p.tsval ? "yes" : "no"},
+        {"sack", SackBlocks(r)},
         {"frame_len", std::to_string(p.frame_len)},
         {"raw_seq", std::to_string(p.seq)},
         {"raw_ack", std::to_string(p.ack)},
