@@ -319,6 +319,7 @@ class LinuxTcpSocket : public ns3::Socket
     bool ScheduleLossProbe(bool advancing_rto);
     void SetXmitTimer();
     void XmitTimerFired();
+    void OnXmitEvent();
     void RetransmitTimer();
     void SendLossProbe();
     void RackReoTimeout();
@@ -386,6 +387,8 @@ class LinuxTcpSocket : public ns3::Socket
     // the retransmit timer: RTO, loss probe, RACK reordering or window probe
     XmitTimer m_xmitPending = XmitTimer::None;
     uint32_t m_xmitTimeout = 0; // icsk_timeout, jiffies
+    uint64_t m_xmitFireNs = 0;  // when the timer wheel runs it
+    uint64_t m_xmitEventNs = 0; // when the pending event comes
     ns3::EventId m_xmitTimer;
     uint8_t m_probesOut = 0; // icsk_probes_out
     bool m_xmitDeferred = false; // fired while the socket was held

@@ -362,6 +362,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     const uint32_t ack = seg.ack_seq;
     const uint32_t prior_snd_una = m_tp.snd_una;
     const uint32_t prior_packets = m_tp.packets_out;
+    const uint32_t prior_fack = m_tp.sack_ok ? HighestSackSeq() : m_tp.snd_una;
     const uint32_t delivered_before = m_tp.delivered;
     const uint32_t lost_before = m_tp.lost;
     uint32_t flag = 0;
@@ -428,7 +429,6 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     uint64_t last_ackt = 0;
     uint32_t acked = 0;
     uint32_t reord = prior_snd_una;
-    const uint32_t prior_fack = HighestSackSeq();
     while (!m_writeQueue.empty() && m_writeQueue.front().sent && !SeqAfter(m_writeQueue.front().end_seq, ack))
     {
         Skb& skb = m_writeQueue.front();

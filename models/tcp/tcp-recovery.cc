@@ -6,6 +6,7 @@
 // start some of it are in tcp-rtx-timer.cc.
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/prr-rack.h"
 #include "models/tcp/rto.h"
 #include "models/tcp/send-policy.h"
 #include "models/tcp/ts-clock.h"
@@ -101,18 +102,8 @@ LinuxTcpSocket::RackAdvance(uint8_t sacked, uint32_t end_seq, uint64_t xmit_us)
 uint32_t
 LinuxTcpSocket::RackReoWnd() const
 {
-    if (!m_tp.reord_seen)
-    {
-        if (m_tp.ca_state >= CaState::Recovery)
-        {
-            return 0;
-        }
-        if (m_tp.sacked_out >= m_tp.reordering)
-        {
-            return 0;
-        }
-    }
-    return std::min((m_tp.rtt_min_us >> 2) * m_tp.rack.reo_wnd_steps, m_tp.srtt_us >> 3);
+    return TcpRackReoWnd(m_tp.reord_seen != 0, m_tp.ca_state, m_tp.sacked_out, m_tp.reordering, m_tp.rtt_min_us,
+                         m_tp.rack.reo_wnd_steps, m_tp.srtt_us);
 }
 
 // tcp_mark_skb_lost()
@@ -170,7 +161,7 @@ LinuxTcpSocket::RackDetectLoss()
         {
             continue;
         }
-        const int64_t remaining = static_cast<int64_t>(m_tp.rack.rtt_us) + reo_wnd - static_cast<int64_t>(now - xmit);
+        const int64_t remaining = TcpRackSkbTimeout(m_tp.rack.rtt_us, reo_wnd, now, xmit);
         if (remaining <= 0)
         {
             MarkSkbLost(skb);
@@ -290,25 +281,10 @@ LinuxTcpSocket::CwndReduction(uint32_t newly_acked_sacked, uint32_t newly_lost, 
         return;
     }
     m_tp.prr_delivered += newly_acked_sacked;
-    const int64_t in_flight = PacketsInFlight();
-    const int64_t delta = static_cast<int64_t>(m_tp.snd_ssthresh) - in_flight;
-    int64_t sndcnt;
-    if (delta < 0)
-    {
-        const uint64_t dividend = uint64_t{m_tp.snd_ssthresh} * m_tp.prr_delivered + m_tp.prior_cwnd - 1;
-        sndcnt = static_cast<int64_t>(dividend / std::max(m_tp.prior_cwnd, 1u)) - m_tp.prr_out;
-    }
-    else
-    {
-        sndcnt = std::max<int64_t>(static_cast<int64_t>(m_tp.prr_delivered) - m_tp.prr_out, newly_acked_sacked);
-        if ((flag & FLAG_SND_UNA_ADVANCED) && !newly_lost)
-        {
-            sndcnt++;
-        }
-        sndcnt = std::min(delta, sndcnt);
-    }
-    // the fast retransmit goes even when nothing else may
-    sndcnt = std::max<int64_t>(sndcnt, m_tp.prr_out ? 0 : 1);
+    const uint32_t in_flight = PacketsInFlight();
+    const int64_t sndcnt =
+        TcpPrrSndcnt(m_tp.snd_ssthresh, m_tp.prior_cwnd, m_tp.prr_delivered, m_tp.prr_out, in_flight,
+                     newly_acked_sacked, (flag & FLAG_SND_UNA_ADVANCED) && !newly_lost);
     m_tp.snd_cwnd = static_cast<uint32_t>(std::max<int64_t>(in_flight + sndcnt, 1));
 }
 
@@ -520,9 +496,7 @@ LinuxTcpSocket::EnterLoss()
         }
         else if (i > 0)
         {
-            const int64_t left =
-                static_cast<int64_t>(m_tp.rack.rtt_us) - static_cast<int64_t>(now - skb.sent_ns / 1000);
-            if (left > 0)
+            if (TcpRackSkbTimeout(m_tp.rack.rtt_us, 0, now, skb.sent_ns / 1000) > 0)
             {
                 continue; // sent too recently to be counted lost
             }

@@ -49,12 +49,39 @@ LinuxTcpSocket::ResetXmitTimer(XmitTimer what, uint32_t when, uint32_t max_when)
     const uint32_t now = NowJiffies();
     m_xmitPending = what;
     m_xmitTimeout = now + when;
-    const uint64_t at = m_j.ToNs(WheelExpiry(now, m_xmitTimeout));
-    const uint64_t now_ns = NowNs();
+    m_xmitFireNs = m_j.ToNs(WheelExpiry(now, m_xmitTimeout));
+    // One event at a time per socket: one due no later than the new time stays, and
+    // moves itself on when it comes (OnXmitEvent()); re-arming on every send and ACK
+    // then costs no event
+    if (m_xmitTimer.IsRunning() && m_xmitEventNs <= m_xmitFireNs)
+    {
+        return;
+    }
     m_xmitTimer.Cancel();
-    m_xmitTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at > now_ns ? at - now_ns : 0)),
-                                      &LinuxTcpSocket::XmitTimerFired,
+    const uint64_t now_ns = NowNs();
+    m_xmitEventNs = std::max(m_xmitFireNs, now_ns);
+    m_xmitTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(m_xmitEventNs - now_ns)),
+                                      &LinuxTcpSocket::OnXmitEvent,
                                       this);
+}
+
+void
+LinuxTcpSocket::OnXmitEvent()
+{
+    if (m_xmitPending == XmitTimer::None)
+    {
+        return;
+    }
+    const uint64_t now_ns = NowNs();
+    if (now_ns < m_xmitFireNs)
+    {
+        m_xmitEventNs = m_xmitFireNs;
+        m_xmitTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(m_xmitFireNs - now_ns)),
+                                          &LinuxTcpSocket::OnXmitEvent,
+                                          this);
+        return;
+    }
+    XmitTimerFired();
 }
 
 // tcp_rto_delta_us(): what is left of the RTO counted from the head's last send
