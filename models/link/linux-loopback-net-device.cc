@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/link/linux-loopback-net-device.h"
 
+#include "models/tcp/payload-store.h"
+
 #include <ns3/mac48-address.h>
 #include <ns3/simulator.h>
 
@@ -50,8 +52,23 @@ LinuxLoopbackNetDevice::SendFrom(Ptr<Packet> packet,
     }
     // A packet the link loses still runs the receive softirq it was queued for (an
     // iptables DROP in ip_rcv()'s netfilter hook: after the capture, before TCP)
-    const bool lost = m_faults && m_faults->Lose(SenderOf(packet));
-    Simulator::Schedule(m_latency, &LinuxLoopbackNetDevice::Deliver, this, packet, protocol, std::move(softirq), lost);
+    const Fate fate = m_faults ? m_faults->Next(SenderOf(packet)) : Fate{};
+    const Time at = m_latency + NanoSeconds(fate.extra_delay_ns);
+    if (fate.lost)
+    {
+        PayloadStore::Lost(packet->GetUid());
+    }
+    if (fate.duplicated)
+    {
+        // the copy: its own delivery in the same softirq
+        PayloadStore::AddCopy(packet->GetUid());
+        if (softirq)
+        {
+            ++softirq->in_flight;
+        }
+        Simulator::Schedule(at, &LinuxLoopbackNetDevice::Deliver, this, packet->Copy(), protocol, softirq, false);
+    }
+    Simulator::Schedule(at, &LinuxLoopbackNetDevice::Deliver, this, packet, protocol, std::move(softirq), fate.lost);
     return true;
 }
 

@@ -497,6 +497,7 @@ LoadScenario(const std::string& path,
         sc.link.rate_bps = static_cast<uint64_t>(std::llround(link.Number("rate_mbps", 0.001, 1e6, 1000) * 1e6));
         sc.link.mtu = static_cast<uint32_t>(link.Integer("mtu", 576, 9000, 1500));
         sc.link.gateway = Address(link, "gateway", "0.0.0.0");
+        sc.link.queue_bytes = static_cast<uint32_t>(link.Integer("queue_bytes", 1500, 1 << 30, 0));
         if (sc.capture_link != LinkType::Ethernet && sc.capture_link != LinkType::LinuxSll)
         {
             cap.Fail("link_type", fmt::format("'{}': an Ethernet capture is \"ethernet\" or \"linux-sll\"", lt));
@@ -534,6 +535,9 @@ LoadScenario(const std::string& path,
         drop.Finish();
     }
     sc.link.faults.loss = link.Number("loss", 0, 0.99, 0);
+    sc.link.faults.duplicate = link.Number("duplicate", 0, 0.99, 0);
+    sc.link.faults.reorder = link.Number("reorder", 0, 0.99, 0);
+    sc.link.faults.reorder_delay_ns = std::llround(link.Number("reorder_delay_ms", 0.001, 10000, 1) * 1e6);
     link.Finish();
     cap.Finish();
 

@@ -29,6 +29,7 @@ struct LinkConfig
     uint32_t mtu = 1500;
     ns3::Ipv4Address gateway;
     LinkFaults faults;
+    uint32_t queue_bytes = 0; // ethernet: a tail-drop queue of this many bytes (0: ns-3's 100 packets)
 };
 
 struct Scenario

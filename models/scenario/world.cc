@@ -2,7 +2,7 @@
 #include "models/scenario/world.h"
 
 #include "models/capture/capture-tap.h"
-#include "models/link/fault-error-model.h"
+#include "models/link/faulty-p2p-channel.h"
 #include "models/link/linux-loopback-net-device.h"
 #include "models/tcp/payload-store.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
@@ -122,13 +122,22 @@ BuildEthernet(const Scenario& sc, CaptureTap& tap)
     devs.Get(1)->SetAddress(server_mac);
     if (sc.link.faults.Any())
     {
-        // each device's receive error model loses the other host's packets
-        auto faults = std::make_shared<FaultInjector>(sc.link.faults, sc.seed);
+        // the same link with the scenario's faults on its wire
+        Ptr<FaultyP2pChannel> channel = CreateObject<FaultyP2pChannel>();
+        channel->SetAttribute("Delay", TimeValue(sc.link.delay));
+        channel->SetFaults(std::make_shared<FaultInjector>(sc.link.faults, sc.seed));
+        DynamicCast<PointToPointNetDevice>(devs.Get(0))->Attach(channel);
+        DynamicCast<PointToPointNetDevice>(devs.Get(1))->Attach(channel);
+    }
+    if (sc.link.queue_bytes)
+    {
+        // a bottleneck's tail-drop queue: frames wait for the wire at rate_mbps and
+        // those that do not fit its bytes are dropped
         for (uint32_t i = 0; i < 2; ++i)
         {
-            Ptr<FaultErrorModel> em = CreateObject<FaultErrorModel>();
-            em->Configure(faults, i == 0 ? Sender::Server : Sender::Client);
-            devs.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+            DynamicCast<PointToPointNetDevice>(devs.Get(i))
+                ->GetQueue()
+                ->SetAttribute("MaxSize", QueueSizeValue(QueueSize(QueueSizeUnit::BYTES, sc.link.queue_bytes)));
         }
     }
 

@@ -56,6 +56,16 @@ class PayloadStore
         {
             return std::nullopt;
         }
+        if (it->second.copies > 0)
+        {
+            // another copy of the packet is still on its way (a duplicating link)
+            it->second.copies--;
+            if (dataref)
+            {
+                *dataref = it->second.dataref;
+            }
+            return it->second.payload;
+        }
         Payload p = std::move(it->second.payload);
         if (dataref)
         {
@@ -64,6 +74,16 @@ class PayloadStore
         Map().erase(it);
         return p;
     }
+    // A link duplicated the packet: one more copy will be taken
+    static void AddCopy(uint64_t uid)
+    {
+        if (auto it = Map().find(uid); it != Map().end())
+        {
+            it->second.copies++;
+        }
+    }
+    // A link lost the packet: no TCP will take it
+    static void Lost(uint64_t uid) { Take(uid); }
     // Segments that never reached a TCP (dropped on the way)
     static void Clear() { Map().clear(); }
 
@@ -73,6 +93,7 @@ class PayloadStore
         Payload payload;
         SendNote note;
         std::shared_ptr<const int> dataref;
+        int copies = 0;
     };
     static bool& NotesOn()
     {

@@ -193,6 +193,71 @@ BOOST_AUTO_TEST_CASE(a_loss_rate_of_zero_is_the_link_without_faults)
     }
 }
 
+// A duplicated segment reaches the receiver twice: the second is old data, answered
+// at once with a D-SACK (tcp_data_queue(), tcp_dsack_set()): a block below the ACK
+BOOST_AUTO_TEST_CASE(a_duplicating_link_is_answered_with_dsacks)
+{
+    TempDir dir;
+    const Run run = RunEdited(dir, "lossy-download", {{"loss = 0.02", "duplicate = 0.1"}}, "--seed 2");
+    BOOST_REQUIRE_MESSAGE(run.outcome.status == 0, run.outcome.err);
+    int dsacks = 0;
+    for (const auto& r : run.rows)
+    {
+        if (r.from_client && r.rec.num_sacks > 0 && r.rec.sre[0] - r.rec.ack <= 0x7fffffffu &&
+            static_cast<int32_t>(r.rec.sre[0] - r.rec.ack) <= 0)
+        {
+            ++dsacks;
+        }
+    }
+    BOOST_TEST(dsacks > 0);
+    BOOST_TEST(EndsWithFinsBothWays(run.rows));
+}
+
+// Held-back segments arrive after later ones: the receiver queues them out of order
+// and SACKs; the transfer completes
+BOOST_AUTO_TEST_CASE(a_reordering_link_delivers_segments_out_of_order_and_the_transfer_completes)
+{
+    TempDir dir;
+    const Run run =
+        RunEdited(dir, "lossy-download", {{"loss = 0.02", "reorder = 0.05\nreorder_delay_ms = 3"}}, "--seed 2");
+    BOOST_REQUIRE_MESSAGE(run.outcome.status == 0, run.outcome.err);
+    BOOST_TEST(run.outcome.err.find("blocked") == std::string::npos, run.outcome.err);
+    uint32_t highest = 0;
+    int late = 0;
+    int sacks = 0;
+    for (const auto& r : run.rows)
+    {
+        if (!r.from_client && r.rec.len > 0)
+        {
+            late += r.rel_seq < highest;
+            highest = std::max(highest, r.rel_seq);
+        }
+        sacks += r.from_client && r.rec.num_sacks > 0;
+    }
+    BOOST_TEST(late > 0);
+    BOOST_TEST(sacks > 0);
+    BOOST_TEST(EndsWithFinsBothWays(run.rows));
+}
+
+// A bottleneck queue of 15000 bytes at 100 Mbit/s: slow start overflows it, the
+// frames it drops leave holes the receiver SACKs, and recovery repairs them
+BOOST_AUTO_TEST_CASE(a_small_queue_drops_at_its_tail_and_recovery_repairs_the_holes)
+{
+    TempDir dir1;
+    TempDir dir2;
+    const Run small = RunEdited(dir1, "lossy-download", {{"loss = 0.02", "queue_bytes = 15000"}});
+    const Run large = RunEdited(dir2, "lossy-download", {{"loss = 0.02", "queue_bytes = 1000000"}});
+    BOOST_REQUIRE_MESSAGE(small.outcome.status == 0, small.outcome.err);
+    BOOST_REQUIRE_MESSAGE(large.outcome.status == 0, large.outcome.err);
+    auto sacks = [](const Run& r) {
+        return std::count_if(r.rows.begin(), r.rows.end(),
+                             [](const sim::TraceRow& row) { return row.from_client && row.rec.num_sacks > 0; });
+    };
+    BOOST_TEST(sacks(small) > 0);
+    BOOST_TEST(sacks(large) == 0);
+    BOOST_TEST(EndsWithFinsBothWays(small.rows));
+}
+
 BOOST_AUTO_TEST_CASE(retransmissions_are_what_wireshark_flags, *utf::precondition(TsharkPresent))
 {
     TempDir dir;
@@ -223,9 +288,14 @@ BOOST_AUTO_TEST_CASE(bad_fault_keys_are_one_line_errors_naming_the_key)
         {"drop = { client = [3] }", "drop = { clients = [3] }"},
         {"drop = { client = [3] }", "loss = \"often\""},
         {"drop = { client = [3] }", "drop = [3]"},
+        {"drop = { client = [3] }", "duplicate = 1"},
+        {"drop = { client = [3] }", "reorder = -0.1"},
+        {"drop = { client = [3] }", "reorder_delay_ms = 0"},
+        {"drop = { client = [3] }", "queue_bytes = 100"},
     };
-    const std::vector<std::string> keys = {"link.loss", "link.drop.client", "link.drop.clients", "link.loss",
-                                           "link.drop"};
+    const std::vector<std::string> keys = {"link.loss",      "link.drop.client", "link.drop.clients",
+                                           "link.loss",      "link.drop",        "link.duplicate",
+                                           "link.reorder",   "link.reorder_delay_ms", "link.queue_bytes"};
     for (size_t i = 0; i < cases.size(); ++i)
     {
         BOOST_TEST_CONTEXT(cases[i].second)
