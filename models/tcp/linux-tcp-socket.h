@@ -391,6 +391,7 @@ class LinuxTcpSocket : public ns3::Socket
     uint64_t m_xmitEventNs = 0; // when the pending event comes
     ns3::EventId m_xmitTimer;
     uint8_t m_probesOut = 0; // icsk_probes_out
+    uint32_t m_lastOowAck = 0; // jiffy of the last out-of-window reply (tp->last_oow_ack_time)
     bool m_xmitDeferred = false; // fired while the socket was held
     bool m_dead = false;     // SOCK_DEAD: the process closed it
 

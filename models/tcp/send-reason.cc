@@ -80,6 +80,8 @@ DescribeReason(const SendReason& r)
         return fmt::format("retransmission timeout, backoff {} (tcp_retransmit_timer())", r.n1);
     case SendWhy::LossProbe:
         return "tail loss probe: no ACK within 2 RTT (tcp_send_loss_probe())";
+    case SendWhy::WindowProbe:
+        return fmt::format("zero-window probe, {} unanswered before it (tcp_send_probe0())", r.n1);
     case SendWhy::Unknown:
         break;
     }

@@ -42,6 +42,7 @@ enum class SendWhy : uint8_t
     Retransmit,      // recovery, or the retransmission timer: tcp_retransmit_skb()
     RtoRetransmit,   // the retransmission timer fired: tcp_retransmit_timer(); n1: backoff
     LossProbe,       // the tail loss probe timer: tcp_send_loss_probe()
+    WindowProbe,     // the zero-window probe timer: tcp_send_probe0(); n1: probes before
 };
 
 struct SendReason
@@ -52,7 +53,7 @@ struct SendReason
 };
 
 // Every kind, in order (the tests go through them)
-inline constexpr SendWhy kLastSendWhy = SendWhy::LossProbe;
+inline constexpr SendWhy kLastSendWhy = SendWhy::WindowProbe;
 
 // The socket's state when the segment was built (what `sim explain` prints)
 struct SocketSnapshot

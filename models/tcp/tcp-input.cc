@@ -417,6 +417,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     m_probesOut = 0;
     if (!prior_packets)
     {
+        AckProbe();
         if (m_tp.tlp_high_seq)
         {
             ProcessTlpAck(ack, flag);
@@ -548,10 +549,24 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     {
         if (!seg.Has(TCPHDR_RST))
         {
-            // tcp_send_dupack(): a duplicate of data already received
+            // tcp_oow_rate_limited(): a bare ACK or SYN out of the window is answered at
+            // most once per net.ipv4.tcp_invalid_ratelimit (HZ/2); data always
+            if (seg.end_seq == seg.seq || seg.Has(TCPHDR_SYN))
+            {
+                const uint32_t now = NowJiffies();
+                if (m_lastOowAck && static_cast<int32_t>(now - m_lastOowAck) >= 0 &&
+                    static_cast<int32_t>(now - m_lastOowAck) < m_prof->hz / 2)
+                {
+                    return;
+                }
+                m_lastOowAck = now ? now : 1;
+            }
+            // tcp_send_dupack(): a duplicate of data already received, D-SACKed
             if (seg.end_seq != seg.seq && SeqBefore(seg.seq, m_tp.rcv_nxt))
             {
                 TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
+                TcpDsackSet(m_tp, m_prof->tcp_dsack, seg.seq,
+                            SeqAfter(seg.end_seq, m_tp.rcv_nxt) ? m_tp.rcv_nxt : seg.end_seq);
             }
             WhyScope why(*this, {SendWhy::DupAck});
             SendAck();

@@ -340,6 +340,12 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
             break;
         }
     }
+    // __tcp_push_pending_frames(): nothing in flight and data held back (by the peer's
+    // window): the window probe timer
+    if (!push_one && !m_tp.packets_out && !m_writeQueue.empty() && !m_writeQueue.back().sent)
+    {
+        CheckProbeTimer();
+    }
     if (m_tp.packets_out > packets_before)
     {
         if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)

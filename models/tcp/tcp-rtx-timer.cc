@@ -193,6 +193,7 @@ LinuxTcpSocket::XmitTimerFired()
         break;
     case XmitTimer::Probe0:
         ClearXmitTimer();
+        ProbeTimer();
         break;
     case XmitTimer::None:
         break;
@@ -341,6 +342,127 @@ LinuxTcpSocket::RackReoTimeout()
     {
         RearmRto();
     }
+}
+
+// tcp_probe0_base(), tcp_probe0_when(): the RTO (at least TCP_RTO_MIN), doubled per
+// unanswered probe up to 2^10 times, at most TCP_RTO_MAX
+static uint32_t
+Probe0When(uint32_t rto, uint32_t rto_min, uint8_t backoff, uint32_t rto_max)
+{
+    const uint32_t base = std::max(rto, rto_min);
+    const uint64_t when = uint64_t{base} << std::min<uint8_t>(backoff, 10);
+    return static_cast<uint32_t>(std::min<uint64_t>(when, rto_max));
+}
+
+// tcp_check_probe_timer(): nothing in flight, data waiting for the peer's window
+void
+LinuxTcpSocket::CheckProbeTimer()
+{
+    if (!m_tp.packets_out && m_xmitPending == XmitTimer::None)
+    {
+        ResetXmitTimer(XmitTimer::Probe0, std::max(m_tp.icsk_rto, m_j.RtoMin()), TcpRtoMax(m_prof->hz));
+    }
+}
+
+// tcp_probe_timer(): the window is still shut; past tcp_retries2 unanswered probes the
+// connection is given up
+void
+LinuxTcpSocket::ProbeTimer()
+{
+    const bool unsent = !m_writeQueue.empty() && !m_writeQueue.back().sent;
+    if (m_tp.packets_out || !unsent)
+    {
+        m_probesOut = 0;
+        return;
+    }
+    if (m_probesOut >= m_prof->tcp_retries2)
+    {
+        Done(); // tcp_write_err(): ETIMEDOUT
+        if (!m_dead)
+        {
+            NotifyErrorClose();
+        }
+        return;
+    }
+    SendProbe0();
+}
+
+// tcp_send_probe0() -> tcp_write_wakeup(): data up to the window's edge if any fits,
+// else a bare ACK one below snd_una (tcp_xmit_probe_skb()) that the peer must answer;
+// the next probe backs off
+void
+LinuxTcpSocket::SendProbe0()
+{
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    size_t head = 0;
+    while (head < m_writeQueue.size() && m_writeQueue[head].sent)
+    {
+        ++head;
+    }
+    {
+        WhyScope why(*this, {SendWhy::WindowProbe, m_probesOut});
+        const uint32_t wnd_end = m_tp.snd_una + m_tp.snd_wnd;
+        if (head < m_writeQueue.size() && SeqBefore(m_writeQueue[head].seq, wnd_end))
+        {
+            const uint32_t seg = std::min(wnd_end - m_writeQueue[head].seq, CurrentMss());
+            if (m_writeQueue[head].data.size() > seg)
+            {
+                SplitSkb(head, seg);
+            }
+            m_writeQueue[head].flags |= TCPHDR_PSH;
+            m_writeQueue[head].pcount = 1;
+            TransmitSkb(m_writeQueue[head]);
+        }
+        else
+        {
+            Ptr<Packet> p = BuildSegment(m_tp.snd_una - 1, TCPHDR_ACK, Payload());
+            EventAckSent();
+            m_tcp->Transmit(p, m_local, m_peer);
+        }
+    }
+    const bool unsent = !m_writeQueue.empty() && !m_writeQueue.back().sent;
+    if (m_tp.packets_out || !unsent)
+    {
+        m_probesOut = 0;
+        m_tp.icsk_backoff = 0;
+        return;
+    }
+    m_probesOut++;
+    if (m_tp.icsk_backoff < m_prof->tcp_retries2)
+    {
+        m_tp.icsk_backoff++;
+    }
+    ResetXmitTimer(XmitTimer::Probe0,
+                   Probe0When(m_tp.icsk_rto, m_j.RtoMin(), m_tp.icsk_backoff, TcpRtoMax(m_prof->hz)),
+                   TcpRtoMax(m_prof->hz));
+}
+
+// tcp_ack_probe(): an ACK with nothing in flight: if the window now takes the send
+// head, the probing ends; else the next probe keeps its backoff
+void
+LinuxTcpSocket::AckProbe()
+{
+    size_t head = 0;
+    while (head < m_writeQueue.size() && m_writeQueue[head].sent)
+    {
+        ++head;
+    }
+    if (head == m_writeQueue.size())
+    {
+        return;
+    }
+    if (!SeqAfter(m_writeQueue[head].end_seq, m_tp.snd_una + m_tp.snd_wnd))
+    {
+        m_tp.icsk_backoff = 0;
+        if (m_xmitPending == XmitTimer::Probe0)
+        {
+            ClearXmitTimer();
+        }
+        return;
+    }
+    ResetXmitTimer(XmitTimer::Probe0,
+                   Probe0When(m_tp.icsk_rto, m_j.RtoMin(), m_tp.icsk_backoff, TcpRtoMax(m_prof->hz)),
+                   TcpRtoMax(m_prof->hz));
 }
 
 } // namespace sim
