@@ -114,6 +114,12 @@ struct RequestSock
     uint8_t rcv_wscale = 0;
     uint32_t rcv_wnd = 0;
     uint32_t window_clamp = 0;
+    uint64_t snt_synack_ns = 0; // when the SYN-ACK last left (tcp_synack_rtt_meas())
+    uint8_t num_retrans = 0;    // SYN-ACKs sent again
+    uint8_t num_timeout = 0;    // times the request's timer ran out
+    uint32_t timeout = 0;       // req->timeout, jiffies (TCP_TIMEOUT_INIT)
+    uint32_t timer_gen = 0;     // which arming of its timer is current
+    uint32_t last_oow_ack = 0;  // jiffy of the last SYN-ACK for a repeated SYN
 };
 
 class LinuxTcpSocket : public ns3::Socket
@@ -130,6 +136,9 @@ class LinuxTcpSocket : public ns3::Socket
     void SetIsn(uint32_t isn) { m_isn = isn; }
     void SetTsBase(uint32_t base) { m_tsBase = base; }
     void SetNoDelay(bool on) { m_tp.nodelay = on; }
+    // setsockopt(SO_SNDBUF) as sock_setsockopt() computes it (doubled, capped). The
+    // model has no SOCK_SNDBUF_LOCK: tcp_sndbuf_expand() may still raise it later.
+    void SetSndBuf(int bytes) { m_tp.sndbuf = bytes; }
     // A listener that answers a SYN only after `delay` (slirp's tcp_input() first
     // connects to the real server, tcp_fconnect(), and sends the SYN-ACK once that
     // connect completes): the time that connect takes is a scenario input.
@@ -252,6 +261,10 @@ class LinuxTcpSocket : public ns3::Socket
     void SendActiveReset();
     void SendSyn();
     void SendSynAck(const RequestSock& req);
+    void SynAckSent(RequestSock& req);
+    void ArmRequestTimer(RequestSock& req, uint32_t when);
+    void RequestTimer(ns3::Ipv4Address raddr, uint16_t rport, uint32_t gen);
+    RequestSock* FindRequest(ns3::Ipv4Address raddr, uint16_t rport);
     void EventAckSent();
     uint32_t CurrentMss() const;
     int Nonagle() const; // tp->nonagle: TCP_NAGLE_OFF with TCP_NODELAY

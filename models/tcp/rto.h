@@ -32,6 +32,28 @@ TcpRtoMax(int hz)
     return static_cast<uint32_t>(120 * hz);
 }
 
+// When the timer wheel runs a timer due at jiffy `expires` (kernel/time/timer.c,
+// calc_wheel_index(), calc_index()): never early, so at the first tick of its level's
+// granularity after it: the next tick within 63 jiffies, then multiples of 8, 64,
+// 512... jiffies. (The delayed-ACK timer keeps the model's earlier rule, fitted on
+// recordings: at the tick it is due.) The model's jiffies count from time 0, so where
+// an outer level's buckets fall against the host's jiffies is a guess.
+inline uint32_t
+TimerWheelExpiry(uint32_t now, uint32_t expires)
+{
+    const uint32_t delta = expires - now;
+    if (static_cast<int32_t>(delta) < 0)
+    {
+        return now + 1;
+    }
+    uint32_t shift = 0;
+    for (uint32_t limit = 63; delta >= limit && shift < 24; limit <<= 3)
+    {
+        shift += 3;
+    }
+    return ((expires >> shift) + 1) << shift;
+}
+
 // tcp_rtt_estimator(): srtt gains 1/8 of the error, mdev 1/4 (1/32 when the RTT falls
 // below srtt - mdev); rttvar follows the largest mdev of each round trip and never
 // goes below rto_min, so the RTO stays at least srtt + rto_min

@@ -88,8 +88,79 @@ LinuxTcpSocket::ListenRx(const Segment& seg)
     }
     if (seg.Has(TCPHDR_SYN))
     {
+        // tcp_check_req(): the SYN of a request already answered, sent again: the
+        // SYN-ACK again (at most once per tcp_invalid_ratelimit), its timer from now
+        if (RequestSock* req = FindRequest(seg.src, seg.sport))
+        {
+            if (seg.seq == req->rcv_isn)
+            {
+                const uint32_t now = NowJiffies();
+                if (!req->last_oow_ack || static_cast<int32_t>(now - req->last_oow_ack) >= m_prof->hz / 2)
+                {
+                    req->last_oow_ack = now ? now : 1;
+                    req->num_retrans++;
+                    SendSynAck(*req);
+                    SynAckSent(*req);
+                    ArmRequestTimer(*req, std::min(req->timeout << req->num_timeout, TcpRtoMax(m_prof->hz)));
+                }
+            }
+            return;
+        }
         ConnRequest(seg);
     }
+}
+
+RequestSock*
+LinuxTcpSocket::FindRequest(Ipv4Address raddr, uint16_t rport)
+{
+    for (RequestSock& r : m_requests)
+    {
+        if (r.raddr == raddr && r.rport == rport)
+        {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+void
+LinuxTcpSocket::SynAckSent(RequestSock& req)
+{
+    req.snt_synack_ns = NowNs();
+}
+
+// The request's timer (reqsk_timer_handler()): with no ACK, the SYN-ACK again at
+// TCP_TIMEOUT_INIT, doubling, tcp_synack_retries times; then the request is dropped
+void
+LinuxTcpSocket::ArmRequestTimer(RequestSock& req, uint32_t when)
+{
+    const uint32_t gen = ++req.timer_gen;
+    const uint32_t now = NowJiffies();
+    const uint64_t at = m_j.ToNs(TimerWheelExpiry(now, now + when));
+    const uint64_t now_ns = NowNs();
+    Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at > now_ns ? at - now_ns : 0)),
+                        &LinuxTcpSocket::RequestTimer, this, req.raddr, req.rport, gen);
+}
+
+void
+LinuxTcpSocket::RequestTimer(Ipv4Address raddr, uint16_t rport, uint32_t gen)
+{
+    RequestSock* req = FindRequest(raddr, rport);
+    if (!req || req->timer_gen != gen || m_tp.state != TcpState::Listen)
+    {
+        return;
+    }
+    if (req->num_timeout >= m_prof->tcp_synack_retries)
+    {
+        m_requests.erase(m_requests.begin() + (req - &m_requests.front()));
+        return;
+    }
+    TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    req->num_retrans++;
+    SendSynAck(*req);
+    SynAckSent(*req);
+    req->num_timeout++;
+    ArmRequestTimer(*req, std::min(req->timeout << req->num_timeout, TcpRtoMax(m_prof->hz)));
 }
 
 // The device MTU towards `dst`, from the route (dst_mtu())
@@ -156,13 +227,23 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
     req.rcv_wnd = w.rcv_wnd;
     req.window_clamp = w.window_clamp;
     req.rcv_wscale = w.rcv_wscale;
+    req.timeout = m_j.TimeoutInit();
     m_requests.push_back(req);
     if (m_synAckDelay.IsStrictlyPositive())
     {
-        Simulator::Schedule(m_synAckDelay, &LinuxTcpSocket::SendSynAck, this, req);
+        Simulator::Schedule(m_synAckDelay, [this, raddr = req.raddr, rport = req.rport]() {
+            if (RequestSock* r = FindRequest(raddr, rport))
+            {
+                SendSynAck(*r);
+                SynAckSent(*r);
+                ArmRequestTimer(*r, r->timeout);
+            }
+        });
         return;
     }
-    SendSynAck(req);
+    SendSynAck(m_requests.back());
+    SynAckSent(m_requests.back());
+    ArmRequestTimer(m_requests.back(), m_requests.back().timeout);
 }
 
 // tcp_v4_syn_recv_sock() + tcp_create_openreq_child(), then the child processes the
@@ -210,6 +291,15 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     tp.advmss = Ipv4DefaultAdvmss(mtu);
     TcpInitializeRcvMss(tp);
     m_tcp->Register(child);
+
+    // tcp_synack_rtt_meas(): the child's first RTT, from the SYN-ACK to this ACK, unless
+    // the SYN-ACK was sent again (then the TS echo, if any, gives one)
+    {
+        TcpMstampRefresh(tp, m_tcp->Clock(), NowNs());
+        const int64_t rtt = req.num_retrans ? -1 : static_cast<int64_t>((NowNs() - req.snt_synack_ns) / 1000);
+        tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - tp.tsoffset : 0;
+        child->UpdateRtt(rtt, rtt, FLAG_SYN_ACKED);
+    }
 
     child->StateProcess(seg);
 

@@ -18,28 +18,6 @@ namespace sim
 
 using namespace ns3;
 
-// When the timer wheel runs a timer due at jiffy `expires` (kernel/time/timer.c,
-// calc_wheel_index(), calc_index()): never early, so at the first tick of its level's
-// granularity after it: the next tick within 63 jiffies, then multiples of 8, 64,
-// 512... jiffies. (The delayed-ACK timer keeps the model's earlier rule, fitted on
-// recordings: at the tick it is due.) The model's jiffies count from time 0, so where
-// an outer level's buckets fall against the host's jiffies is a guess.
-static uint32_t
-WheelExpiry(uint32_t now, uint32_t expires)
-{
-    const uint32_t delta = expires - now;
-    if (static_cast<int32_t>(delta) < 0)
-    {
-        return now + 1;
-    }
-    uint32_t shift = 0;
-    for (uint32_t limit = 63; delta >= limit && shift < 24; limit <<= 3)
-    {
-        shift += 3;
-    }
-    return ((expires >> shift) + 1) << shift;
-}
-
 // inet_csk_reset_xmit_timer(): one slot for RTO, loss probe, reordering and window
 // probe; arming one replaces the others
 void
@@ -49,7 +27,7 @@ LinuxTcpSocket::ResetXmitTimer(XmitTimer what, uint32_t when, uint32_t max_when)
     const uint32_t now = NowJiffies();
     m_xmitPending = what;
     m_xmitTimeout = now + when;
-    m_xmitFireNs = m_j.ToNs(WheelExpiry(now, m_xmitTimeout));
+    m_xmitFireNs = m_j.ToNs(TimerWheelExpiry(now, m_xmitTimeout));
     // One event at a time per socket: one due no later than the new time stays, and
     // moves itself on when it comes (OnXmitEvent()); re-arming on every send and ACK
     // then costs no event
@@ -176,6 +154,19 @@ LinuxTcpSocket::XmitTimerFired()
     if (OwnedByUser())
     {
         m_xmitDeferred = true; // tcp_write_timer(): run at release_sock()
+        return;
+    }
+    // re-armed for later since it was set (a deferred run): not due yet
+    if (static_cast<int32_t>(m_xmitTimeout - NowJiffies()) > 0)
+    {
+        const uint64_t now_ns = NowNs();
+        if (!m_xmitTimer.IsRunning() && m_xmitFireNs > now_ns)
+        {
+            m_xmitEventNs = m_xmitFireNs;
+            m_xmitTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(m_xmitFireNs - now_ns)),
+                                              &LinuxTcpSocket::OnXmitEvent,
+                                              this);
+        }
         return;
     }
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
