@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `sim record SCENARIO [--out DIR]`: run the scenario's programs for real on this host
-// (real sockets, real kernel, the scenario's think times as real sleeps) on a free
-// port, capture them on "any" as Linux cooked v1, and write DIR/real.pcap and
-// DIR/recorded.toml (the scenario with the run's own call times: recorded-scenario.h).
+// (real sockets, real kernel, the scenario's think times as real sleeps) and write
+// DIR/real.pcap and DIR/recorded.toml (the scenario with the run's own call times:
+// recorded-scenario.h). A loopback scenario runs on this host's lo, on a free port,
+// captured on "any" as Linux cooked v1; an ethernet one between two network
+// namespaces joined by a bridge that drops the scenario's [link] drop packets
+// (netns-link.h), captured on the capture host's interface with the scenario's link
+// type.
 #include "cli/record-command.h"
 
 #include "cli/app-paths.h"
@@ -11,6 +15,10 @@
 #include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
 #include "models/programs/real-runner.h"
+#include "models/record/netns-link.h"
+#include "models/record/netns.h"
+#include "models/record/tool-run.h"
+#include "models/scenario/bind-check.h"
 #include "models/scenario/recorded-scenario.h"
 #include "models/scenario/scenario.h"
 
@@ -20,6 +28,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -39,6 +48,26 @@ struct RecordArgs
     double timeout_s = 60;
     bool replay = false; // derive recorded.toml again from DIR's calls.csv and real.pcap
     std::string profile;  // the profile recorded.toml will be simulated with
+};
+
+// The programs started so far; any still running when the recording ends, however it
+// ends, is stopped by its id
+struct Programs
+{
+    std::vector<pid_t> pids;
+    ~Programs() { Stop(); }
+    void Stop()
+    {
+        for (pid_t pid : pids)
+        {
+            if (kill(pid, 0) == 0) // an exited one was reaped by Exited()
+            {
+                kill(pid, SIGKILL);
+                waitpid(pid, nullptr, 0);
+            }
+        }
+        pids.clear();
+    }
 };
 
 bool
@@ -65,6 +94,12 @@ Record(const RecordArgs& a)
         return;
     }
     CheckRecordable(sc, a.scenario);
+    if (sc.link.kind != "loopback" && sc.link.delay.IsStrictlyPositive())
+    {
+        std::cerr << fmt::format("sim: warning: record: {}: [link] delay_ms = {} is not emulated (no sch_netem in "
+                                 "this kernel): the recording is of a link with no delay and no rate limit\n",
+                                 sc.name, sc.link.delay.GetMicroSeconds() / 1e3);
+    }
     const fs::path dir = OutputDir(a.out, sc.name);
     const RealRecording rec = RecordRun(sc, a.timeout_s);
     const fs::path out = dir / "real.pcap";
@@ -74,6 +109,50 @@ Record(const RecordArgs& a)
     WriteFileAtomic(toml.string(), RecordedScenarioToml(path, DeriveRecordedInputs(sc, rec.run)));
     std::cout << fmt::format("{}: recorded {} packets on port {} with this host's kernel; wrote {} and {}\n",
                              sc.name, rec.capture.frames.size(), rec.port, out.string(), toml.string());
+}
+
+// Not a Linux TCP (slirp): a fixed window, or no delayed ACKs (kernel-profile.h)
+bool
+IsLinux(const KernelProfile& p)
+{
+    return p.fixed_window == 0 && p.delayed_ack;
+}
+
+void
+CheckEthernetRecordable(const Scenario& sc)
+{
+    for (const KernelProfile* p : {&sc.profile, &sc.server_profile})
+    {
+        if (!IsLinux(*p))
+        {
+            throw InputError(fmt::format("record: {} has a {} host, not a Linux kernel; a recording runs both "
+                                         "programs on this host's kernel", sc.name, p->name));
+        }
+    }
+    const ns3::Ipv4Mask slash24("255.255.255.0");
+    if (!(sc.client.server.CombineMask(slash24) == sc.client.address.CombineMask(slash24)))
+    {
+        throw InputError(fmt::format("record: {}: client.server {} is off the client's /24 ({}); a recording "
+                                     "puts both hosts on one /24", sc.name, AddressText(sc.client.server),
+                                     AddressText(sc.client.address)));
+    }
+    LinkFaults random = sc.link.faults;
+    random.drop_client.clear();
+    random.drop_server.clear();
+    if (random.Any())
+    {
+        // The model draws its own from --seed: a recording of other draws could not be
+        // replayed. The drop lists say which packets, and both sides follow them.
+        throw InputError(fmt::format("record: {}: [link] loses, copies or reorders packets at random (loss, "
+                                     "duplicate, reorder); a recording takes only the drop lists "
+                                     "(drop = {{ client = [...], server = [...] }})", sc.name));
+    }
+    if (sc.link.queue_bytes)
+    {
+        // A queue fills at the link's rate, and the bridge has none
+        throw InputError(fmt::format("record: {}: [link] queue_bytes needs a rate limit, which a recording's "
+                                     "link does not have", sc.name));
+    }
 }
 
 } // namespace
@@ -86,42 +165,99 @@ CheckRecordable(const Scenario& sc, const std::string& name)
         throw InputError(fmt::format("record: {} runs the HTTP server and browser; recording is done for "
                                      "the echo programs only", sc.name));
     }
+    if (sc.link.kind == "loopback" && sc.link.faults.Any())
+    {
+        // lo has no middle to lose a packet in: the capture would show every packet
+        // arrive, and the replay would lose some
+        throw InputError(fmt::format("record: {} loses packets on a loopback link; a recording drops them only "
+                                     "between two hosts (make it [link] kind = \"ethernet\")", sc.name));
+    }
     if (sc.link.kind != "loopback")
     {
-        // Two namespaces joined by a veth pair would carry it; the link's delay needs
-        // netem (sch_netem), which not every kernel has (this project's does not)
-        throw InputError(fmt::format("record: {} runs over an {} link; recording is done for loopback "
-                                     "scenarios only (two network namespaces and netem would be needed)",
-                                     sc.name, sc.link.kind));
+        CheckEthernetRecordable(sc);
     }
     if (geteuid() != 0)
     {
         throw InputError("record: capturing needs root (run it as root, e.g. sudo ./sim record " + name + ")");
+    }
+    if (sc.link.kind != "loopback")
+    {
+        if (FindTool("ip").empty())
+        {
+            throw InputError(fmt::format("record: {} runs over an ethernet link, which needs the ip command "
+                                         "(Debian package iproute2) to build its network namespaces", sc.name));
+        }
+        if ((!sc.link.faults.drop_client.empty() || !sc.link.faults.drop_server.empty()) && FindTool("nft").empty())
+        {
+            throw InputError(fmt::format("record: {} drops packets, which needs the nft command (Debian package "
+                                         "nftables: apt-get install nftables)", sc.name));
+        }
     }
 }
 
 RealRecording
 RecordRun(Scenario sc, double timeout_s)
 {
-    // A free port for the server; the client's port is the kernel's choice
     RealRecording rec;
-    rec.port = FreeTcpPort();
-    sc.server.port = rec.port;
-    sc.client.server_port = rec.port;
+    const std::string filter = [&] {
+        if (sc.link.kind == "loopback")
+        {
+            // A free port for the server; the client's port is the kernel's choice
+            rec.port = FreeTcpPort();
+            sc.server.port = rec.port;
+            sc.client.server_port = rec.port;
+        }
+        else
+        {
+            // Namespaces of their own: the scenario's port is free there
+            rec.port = sc.server.port;
+        }
+        return fmt::format("tcp port {}", rec.port);
+    }();
+    // Declared in this order so that, however the run ends, the programs are
+    // stopped and the capture closed before the link's namespaces are deleted
+    std::optional<NetnsLink> link;
+    std::optional<LiveCapture> capture;
+    if (sc.link.kind == "loopback")
+    {
+        capture.emplace(filter);
+    }
+    else
+    {
+        RemoveStaleRecordNetns(FindTool("ip"));
+        link.emplace(sc);
+        // Ethernet headers from the host's interface itself; cooked ones from the
+        // "any" device of its namespace, whose one interface with traffic is that
+        // veth (libpcap offers no cooked headers on a veth: DLT_EN10MB and DLT_DOCSIS)
+        EnterNetns in(link->CaptureNs());
+        capture.emplace(filter, sc.capture_link == LinkType::Ethernet ? link->CaptureDevice() : "any",
+                        sc.capture_link);
+    }
+    // Each program forked in its host's namespace (the parent's for loopback)
+    const auto in_host = [&](const std::string& ns, auto start) {
+        std::optional<EnterNetns> in;
+        if (link)
+        {
+            in.emplace(ns);
+        }
+        return start();
+    };
 
     CallTimeline server_log;
     CallTimeline client_log;
-    LiveCapture capture(fmt::format("tcp port {}", rec.port));
+    Programs programs;
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
-    const pid_t server = StartRealEchoServer(sc.server, &server_log);
-    const pid_t client = StartRealEchoClient(sc.client, &client_log);
+    const pid_t server = in_host(link ? link->ServerNs() : "", [&] { return StartRealEchoServer(sc.server, &server_log); });
+    programs.pids.push_back(server);
+    const pid_t client = in_host(link ? link->ClientNs() : "", [&] { return StartRealEchoClient(sc.client, &client_log); });
+    programs.pids.push_back(client);
     bool server_done = false;
     bool client_done = false;
     auto done_at = clock::time_point::max();
     for (;;)
     {
-        capture.Poll();
+        capture->Poll();
         server_done = server_done || Exited(server);
         client_done = client_done || Exited(client);
         const auto now = clock::now();
@@ -141,17 +277,9 @@ RecordRun(Scenario sc, double timeout_s)
         }
         std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
-    // Every process we started is stopped by its id
-    for (pid_t pid : {server, client})
-    {
-        if (kill(pid, 0) == 0)
-        {
-            kill(pid, SIGKILL);
-            waitpid(pid, nullptr, 0);
-        }
-    }
-    capture.Poll();
-    rec.capture = capture.Result();
+    programs.Stop();
+    capture->Poll();
+    rec.capture = capture->Result();
     rec.run.client_calls = client_log.Calls();
     rec.run.server_calls = server_log.Calls();
     rec.run.packets = DecodeCapture(rec.capture);

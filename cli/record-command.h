@@ -13,8 +13,9 @@ namespace sim
 // `sim record SCENARIO`: the scenario's programs on this host's kernel, captured
 void AddRecordCommand(CLI::App& app, int& exit_code);
 
-// Throws InputError (one line) unless `sc` can be recorded here: echo programs,
-// loopback, root
+// Throws InputError (one line) unless `sc` can be recorded here: echo programs, root;
+// loopback without faults, or ethernet between two Linux hosts on one /24 with drop
+// lists only (no random loss), with the ip command (and nft for drops)
 void CheckRecordable(const Scenario& sc, const std::string& name);
 
 struct RealRecording
@@ -26,7 +27,8 @@ struct RealRecording
 };
 
 // One run of the scenario's programs on this host's kernel, captured, with each
-// program's call times; stops them after `timeout_s`
+// program's call times; stops them after `timeout_s`. An ethernet scenario runs in
+// network namespaces made for the run and deleted after it, whatever happens.
 RealRecording RecordRun(Scenario sc, double timeout_s);
 
 } // namespace sim

@@ -10,12 +10,17 @@ namespace sim
 {
 
 LiveCapture::LiveCapture(const std::string& filter)
+    : LiveCapture(filter, "any", LinkType::LinuxSll)
+{
+}
+
+LiveCapture::LiveCapture(const std::string& filter, const std::string& device, LinkType link)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = {};
-    m_pcap = pcap_create("any", errbuf);
+    m_pcap = pcap_create(device.c_str(), errbuf);
     if (!m_pcap)
     {
-        throw CaptureError(fmt::format("cannot capture on \"any\": {}", errbuf));
+        throw CaptureError(fmt::format("cannot capture on \"{}\": {}", device, errbuf));
     }
     pcap_set_snaplen(m_pcap, static_cast<int>(kDefaultSnaplen));
     pcap_set_immediate_mode(m_pcap, 1);
@@ -28,10 +33,13 @@ LiveCapture::LiveCapture(const std::string& filter)
         const std::string why = pcap_geterr(m_pcap);
         pcap_close(m_pcap);
         m_pcap = nullptr;
-        throw CaptureError(fmt::format("cannot capture on \"any\": {} (capturing needs root)", why));
+        throw CaptureError(fmt::format("cannot capture on \"{}\": {} (capturing needs root)", device, why));
     }
+    // Cooked headers come from the "any" device; an Ethernet interface (a veth too)
+    // offers its frames only (DLT_EN10MB, and DLT_DOCSIS)
+    const int dlt = link == LinkType::Ethernet ? DLT_EN10MB : DLT_LINUX_SLL;
     bpf_program prog{};
-    if (pcap_set_datalink(m_pcap, DLT_LINUX_SLL) != 0 ||
+    if (pcap_set_datalink(m_pcap, dlt) != 0 ||
         pcap_compile(m_pcap, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
         pcap_setfilter(m_pcap, &prog) != 0 || pcap_setnonblock(m_pcap, 1, errbuf) != 0)
     {
@@ -41,7 +49,7 @@ LiveCapture::LiveCapture(const std::string& filter)
         throw CaptureError(fmt::format("cannot set up the capture: {}", why));
     }
     pcap_freecode(&prog);
-    m_capture.link_type = LinkType::LinuxSll;
+    m_capture.link_type = link;
 }
 
 LiveCapture::~LiveCapture()

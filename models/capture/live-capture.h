@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Capturing this host's real traffic with libpcap the way Wireshark's "any" device
-// does: Linux cooked v1 headers (DLT 113), nanosecond stamps, a BPF filter.
+// does: Linux cooked v1 headers (DLT 113), nanosecond stamps, a BPF filter. Or one
+// Ethernet interface's frames (DLT 1), as Wireshark on that interface.
 #pragma once
 
 #include "models/capture/pcap-file.h"
@@ -17,6 +18,9 @@ class LiveCapture
   public:
     // Throws CaptureError when the device cannot be opened (no root, no libpcap access)
     explicit LiveCapture(const std::string& filter);
+    // A device of the network namespace the calling thread is in (the packet socket
+    // stays in it): an interface with LinkType::Ethernet, "any" with LinuxSll
+    LiveCapture(const std::string& filter, const std::string& device, LinkType link);
     ~LiveCapture();
     LiveCapture(const LiveCapture&) = delete;
     LiveCapture& operator=(const LiveCapture&) = delete;

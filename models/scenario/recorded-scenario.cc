@@ -3,6 +3,7 @@
 
 #include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
+#include "models/record/capture-path.h"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -44,29 +45,32 @@ Put(StepTimes& t, const std::string& step, uint64_t index, double v)
 
 struct Side
 {
-    const std::vector<TraceRow>& rows;
+    const std::vector<TraceRow>& rows;    // the capture: what this side sent is among them
+    const std::vector<TraceRow>& arrived; // of those, what reached its receiver
+    const CapturePath& path;
     bool from_client; // whose packets make this side's reads ready
-    int64_t latency_ns;
     int64_t recv_copy_ns_per_kib;
-    int64_t default_wake_ns;
     int64_t send_copy_ns_per_kib;
-    int64_t before_tap_ns; // of latency_ns, what the model spends before the capture
 
     // When the segment holding stream byte `offset` (from 0), or the FIN/RST that ends
-    // the stream, reached the reader's socket
+    // the stream, reached the reader's socket (a copy the link lost never did)
     std::optional<int64_t> ReadyAt(uint64_t offset, bool eof) const
     {
-        for (const TraceRow& r : rows)
+        for (const TraceRow& r : arrived)
         {
             if (r.stream != 0 || r.from_client != from_client)
             {
                 continue;
             }
             const bool ends = (r.rec.flags & (kFin | kRst)) != 0;
-            const bool holds = r.rec.len > 0 && uint64_t{r.rel_seq} - 1 + r.rec.len > offset;
+            // the segment that brings byte `offset` itself: the bytes before it were
+            // read already, and one that starts after it (out of order, behind a
+            // lost one) makes nothing readable
+            const bool holds = r.rec.len > 0 && uint64_t{r.rel_seq} - 1 <= offset &&
+                               uint64_t{r.rel_seq} - 1 + r.rec.len > offset;
             if ((eof && ends) || (!eof && holds) || (r.rec.flags & kRst))
             {
-                return static_cast<int64_t>(r.rec.time_ns) + latency_ns;
+                return static_cast<int64_t>(r.rec.time_ns) + path.FromTap(r);
             }
         }
         return std::nullopt;
@@ -127,30 +131,30 @@ SentDuring(const std::vector<TraceRow>& rows, bool from_client, const CallRecord
 }
 
 // A send's hold: from its start to its first segment's capture, less the model's copy
-// of that segment (sendmsg_ns_per_kib) and its own way to the capture (before_tap):
-// what the host, not the kernel's work, took before the segment left (the process
-// preempted in the call on a busy host). 0 when its data did not leave during the
-// call (Nagle, a full window).
+// of that segment (sendmsg_ns_per_kib) and its own way to the capture (ToTap: on
+// loopback before_tap; on ethernet nothing from the capture host, the link from its
+// peer): what the host, not the kernel's work, took before the segment left (the
+// process preempted in the call on a busy host). 0 when its data did not leave during
+// the call (Nagle, a full window), or was lost on the way to the capture.
 double
-SendHold(const std::vector<TraceRow>& rows, bool from_client, uint64_t offset, const CallRecord& c,
-         int64_t copy_ns_per_kib, int64_t before_tap_ns)
+SendHold(const Side& side, bool from_client, uint64_t offset, const CallRecord& c)
 {
-    const TraceRow* r = SentDuring(rows, from_client, c, [offset](const TraceRow& p) {
+    const TraceRow* r = SentDuring(side.rows, from_client, c, [offset](const TraceRow& p) {
         return p.rec.len > 0 && uint64_t{p.rel_seq} - 1 <= offset && uint64_t{p.rel_seq} - 1 + p.rec.len > offset;
     });
-    return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - before_tap_ns -
-                  int64_t{r->rec.len} * copy_ns_per_kib / 1024)
+    return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - side.path.ToTap(*r) -
+                  int64_t{r->rec.len} * side.send_copy_ns_per_kib / 1024)
              : 0;
 }
 
 // A close's hold: from its start to the FIN or RST it sent, when that left during the
 // call (the model's close acts at once)
 double
-CloseHold(const std::vector<TraceRow>& rows, bool from_client, const CallRecord& c, int64_t before_tap_ns)
+CloseHold(const Side& side, bool from_client, const CallRecord& c)
 {
     const TraceRow* r =
-        SentDuring(rows, from_client, c, [](const TraceRow& p) { return (p.rec.flags & (kFin | kRst)) != 0; });
-    return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - before_tap_ns) : 0;
+        SentDuring(side.rows, from_client, c, [](const TraceRow& p) { return (p.rec.flags & (kFin | kRst)) != 0; });
+    return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - side.path.ToTap(*r)) : 0;
 }
 
 const TraceRow*
@@ -187,13 +191,13 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
         case CallKind::Connect:
             // ready when the SYN-ACK reached the socket
             Put(in.client_wake, "connect", 0,
-                Ms(c.return_ns - (static_cast<int64_t>(synack.rec.time_ns) + side.latency_ns)));
+                Ms(c.return_ns - (static_cast<int64_t>(synack.rec.time_ns) + side.path.FromTap(synack))));
             Put(in.client_returned, "connect", 0, Ms(c.return_ns));
             break;
         case CallKind::Send:
             Put(in.client_think, "send", c.index, Ms(c.start_ns - prev_return));
             Put(in.client_at, "send", c.index, Ms(c.start_ns));
-            Put(in.client_hold, "send", c.index, SendHold(side.rows, true, sent, c, side.send_copy_ns_per_kib, side.before_tap_ns));
+            Put(in.client_hold, "send", c.index, SendHold(side, true, sent, c));
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Recv:
@@ -206,7 +210,7 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
         case CallKind::Close:
             Put(in.client_think, "close", 0, Ms(c.start_ns - prev_return));
             Put(in.client_at, "close", 0, Ms(c.start_ns));
-            Put(in.client_hold, "close", 0, CloseHold(side.rows, true, c, side.before_tap_ns));
+            Put(in.client_hold, "close", 0, CloseHold(side, true, c));
             break;
         case CallKind::Accept:
             break;
@@ -235,7 +239,8 @@ ServerTimes(const Side& side,
             // ready when the handshake's last ACK queued the child socket. The model's
             // server is in accept() from time 0, so a real one that came to it late
             // (the child was not scheduled yet) is one whose wake lasted until then.
-            const int64_t ready = handshake_ack ? static_cast<int64_t>(handshake_ack->rec.time_ns) + side.latency_ns
+            const int64_t ready = handshake_ack ? static_cast<int64_t>(handshake_ack->rec.time_ns) +
+                                                      side.path.FromTap(*handshake_ack)
                                                 : c.start_ns;
             Put(in.server_wake, "accept", 0, Ms(c.return_ns - ready));
             Put(in.server_returned, "accept", 0, Ms(c.return_ns));
@@ -260,13 +265,13 @@ ServerTimes(const Side& side,
         case CallKind::Send:
             Put(in.server_think, "reply", c.index, Ms(c.start_ns - prev_return));
             Put(in.server_at, "reply", c.index, Ms(c.start_ns));
-            Put(in.server_hold, "reply", c.index, SendHold(side.rows, false, sent, c, side.send_copy_ns_per_kib, side.before_tap_ns));
+            Put(in.server_hold, "reply", c.index, SendHold(side, false, sent, c));
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
             Put(in.server_think, "close", last_recv, Ms(c.start_ns - prev_return));
             Put(in.server_at, "close", 0, Ms(c.start_ns));
-            Put(in.server_hold, "close", 0, CloseHold(side.rows, false, c, side.before_tap_ns));
+            Put(in.server_hold, "close", 0, CloseHold(side, false, c));
             break;
         case CallKind::Connect:
             break;
@@ -288,21 +293,13 @@ TickOf(uint64_t realtime_ns, int64_t realtime_minus_monotonic_ns)
 RecordedInputs
 DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
 {
+    const CapturePath path = CapturePathOf(sc);
     const std::vector<TraceRow> rows = AnalyzeTrace(run.packets);
     const TraceRow* syn = Find(rows, kSyn, kSyn | kAck, true);
     const TraceRow* synack = Find(rows, kSyn | kAck, kSyn | kAck, false);
     if (!syn || !synack)
     {
         throw InputError("record: the capture has no SYN and SYN-ACK of the echo connection");
-    }
-    const TraceRow* handshake_ack = nullptr;
-    for (const TraceRow& r : rows)
-    {
-        if (r.stream == 0 && r.from_client && !(r.rec.flags & kSyn) && (r.rec.flags & kAck))
-        {
-            handshake_ack = &r;
-            break;
-        }
     }
 
     RecordedInputs in;
@@ -311,10 +308,10 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     in.client_isn = syn->rec.seq;
     in.server_isn = synack->rec.seq;
     // Every time is taken on the simulation's clock: its connect() starts at 0 and the
-    // SYN reaches the capture before_tap later (a segment is stamped that long before
-    // its capture). Each side's TS clock base is its TSval at time 0.
-    const int64_t before_tap = sc.profile.loopback_before_tap_ns;
-    const int64_t t0 = static_cast<int64_t>(syn->rec.time_ns) - before_tap;
+    // SYN reaches the capture ToTap later (on loopback a segment is stamped that long
+    // before its capture; on ethernet captured at the server, it crossed the link).
+    // Each side's TS clock base is its TSval at time 0.
+    const int64_t t0 = static_cast<int64_t>(syn->rec.time_ns) - path.ToTap(*syn);
     const int64_t off = run.realtime_minus_monotonic_ns;
     const int64_t mono0 = t0 - off;
     in.ts_phase_us = static_cast<double>(((mono0 % 1000000) + 1000000) % 1000000) / 1e3;
@@ -328,7 +325,7 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     {
         in.timestamps = true;
         in.client_ts_base = *syn->rec.tsval;
-        const uint64_t synack_stamped = synack->rec.time_ns - static_cast<uint64_t>(before_tap);
+        const uint64_t synack_stamped = synack->rec.time_ns - static_cast<uint64_t>(path.ToTap(*synack));
         in.server_ts_base = *synack->rec.tsval -
                             static_cast<uint32_t>(TickOf(synack_stamped, off) - TickOf(static_cast<uint64_t>(t0), off));
     }
@@ -346,26 +343,23 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     {
         r.rec.time_ns = static_cast<uint64_t>(static_cast<int64_t>(r.rec.time_ns) - t0);
     }
+    // A reader's data, and the server's accept(), come with packets that arrived: on
+    // ethernet the capture host's packets that the link dropped are not among them
+    const std::vector<TraceRow> arrived = Arrived(rel, sc);
     const TraceRow* rel_synack = &rel[static_cast<size_t>(synack - rows.data())];
-    const TraceRow* rel_ack = handshake_ack ? &rel[static_cast<size_t>(handshake_ack - rows.data())] : nullptr;
+    const TraceRow* rel_ack = nullptr;
+    for (const TraceRow& r : arrived)
+    {
+        if (r.stream == 0 && r.from_client && !(r.rec.flags & kSyn) && (r.rec.flags & kAck))
+        {
+            rel_ack = &r; // the handshake's last ACK (or what carried it), as it reached the server
+            break;
+        }
+    }
 
-    const KernelProfile& prof = sc.profile;
-    // a packet reaches its socket latency - before_tap after the capture
-    const Side client{rel,
-                      false,
-                      prof.loopback_latency_ns - prof.loopback_before_tap_ns,
-                      prof.recvmsg_ns_per_kib,
-                      prof.wakeup_latency_ns,
-                      prof.sendmsg_ns_per_kib,
-                      prof.loopback_before_tap_ns};
-    const KernelProfile& sprof = sc.server_profile;
-    const Side server{rel,
-                      true,
-                      sprof.loopback_latency_ns - sprof.loopback_before_tap_ns,
-                      sprof.recvmsg_ns_per_kib,
-                      sprof.wakeup_latency_ns,
-                      sprof.sendmsg_ns_per_kib,
-                      sprof.loopback_before_tap_ns};
+    const Side client{rel, arrived, path, false, sc.profile.recvmsg_ns_per_kib, sc.profile.sendmsg_ns_per_kib};
+    const Side server{rel, arrived, path, true, sc.server_profile.recvmsg_ns_per_kib,
+                      sc.server_profile.sendmsg_ns_per_kib};
     ClientTimes(client, shifted(run.client_calls), *rel_synack, in);
     ServerTimes(server, shifted(run.server_calls), rel_ack, sc.server.sleep_before_recv.GetNanoSeconds(), in);
     return in;

@@ -11,14 +11,18 @@
 //    a send, from the send's start: the program goes on at the later of the send's
 //    return and that start + think, so a send the host preempted keeps its length;
 //  - wake: for a call that had to wait, from the moment the packet that made it ready
-//    reached the socket (its capture time + the loopback's netif_rx() to tcp_v4_rcv()
-//    latency of the profile) to the call's return, less the model's copy time of what
-//    it read; 0 for a read that found its data already there. accept() and connect()
-//    always wait in the model (from time 0), so theirs is taken from the ready packet
-//    whenever the real call began;
+//    reached the socket (its capture time + its way on from the capture to the
+//    receiver's tcp_v4_rcv(), capture-path.h: on loopback the rest of the profile's
+//    latency, on ethernet the link when the capture is the sender's) to the call's
+//    return, less the model's copy time of what it read; 0 for a read that found its
+//    data already there. A packet the link dropped never made anything ready: on
+//    ethernet the capture host's packets in its [link] drop list are passed over (its
+//    capture saw them leave). accept() and connect() always wait in the model (from
+//    time 0), so theirs is taken from the ready packet whenever the real call began;
 //  - hold (sends): from the send's start to the capture of its first segment, less
-//    the model's copy of it: the host keeping the process from its work (preempted in
-//    the call), as the model's own send leaves at once.
+//    the model's copy of it and the segment's way to the capture (on ethernet the
+//    link, for a segment captured at its receiver): the host keeping the process from
+//    its work (preempted in the call), as the model's own send leaves at once.
 // Both are relative, so a small error of the model's (a segment a few microseconds
 // early) moves every later call; the run is replayed by its absolute times instead:
 //  - at: when each call began; returned: when each blocking call returned (a read:

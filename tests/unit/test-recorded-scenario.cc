@@ -258,6 +258,83 @@ BOOST_AUTO_TEST_CASE(calls_csv_reads_back_what_it_wrote_and_names_a_bad_line)
     std::filesystem::remove_all(dir);
 }
 
+namespace
+{
+
+// Two hosts on an ethernet link of 100 us each way, at a rate that puts 42 bytes (the
+// made-up packets' 40-byte IPv4 packet, frame_len 0, behind ns-3's 2-byte PPP header)
+// on the wire in 1 us: a packet crosses in 101 us
+Scenario
+Ethernet(bool capture_on_server)
+{
+    Scenario sc = Loopback();
+    sc.link.kind = "ethernet";
+    sc.link.delay = ns3::MicroSeconds(100);
+    sc.link.rate_bps = 42 * 8 * 1000000;
+    sc.capture_link = LinkType::Ethernet;
+    sc.capture_on_server = capture_on_server;
+    return sc;
+}
+
+// OneEcho() captured on the client's interface, its "hello" (its third packet) lost
+// on the link and sent again at 1800 us, which the server ACKs and reads; the
+// server's calls as they were on its side of the link
+RecordedRun
+LostHello()
+{
+    RecordedRun run = OneEcho();
+    const uint32_t c = 1000;
+    const uint32_t s = 5000;
+    run.packets.insert(run.packets.begin() + 4, Packet(1800, true, 0x18, c + 1, s + 1, 5, 7002));
+    run.packets[5] = Packet(1905, false, 0x10, s + 1, c + 6, 0, 9002); // its ACK, as it reached the client
+    run.server_calls[0] = Call(CallKind::Accept, 0, -50, 840, 3);
+    run.server_calls[1] = Call(CallKind::Recv, 0, 860, 1920, 5);
+    run.server_calls[3] = Call(CallKind::Recv, 1, 3020, 6130, 0); // the FIN reached it at 6101
+    run.server_calls[4] = Call(CallKind::Close, 0, 6150, 6160, 0);
+    return run;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(on_ethernet_a_packet_the_link_dropped_makes_nothing_ready)
+{
+    Scenario sc = Ethernet(false);
+    sc.link.faults.drop_client = {3};
+    const RecordedInputs in = DeriveRecordedInputs(sc, LostHello());
+    // the client's capture saw its SYN leave: time 0
+    CheckMs(in.client_at, "send", {795});
+    // the handshake's ACK left at 720 and reached the server 101 us later; accept
+    // returned at 840
+    CheckMs(in.server_wake, "accept", {840 - 821});
+    // the read waited for the copy sent again (1800 + 101), not the lost one (800 + 101)
+    CheckMs(in.server_wake, "recv", {1920 - 1901, 6130 - 6101});
+    // the SYN-ACK was stamped when it left the server, 604 us: in the SYN's tick
+    // (time 0 is 300 us into it), so the server's clock showed 9001 at time 0
+    BOOST_TEST(in.server_ts_base == 9001u);
+    // the client's own send: its segment left 5 us into the call
+    CheckMs(in.client_hold, "send", {5});
+
+    // the same run with no drop list: the lost copy would have woken the read
+    const RecordedInputs unaware = DeriveRecordedInputs(Ethernet(false), LostHello());
+    CheckMs(unaware.server_wake, "recv", {1920 - 901, 6130 - 6101});
+}
+
+BOOST_AUTO_TEST_CASE(on_ethernet_captured_at_the_server_the_clients_packets_are_seen_as_they_arrive)
+{
+    const RecordedInputs in = DeriveRecordedInputs(Ethernet(true), OneEcho());
+    // the SYN reached the server's capture 101 us after the client sent it: time 0
+    // is 101 us before the capture, so every call is 101 us later since it
+    CheckMs(in.client_at, "send", {795 + 101});
+    CheckMs(in.server_at, "recv", {760 + 101, 3020 + 101});
+    // what the server reads is ready as it is captured: "hello" at 800, read at 820
+    CheckMs(in.server_wake, "recv", {20, 6030 - 6000});
+    // the server's own echo left as the capture saw it, 10 us into its send
+    CheckMs(in.server_hold, "reply", {10});
+    // and the client's "hello" was captured at the server 5 us into the client's send:
+    // it left before the call began, by the link's measure, so no hold
+    CheckMs(in.client_hold, "send", {0});
+}
+
 BOOST_AUTO_TEST_CASE(a_capture_without_a_handshake_is_refused)
 {
     RecordedRun run = OneEcho();
