@@ -272,6 +272,7 @@ class LinuxTcpSocket : public ns3::Socket
 
     // --- tcp-ofo.cc: out-of-order data and the ACKs it asks for
     void QueueInOrder(const Segment& seg);
+    void QueueRcv(const Segment& seg);
     void DataQueueOfo(const Segment& seg);
     void OfoQueue();
     void OfoPurge();

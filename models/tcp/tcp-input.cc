@@ -824,25 +824,33 @@ TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const
     return true;
 }
 
+// tcp_queue_rcv(): in-order data joins the receive queue's last skb, or is appended
+void
+LinuxTcpSocket::QueueRcv(const Segment& seg)
+{
+    if (seg.Len() == 0 || TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
+    {
+        return;
+    }
+    Skb skb;
+    skb.seq = seg.seq;
+    skb.end_seq = seg.seq + seg.Len();
+    skb.flags = seg.flags & TCPHDR_PSH;
+    skb.data = seg.payload;
+    skb.dataref = seg.dataref;
+    skb.truesize = seg.truesize;
+    m_tp.rmem_alloc += skb.truesize;
+    m_tp.rcv_tail_frags = 1;
+    m_rcvQueue.push_back(std::move(skb));
+}
+
 // The queue_and_out part of tcp_data_queue(): the segment joins the receive queue
 // (tcp_queue_rcv()), then what the out-of-order queue holds from the new rcv_nxt on
 // (tcp_ofo_queue()); an ACK goes at once when that empties it (RFC 5681 4.2)
 void
 LinuxTcpSocket::QueueInOrder(const Segment& seg)
 {
-    if (seg.Len() > 0 && !TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
-    {
-        Skb skb;
-        skb.seq = seg.seq;
-        skb.end_seq = seg.seq + seg.Len();
-        skb.flags = seg.flags & TCPHDR_PSH;
-        skb.data = seg.payload;
-        skb.dataref = seg.dataref;
-        skb.truesize = seg.truesize;
-        m_tp.rmem_alloc += skb.truesize;
-        m_tp.rcv_tail_frags = 1;
-        m_rcvQueue.push_back(std::move(skb));
-    }
+    QueueRcv(seg);
     m_tp.rcv_nxt = seg.end_seq;
     if (seg.Len() > 0)
     {
@@ -919,19 +927,7 @@ LinuxTcpSocket::OfoQueue()
         seg.dataref = moved.dataref;
         seg.truesize = moved.truesize;
         m_tp.rmem_alloc -= moved.truesize; // charged again as it joins the receive queue
-        if (seg.Len() > 0 && !TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
-        {
-            Skb in;
-            in.seq = seg.seq;
-            in.end_seq = seg.seq + seg.Len();
-            in.flags = seg.flags & TCPHDR_PSH;
-            in.data = seg.payload;
-            in.dataref = seg.dataref;
-            in.truesize = seg.truesize;
-            m_tp.rmem_alloc += in.truesize;
-            m_tp.rcv_tail_frags = 1;
-            m_rcvQueue.push_back(std::move(in));
-        }
+        QueueRcv(seg);
         m_tp.rcv_nxt = moved.end_seq;
         if (moved.flags & TCPHDR_FIN)
         {

@@ -53,28 +53,35 @@ LinuxTcpSocket::DataQueueOfo(const Segment& seg)
         m_ofoQueue.push_back(std::move(skb));
         return;
     }
-    bool queued = true;
-    // tcp_ooo_try_coalesce() onto the last skb: exact adjacency
-    Skb& last = m_ofoQueue.back();
-    if (last.end_seq == seq && !(last.flags & TCPHDR_FIN))
-    {
+    // tcp_ooo_try_coalesce(): the segment continues `to` exactly; only its frags'
+    // truesize is charged (coalesce_done: the window may grow with SACK)
+    auto coalesce = [&](Skb& to) {
+        if (to.end_seq != seq || (to.flags & TCPHDR_FIN))
+        {
+            return false;
+        }
         const int delta = skb.truesize - m_prof->skb_truesize_overhead;
-        last.data.append(skb.data);
-        last.end_seq = end_seq;
-        last.flags |= skb.flags;
-        last.truesize += delta;
+        to.data.append(skb.data);
+        to.end_seq = end_seq;
+        to.flags |= skb.flags;
+        to.truesize += delta;
         m_tp.rmem_alloc += delta;
         if (sack)
         {
             TcpGrowWindow(m_tp, *m_prof, seg.Len(), delta);
         }
-        queued = false;
+        return true;
+    };
+    Skb& last = m_ofoQueue.back();
+    const bool joined_last = coalesce(last);
+    if (joined_last)
+    {
+        // the fast path: it continued the last skb
     }
     else if (!SeqBefore(seq, last.end_seq))
     {
         charge(skb);
         m_ofoQueue.push_back(std::move(skb));
-        queued = false;
     }
     else
     {
@@ -95,7 +102,6 @@ LinuxTcpSocket::DataQueueOfo(const Segment& seg)
                     // all of it is queued already (TCPOFOMERGE)
                     TcpDsackSet(m_tp, m_prof->tcp_dsack, seq, end_seq);
                     done = true;
-                    queued = false;
                     break;
                 }
                 if (SeqAfter(seq, skb1.seq))
@@ -109,17 +115,9 @@ LinuxTcpSocket::DataQueueOfo(const Segment& seg)
                 m_ofoQueue.erase(m_ofoQueue.begin() + static_cast<long>(pos));
                 break;
             }
-            if (skb1.end_seq == seq && !(skb1.flags & TCPHDR_FIN))
+            if (coalesce(skb1))
             {
-                // tcp_ooo_try_coalesce() onto skb1
-                const int delta = skb.truesize - m_prof->skb_truesize_overhead;
-                skb1.data.append(skb.data);
-                skb1.end_seq = end_seq;
-                skb1.flags |= skb.flags;
-                skb1.truesize += delta;
-                m_tp.rmem_alloc += delta;
                 done = true;
-                queued = false;
                 break;
             }
         }
@@ -144,10 +142,8 @@ LinuxTcpSocket::DataQueueOfo(const Segment& seg)
                 m_tp.rmem_alloc -= next.truesize;
                 m_ofoQueue.erase(m_ofoQueue.begin() + static_cast<long>(pos) + 1);
             }
-            queued = false;
         }
     }
-    (void)queued;
     if (sack && TcpSackNewOfoSkb(m_tp, seq, end_seq))
     {
         SackCompressSendAck();
