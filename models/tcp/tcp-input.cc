@@ -520,11 +520,33 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     uint64_t last_ackt = 0;
     uint32_t acked = 0;
     uint32_t reord = prior_snd_una;
-    while (!m_writeQueue.empty() && m_writeQueue.front().sent && !SeqAfter(m_writeQueue.front().end_seq, ack))
+    while (!m_writeQueue.empty() && m_writeQueue.front().sent)
     {
         Skb& skb = m_writeQueue.front();
         // a GSO packet counts as the segments it holds (tcp_skb_pcount())
-        const uint32_t pcount = std::max(skb.pcount, 1u);
+        uint32_t pcount = std::max(skb.pcount, 1u);
+        const bool fully_acked = !SeqAfter(skb.end_seq, ack);
+        if (!fully_acked)
+        {
+            // tcp_tso_acked(): the ACK ends inside a GSO packet; its head is trimmed
+            // (tcp_trim_head()) and the segments before the ACK count as acknowledged
+            if (pcount == 1 || !SeqAfter(ack, skb.seq) || (skb.flags & TCPHDR_SYN))
+            {
+                break;
+            }
+            const uint32_t trim = ack - skb.seq;
+            const uint32_t mss = std::max(CurrentMss(), 1u);
+            skb.data = skb.data.substr(trim);
+            skb.seq = ack;
+            skb.truesize -= static_cast<int>(trim);
+            const uint32_t left = std::max<uint32_t>((static_cast<uint32_t>(skb.data.size()) + mss - 1) / mss, 1);
+            if (left >= pcount)
+            {
+                break;
+            }
+            skb.pcount = left;
+            pcount -= left;
+        }
         const uint8_t sacked = skb.sacked;
         if (sacked & TCPCB_RETRANS)
         {
@@ -583,6 +605,10 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
             flag |= FLAG_DATA_ACKED; // a FIN
         }
         m_tp.packets_out -= pcount;
+        if (!fully_acked)
+        {
+            break;
+        }
         m_writeQueue.pop_front();
     }
     if (flag & FLAG_ACKED)
@@ -710,8 +736,14 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
     }
     if (SeqAfter(seg.ack_seq, m_tp.snd_nxt))
     {
-        WhyScope why(*this, {SendWhy::AckBeyondSndNxt});
-        SendAck(); // an ACK beyond snd_nxt
+        // tcp_ack() refuses an ACK of data never sent (TCP_ACK_UNSENT_DATA): in
+        // ESTABLISHED the segment is dropped (tcp_rcv_established()); in the other
+        // states tcp_rcv_state_process() answers with a challenge ACK
+        if (m_tp.state != TcpState::Established)
+        {
+            WhyScope why(*this, {SendWhy::AckBeyondSndNxt});
+            SendAck();
+        }
         return;
     }
     TcpAck(seg);
