@@ -4,6 +4,7 @@
 #include "cli/bench-command.h"
 #include "cli/compare-command.h"
 #include "cli/conform-command.h"
+#include "cli/drill-command.h"
 #include "cli/explain-command.h"
 #include "cli/plot-command.h"
 #include "cli/record-command.h"
@@ -38,6 +39,7 @@ main(int argc, char** argv)
     sim::AddPlotCommand(app, exit_code);
     sim::AddSweepCommand(app, exit_code);
     sim::AddExplainCommand(app, exit_code);
+    sim::AddDrillCommand(app, exit_code);
 
     // `sim v1 ...` is `sim run v1 ...`
     std::vector<std::string> args(argv + 1, argv + argc);
