@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The backquoted shell lines of packetdrill scripts, as far as they set sysctls:
 // `sysctl -q net.ipv4.X=V ...`, `set_sysctls.py /proc/sys/net/ipv4/X=V ...`, the
-// suite's defaults.sh (read from the script's folder and interpreted line by line),
+// suite's defaults script (read from the script's folder, interpreted line by line),
 // and the housekeeping lines around them (the restore script, `ip tcp_metrics flush`,
 // `tc qdisc`). Each sysctl becomes a kernel-profile key where the profile has one,
 // is accepted with a note where the model already behaves as the value says, and is
@@ -18,7 +18,7 @@ namespace sim::drill
 {
 
 // Runs the sysctl settings of `command` (the text between the backquotes) on
-// `profile`. `script_dir`: where relative paths (../common/defaults.sh) start.
+// `profile`. `script_dir`: where the script's relative paths start.
 // Notes on accepted no-op settings go to `notes`. `tso`: the tun's TSO, which
 // `ethtool -K tun0 tso off gso off` turns off; null once the run has started (the
 // device is built). Throws ScriptError at `line`.
