@@ -25,6 +25,7 @@ namespace
 constexpr int64_t MSG_DONTWAIT_ = 0x40;
 constexpr int64_t MSG_NOSIGNAL_ = 0x4000;
 constexpr int64_t MSG_ZEROCOPY_ = 0x4000000;
+constexpr int64_t MSG_MORE_ = 0x8000;
 
 // Zero bytes of the given length, produced on demand (packetdrill writes zeros)
 Payload
@@ -107,19 +108,19 @@ Executor::CallWrite(const Event& ev, uint64_t len, bool null_buf, int64_t flags,
     {
         return;
     }
-    if (flags & ~(MSG_DONTWAIT_ | MSG_NOSIGNAL_ | MSG_ZEROCOPY_))
+    if (flags & ~(MSG_DONTWAIT_ | MSG_NOSIGNAL_ | MSG_ZEROCOPY_ | MSG_MORE_))
     {
-        Unsupported(ev.line, fmt::format("{}() flags {:#x} (MSG_MORE, MSG_EOR, MSG_FASTOPEN ... are not modelled)",
+        Unsupported(ev.line, fmt::format("{}() flags {:#x} (MSG_EOR, MSG_FASTOPEN ... are not modelled)",
                                          ev.syscall.name, flags));
         return;
     }
     DoWrite(ev, static_cast<int>(ev.syscall.args[0].number), len, f->nonblock || (flags & MSG_DONTWAIT_), null_buf,
-            done);
+            (flags & MSG_MORE_) != 0, done);
 }
 
 // tcp_sendmsg_locked()'s checks before it copies, then the copy
 void
-Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool null_buf, CallDone done)
+Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool null_buf, bool more, CallDone done)
 {
     auto it = m_fds.find(fd);
     if (it == m_fds.end())
@@ -151,7 +152,9 @@ Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool nul
         }
         const Event* e = &ev;
         f.sock->Wait(WaitFor::Connected, WakeLatency(),
-                     [this, e, fd, len, nonblock, null_buf, done]() { DoWrite(*e, fd, len, nonblock, null_buf, done); });
+                     [this, e, fd, len, nonblock, null_buf, more, done]() {
+                         DoWrite(*e, fd, len, nonblock, null_buf, more, done);
+                     });
         return;
     }
     if (tp.state != TcpState::Established && tp.state != TcpState::CloseWait)
@@ -187,7 +190,7 @@ Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool nul
             return;
         }
     }
-    f.sock->Write(Zeros(len));
+    f.sock->Write(Zeros(len), more);
     // the call returns when everything is copied; the task copies, it does not sleep,
     // unless the buffer is full, and that wake-up (sk_stream_write_space()) already
     // costs the scheduler's latency in the model (CheckSpace())

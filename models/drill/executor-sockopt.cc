@@ -114,6 +114,17 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
         done({0, 0});
         return;
     }
+    if (level == 6 && name == 3) // SOL_TCP, TCP_CORK
+    {
+        const int64_t v = IntArg(ev, a[3]);
+        if (m_failed)
+        {
+            return;
+        }
+        f->sock->SetCork(v != 0);
+        done({0, 0});
+        return;
+    }
     Unsupported(ev.line, "setsockopt " + opt);
 }
 
@@ -151,6 +162,10 @@ Executor::CallGetsockopt(const Event& ev, CallDone done)
     else if (level == 6 && name == 1) // TCP_NODELAY
     {
         value = tp.nodelay ? 1 : 0;
+    }
+    else if (level == 6 && name == 3) // TCP_CORK
+    {
+        value = tp.cork ? 1 : 0;
     }
     else if (level == 6 && name == 2) // TCP_MAXSEG: do_tcp_getsockopt()
     {

@@ -403,7 +403,7 @@ LinuxTcpSocket::SendTo(Ptr<Packet> p, uint32_t flags, const Address&)
 
 // tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
 int
-LinuxTcpSocket::Write(Payload data)
+LinuxTcpSocket::Write(Payload data, bool more)
 {
     if (m_tp.state != TcpState::Established && m_tp.state != TcpState::CloseWait)
     {
@@ -419,6 +419,7 @@ LinuxTcpSocket::Write(Payload data)
     // leave one by one, and what arrives meanwhile waits in the backlog
     const int len = static_cast<int>(data.size());
     m_sendmsg.push_back(std::move(data));
+    m_sendmsgMore.push_back(more);
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
         StartSendmsg();
@@ -483,8 +484,9 @@ LinuxTcpSocket::SendmsgRun()
         if (m_sendmsgOff == data.size())
         {
             WhyScope why(*this, {SendWhy::WriteEnd, data.size()});
-            Push(Nonagle(), false); // the end of the write: tcp_push()
+            Push(Nonagle(), m_sendmsgMore.front()); // the end of the write: tcp_push()
             m_sendmsg.pop_front();
+            m_sendmsgMore.pop_front();
             m_sendmsgOff = 0;
             m_processBacklog = 0;
             continue;
@@ -652,6 +654,7 @@ LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint3
 {
     if (!TailGrows(size_goal))
     {
+        m_tp.nagle_push = false; // tcp_skb_entail(): new data ends the push override
         Skb skb;
         skb.seq = m_tp.write_seq;
         skb.end_seq = m_tp.write_seq;
@@ -943,6 +946,7 @@ LinuxTcpSocket::Done()
         // write() returns, what it did not copy dropped
         m_sendmsgWaiting = false;
         m_sendmsg.clear();
+        m_sendmsgMore.clear();
         m_sendmsgOff = 0;
         Ptr<LinuxTcpSocket> self = this;
         m_tcp->WakeTask(NanoSeconds(m_prof->wakeup_latency_ns), [self]() {

@@ -135,7 +135,10 @@ class LinuxTcpSocket : public ns3::Socket
     // TS value its clock shows at time 0 (the base of secure_tcp_ts_off()).
     void SetIsn(uint32_t isn) { m_isn = isn; }
     void SetTsBase(uint32_t base) { m_tsBase = base; }
-    void SetNoDelay(bool on) { m_tp.nodelay = on; }
+    // __tcp_sock_set_nodelay(), __tcp_sock_set_cork(): TCP_CORK is the stronger; setting
+    // TCP_NODELAY, or clearing TCP_CORK, sends what is queued
+    void SetNoDelay(bool on);
+    void SetCork(bool on);
     // setsockopt(SO_SNDBUF) as sock_setsockopt() computes it (doubled, capped). The
     // model has no SOCK_SNDBUF_LOCK: tcp_sndbuf_expand() may still raise it later.
     void SetSndBuf(int bytes) { m_tp.sndbuf = bytes; }
@@ -177,7 +180,8 @@ class LinuxTcpSocket : public ns3::Socket
     }
 
     // Byte-level system calls for programs: write() and read() on the socket.
-    int Write(Payload data);
+    // `more`: MSG_MORE, the end of the write is not pushed (tcp_push() corks it)
+    int Write(Payload data, bool more = false);
     int Write(std::string data) { return Write(Payload(std::move(data))); }
     // The program's step after the write() it just made: when that call returns. On a
     // profile whose loopback sends run the receive path inside the call
@@ -446,6 +450,7 @@ class LinuxTcpSocket : public ns3::Socket
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     std::deque<Payload> m_sendmsg;
+    std::deque<bool> m_sendmsgMore; // each write's MSG_MORE
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)

@@ -239,7 +239,9 @@ struct Tcb
     uint32_t gso_max_size = 0;
     uint8_t shutdown = 0;
     uint8_t scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: payload/truesize in 1/256ths
-    bool nodelay = false; // TCP_NODELAY
+    bool nodelay = false; // TCP_NODELAY (tp->nonagle's TCP_NAGLE_OFF)
+    bool cork = false;    // TCP_CORK (TCP_NAGLE_CORK)
+    bool nagle_push = false; // TCP_NAGLE_PUSH: setting TCP_NODELAY pushes what is queued
 };
 
 // tcp_packets_in_flight(): sent, less what the peer holds (SACKed) or is counted

@@ -179,10 +179,42 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     m_tcp->Transmit(p, m_local, m_peer);
 }
 
+void
+LinuxTcpSocket::SetNoDelay(bool on)
+{
+    m_tp.nodelay = on;
+    if (on)
+    {
+        m_tp.nagle_push = true;
+        if (m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait)
+        {
+            WriteXmit(Nonagle()); // tcp_push_pending_frames()
+        }
+    }
+}
+
+void
+LinuxTcpSocket::SetCork(bool on)
+{
+    m_tp.cork = on;
+    if (!on)
+    {
+        if (m_tp.nodelay)
+        {
+            m_tp.nagle_push = true;
+        }
+        if (m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait)
+        {
+            WriteXmit(Nonagle()); // tcp_push_pending_frames()
+        }
+    }
+}
+
 int
 LinuxTcpSocket::Nonagle() const
 {
-    return m_tp.nodelay ? TCP_NAGLE_OFF : 0;
+    return (m_tp.nodelay ? TCP_NAGLE_OFF : 0) | (m_tp.cork ? TCP_NAGLE_CORK : 0) |
+           (m_tp.nagle_push ? TCP_NAGLE_PUSH : 0);
 }
 
 // tcp_current_mss(): mss_cache already excludes the timestamp option; SACK blocks the

@@ -109,10 +109,10 @@ BOOST_AUTO_TEST_CASE(semantic_errors_use_packetdrills_wording)
 BOOST_AUTO_TEST_CASE(an_unsupported_feature_is_one_line_naming_it)
 {
     TempDir dir;
-    Outcome o = Drill(dir, std::string(kOpen) + "   +0 setsockopt(4, SOL_TCP, TCP_CORK, [1], 4) = 0\n");
+    Outcome o = Drill(dir, std::string(kOpen) + "   +0 setsockopt(4, SOL_TCP, TCP_NOTSENT_LOWAT, [1], 4) = 0\n");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(Lines(o.err) == 1u, o.err);
-    BOOST_TEST(o.err.find("t.pkt:9: unsupported: setsockopt TCP_CORK") != std::string::npos, o.err);
+    BOOST_TEST(o.err.find("t.pkt:9: unsupported: setsockopt TCP_NOTSENT_LOWAT") != std::string::npos, o.err);
     o = Drill(dir, "`sysctl -q net.ipv4.tcp_mtu_probing=1`\n    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(o.err.find("t.pkt:1: unsupported: net.ipv4.tcp_mtu_probing=1") != std::string::npos, o.err);
