@@ -451,6 +451,8 @@ ApplySysctl(const std::string& name,
             {"net.ipv4.tcp_synack_retries", [](KernelProfile& k, auto& v) { k.tcp_synack_retries = int(v(0, 255)); }},
             {"net.ipv4.tcp_rto_min_us", [](KernelProfile& k, auto& v) { k.tcp_rto_min_us = int(v(1000, 200000)); }},
             {"net.ipv4.tcp_comp_sack_nr", [](KernelProfile& k, auto& v) { k.tcp_comp_sack_nr = int(v(0, 255)); }},
+            {"net.ipv4.tcp_tso_win_divisor",
+             [](KernelProfile& k, auto& v) { k.tcp_tso_win_divisor = int(v(0, 255)); }},
             {"net.ipv4.tcp_comp_sack_delay_ns",
              [](KernelProfile& k, auto& v) { k.tcp_comp_sack_delay_ns = v(0, 1000000000); }},
             {"net.ipv4.tcp_pingpong_thresh",
@@ -550,12 +552,7 @@ ApplySysctl(const std::string& name,
         return;
     }
     // constants of the model's TSO sizing and deferral (send-policy.h)
-    if (name == "net.ipv4.tcp_tso_win_divisor")
-    {
-        only(3, "the model's TSO deferral uses the default divisor 3 (TCP_TSO_WIN_DIVISOR)",
-             "the model's tcp_tso_should_defer() uses the default divisor 3");
-        return;
-    }
+
     if (name == "net.ipv4.tcp_min_tso_segs")
     {
         // TcpTsoSegs(): gso_max_size / mss (64 KiB / 1460 = 44), never below it

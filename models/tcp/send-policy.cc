@@ -123,9 +123,17 @@ TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in)
     {
         return false;
     }
-    // a fraction (1 / tcp_tso_win_divisor) of the window is open: use it
-    const uint32_t chunk = std::min(tp.snd_wnd, tp.snd_cwnd * tp.mss_cache) / TCP_TSO_WIN_DIVISOR;
-    if (limit >= chunk)
+    // a fraction (1 / tcp_tso_win_divisor) of the window is open: use it; with the
+    // divisor 0, three mss (tcp_max_tso_deferred_mss())
+    if (in.win_divisor)
+    {
+        const uint32_t chunk = std::min(tp.snd_wnd, tp.snd_cwnd * tp.mss_cache) / in.win_divisor;
+        if (limit >= chunk)
+        {
+            return false;
+        }
+    }
+    else if (limit > 3 * tp.mss_cache)
     {
         return false;
     }

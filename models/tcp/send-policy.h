@@ -67,6 +67,7 @@ struct TsoDeferInput
     uint32_t max_segs = 1;     // TcpTsoSegs()
     bool have_sent = false;    // something is unacknowledged (the rtx queue's head)
     uint64_t head_sent_ns = 0; // when that head left
+    uint32_t win_divisor = TCP_TSO_WIN_DIVISOR; // net.ipv4.tcp_tso_win_divisor
 };
 
 // tcp_tso_should_defer(): hold a multi-segment skb back, expecting an ACK soon to let

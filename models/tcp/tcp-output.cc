@@ -328,6 +328,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
             in.is_tail = is_tail;
             in.fin = skb.flags & TCPHDR_FIN;
             in.max_segs = max_segs;
+            in.win_divisor = static_cast<uint32_t>(m_prof->tcp_tso_win_divisor);
             in.have_sent = i > 0; // the queue holds the sent skbs first
             in.head_sent_ns = in.have_sent ? m_tcp->Clock().Now(m_writeQueue.front().sent_ns) : 0;
             if (TcpTsoShouldDefer(m_tp, in))
