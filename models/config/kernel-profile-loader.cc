@@ -106,6 +106,8 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
         static_cast<int>(s.Integer("net.ipv4.tcp_syn_linear_timeouts", 0, 127, p.tcp_syn_linear_timeouts));
     p.tcp_synack_retries = static_cast<int>(s.Integer("net.ipv4.tcp_synack_retries", 0, 255, p.tcp_synack_retries));
     p.tcp_rto_min_us = static_cast<int>(s.Integer("net.ipv4.tcp_rto_min_us", 1000, 200000, p.tcp_rto_min_us));
+    p.tcp_slow_start_after_idle =
+        s.Integer("net.ipv4.tcp_slow_start_after_idle", 0, 1, p.tcp_slow_start_after_idle) != 0;
     p.tcp_tso_win_divisor = static_cast<int>(s.Integer("net.ipv4.tcp_tso_win_divisor", 0, 255, p.tcp_tso_win_divisor));
     p.tcp_comp_sack_nr = static_cast<int>(s.Integer("net.ipv4.tcp_comp_sack_nr", 0, 255, p.tcp_comp_sack_nr));
     p.tcp_comp_sack_delay_ns = s.Integer("net.ipv4.tcp_comp_sack_delay_ns", 0, 1000000000, p.tcp_comp_sack_delay_ns);

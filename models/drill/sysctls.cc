@@ -451,6 +451,8 @@ ApplySysctl(const std::string& name,
             {"net.ipv4.tcp_synack_retries", [](KernelProfile& k, auto& v) { k.tcp_synack_retries = int(v(0, 255)); }},
             {"net.ipv4.tcp_rto_min_us", [](KernelProfile& k, auto& v) { k.tcp_rto_min_us = int(v(1000, 200000)); }},
             {"net.ipv4.tcp_comp_sack_nr", [](KernelProfile& k, auto& v) { k.tcp_comp_sack_nr = int(v(0, 255)); }},
+            {"net.ipv4.tcp_slow_start_after_idle",
+             [](KernelProfile& k, auto& v) { k.tcp_slow_start_after_idle = v(0, 1) != 0; }},
             {"net.ipv4.tcp_tso_win_divisor",
              [](KernelProfile& k, auto& v) { k.tcp_tso_win_divisor = int(v(0, 255)); }},
             {"net.ipv4.tcp_comp_sack_delay_ns",
@@ -518,12 +520,6 @@ ApplySysctl(const std::string& name,
     if (name == "net.ipv4.tcp_recovery")
     {
         only(1, "RACK loss detection is on in the model (tcp_recovery.c)", "the model always uses RACK");
-        return;
-    }
-    if (name == "net.ipv4.tcp_slow_start_after_idle")
-    {
-        only(0, "the model does not restart the window after idle (tcp_cwnd_restart() is not modelled)",
-             "cwnd restart after idle, tcp_cwnd_restart(), is not modelled");
         return;
     }
     if (name == "net.ipv4.tcp_ecn")

@@ -655,6 +655,7 @@ LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint3
     if (!TailGrows(size_goal))
     {
         m_tp.nagle_push = false; // tcp_skb_entail(): new data ends the push override
+        SlowStartAfterIdleCheck();
         Skb skb;
         skb.seq = m_tp.write_seq;
         skb.end_seq = m_tp.write_seq;
@@ -977,6 +978,34 @@ LinuxTcpSocket::DoDispose()
     m_acceptQueue.clear();
     m_tcp = nullptr;
     Socket::DoDispose();
+}
+
+// tcp_slow_start_after_idle_check() -> tcp_cwnd_restart(): new data after the
+// connection sat idle over an RTO: ssthresh keeps what the window was, and the window
+// halves once per RTO idle, not below the initial window. Not for a congestion control
+// with its own (BBR's cong_control).
+void
+LinuxTcpSocket::SlowStartAfterIdleCheck()
+{
+    if (!m_prof->tcp_slow_start_after_idle || m_tp.packets_out ||
+        m_prof->congestion_control == CongestionControl::Bbr)
+    {
+        return;
+    }
+    int32_t delta = static_cast<int32_t>(NowJiffies() - m_tp.lsndtime);
+    const int32_t rto = static_cast<int32_t>(m_tp.icsk_rto);
+    if (delta <= rto)
+    {
+        return;
+    }
+    m_tp.snd_ssthresh = CurrentSsthresh();
+    const uint32_t restart_cwnd = std::min(TCP_INIT_CWND, m_tp.snd_cwnd);
+    uint32_t cwnd = m_tp.snd_cwnd;
+    while ((delta -= rto) > 0 && cwnd > restart_cwnd)
+    {
+        cwnd >>= 1;
+    }
+    m_tp.snd_cwnd = std::max(cwnd, restart_cwnd);
 }
 
 } // namespace sim

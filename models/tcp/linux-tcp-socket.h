@@ -375,6 +375,7 @@ class LinuxTcpSocket : public ns3::Socket
     void SendmsgReturn();
     bool InSendmsg() const { return !m_sendmsg.empty() || m_sendmsgReturning; }
     void WaitForSpace();
+    void SlowStartAfterIdleCheck();
     void CheckSpace();
     int WmemQueued() const; // sk_wmem_queued
     void Done();

@@ -492,6 +492,11 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         if (m_tp.snd_wnd != nwin)
         {
             m_tp.snd_wnd = nwin;
+            // a window that opens on data waiting: idle time counts (tcp_ack_update_window())
+            if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
+            {
+                SlowStartAfterIdleCheck();
+            }
             if (nwin > m_tp.max_window)
             {
                 m_tp.max_window = nwin;
