@@ -26,6 +26,7 @@ constexpr int64_t MSG_DONTWAIT_ = 0x40;
 constexpr int64_t MSG_NOSIGNAL_ = 0x4000;
 constexpr int64_t MSG_ZEROCOPY_ = 0x4000000;
 constexpr int64_t MSG_MORE_ = 0x8000;
+constexpr int64_t MSG_EOR_ = 0x80;
 
 // Zero bytes of the given length, produced on demand (packetdrill writes zeros)
 Payload
@@ -108,19 +109,26 @@ Executor::CallWrite(const Event& ev, uint64_t len, bool null_buf, int64_t flags,
     {
         return;
     }
-    if (flags & ~(MSG_DONTWAIT_ | MSG_NOSIGNAL_ | MSG_ZEROCOPY_ | MSG_MORE_))
+    if (flags & ~(MSG_DONTWAIT_ | MSG_NOSIGNAL_ | MSG_ZEROCOPY_ | MSG_MORE_ | MSG_EOR_))
     {
-        Unsupported(ev.line, fmt::format("{}() flags {:#x} (MSG_EOR, MSG_FASTOPEN ... are not modelled)",
+        Unsupported(ev.line, fmt::format("{}() flags {:#x} (MSG_FASTOPEN ... are not modelled)",
                                          ev.syscall.name, flags));
         return;
     }
     DoWrite(ev, static_cast<int>(ev.syscall.args[0].number), len, f->nonblock || (flags & MSG_DONTWAIT_), null_buf,
-            (flags & MSG_MORE_) != 0, done);
+            (flags & MSG_MORE_) != 0, (flags & MSG_EOR_) != 0, done);
 }
 
 // tcp_sendmsg_locked()'s checks before it copies, then the copy
 void
-Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool null_buf, bool more, CallDone done)
+Executor::DoWrite(const Event& ev,
+                  int fd,
+                  uint64_t len,
+                  bool nonblock,
+                  bool null_buf,
+                  bool more,
+                  bool eor,
+                  CallDone done)
 {
     auto it = m_fds.find(fd);
     if (it == m_fds.end())
@@ -152,8 +160,8 @@ Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool nul
         }
         const Event* e = &ev;
         f.sock->Wait(WaitFor::Connected, WakeLatency(),
-                     [this, e, fd, len, nonblock, null_buf, more, done]() {
-                         DoWrite(*e, fd, len, nonblock, null_buf, more, done);
+                     [this, e, fd, len, nonblock, null_buf, more, eor, done]() {
+                         DoWrite(*e, fd, len, nonblock, null_buf, more, eor, done);
                      });
         return;
     }
@@ -190,7 +198,7 @@ Executor::DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool nul
             return;
         }
     }
-    f.sock->Write(Zeros(len), more);
+    f.sock->Write(Zeros(len), more, eor);
     // the call returns when everything is copied; the task copies, it does not sleep,
     // unless the buffer is full, and that wake-up (sk_stream_write_space()) already
     // costs the scheduler's latency in the model (CheckSpace())

@@ -188,7 +188,14 @@ class Executor
     void CallGetsockopt(const Event& ev, CallDone done);
     void CallIoctl(const Event& ev, CallDone done);
     void DoAccept(const Event& ev, int lfd, int newfd, CallDone done);
-    void DoWrite(const Event& ev, int fd, uint64_t len, bool nonblock, bool null_buf, bool more, CallDone done);
+    void DoWrite(const Event& ev,
+                 int fd,
+                 uint64_t len,
+                 bool nonblock,
+                 bool null_buf,
+                 bool more,
+                 bool eor,
+                 CallDone done);
     void DoRead(const Event& ev, int fd, uint64_t len, bool nonblock, bool null_buf, CallDone done);
     void WatchErrors(int fd);
     void OnErrorClose(ns3::Ptr<ns3::Socket> s);

@@ -403,7 +403,7 @@ LinuxTcpSocket::SendTo(Ptr<Packet> p, uint32_t flags, const Address&)
 
 // tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
 int
-LinuxTcpSocket::Write(Payload data, bool more)
+LinuxTcpSocket::Write(Payload data, bool more, bool eor)
 {
     if (m_tp.state != TcpState::Established && m_tp.state != TcpState::CloseWait)
     {
@@ -420,6 +420,7 @@ LinuxTcpSocket::Write(Payload data, bool more)
     const int len = static_cast<int>(data.size());
     m_sendmsg.push_back(std::move(data));
     m_sendmsgMore.push_back(more);
+    m_sendmsgEor.push_back(eor);
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
         StartSendmsg();
@@ -454,7 +455,7 @@ bool
 LinuxTcpSocket::TailGrows(uint32_t size_goal) const
 {
     const Skb* tail = m_writeQueue.empty() ? nullptr : &m_writeQueue.back();
-    return tail && !tail->sent && !(tail->flags & TCPHDR_FIN) && tail->data.size() < size_goal;
+    return tail && !tail->sent && !(tail->flags & TCPHDR_FIN) && !tail->eor && tail->data.size() < size_goal;
 }
 
 // tcp_sendmsg(): the task takes the socket (lock_sock()) and copies the write at the
@@ -484,9 +485,14 @@ LinuxTcpSocket::SendmsgRun()
         if (m_sendmsgOff == data.size())
         {
             WhyScope why(*this, {SendWhy::WriteEnd, data.size()});
+            if (m_sendmsgEor.front() && !m_writeQueue.empty() && !m_writeQueue.back().sent)
+            {
+                m_writeQueue.back().eor = true; // tcp_sendmsg_locked(): MSG_EOR
+            }
             Push(Nonagle(), m_sendmsgMore.front()); // the end of the write: tcp_push()
             m_sendmsg.pop_front();
             m_sendmsgMore.pop_front();
+            m_sendmsgEor.pop_front();
             m_sendmsgOff = 0;
             m_processBacklog = 0;
             continue;
@@ -948,6 +954,7 @@ LinuxTcpSocket::Done()
         m_sendmsgWaiting = false;
         m_sendmsg.clear();
         m_sendmsgMore.clear();
+        m_sendmsgEor.clear();
         m_sendmsgOff = 0;
         Ptr<LinuxTcpSocket> self = this;
         m_tcp->WakeTask(NanoSeconds(m_prof->wakeup_latency_ns), [self]() {

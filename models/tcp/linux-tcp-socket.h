@@ -43,6 +43,7 @@ struct Skb
     uint64_t sent_ns = 0;
     uint32_t pcount = 0; // tcp_skb_pcount(): segments of it when sent (GSO)
     uint8_t sacked = 0;  // TCPCB_* scoreboard bits
+    bool eor = false;    // MSG_EOR ended a write here: nothing is added to it (tcp_skb_can_collapse_to())
     // Its data, shared between the sender's skb and the clone the receiver queues on
     // loopback: skb_cloned() while both hold it
     std::shared_ptr<const int> dataref;
@@ -180,8 +181,9 @@ class LinuxTcpSocket : public ns3::Socket
     }
 
     // Byte-level system calls for programs: write() and read() on the socket.
-    // `more`: MSG_MORE, the end of the write is not pushed (tcp_push() corks it)
-    int Write(Payload data, bool more = false);
+    // `more`: MSG_MORE, the end of the write is not pushed (tcp_push() corks it);
+    // `eor`: MSG_EOR, its last skb takes no later data
+    int Write(Payload data, bool more = false, bool eor = false);
     int Write(std::string data) { return Write(Payload(std::move(data))); }
     // The program's step after the write() it just made: when that call returns. On a
     // profile whose loopback sends run the receive path inside the call
@@ -452,6 +454,7 @@ class LinuxTcpSocket : public ns3::Socket
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     std::deque<Payload> m_sendmsg;
     std::deque<bool> m_sendmsgMore; // each write's MSG_MORE
+    std::deque<bool> m_sendmsgEor;  // and MSG_EOR
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)

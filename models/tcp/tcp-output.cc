@@ -248,6 +248,10 @@ GrowSkb(std::deque<Skb>& queue, size_t i, uint32_t amount)
     }
     Skb& skb = queue[i];
     Skb& next = queue[i + 1];
+    if (skb.eor)
+    {
+        return; // tcp_skb_can_collapse(): nothing joins an skb that ends a record
+    }
     const uint32_t nlen = std::min<uint32_t>(amount, static_cast<uint32_t>(next.data.size()));
     if (nlen == 0)
     {
@@ -326,7 +330,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
             in.seq = skb.seq;
             in.len = len;
             in.is_tail = is_tail;
-            in.fin = skb.flags & TCPHDR_FIN;
+            in.fin = (skb.flags & TCPHDR_FIN) || skb.eor;
             in.max_segs = max_segs;
             in.win_divisor = static_cast<uint32_t>(m_prof->tcp_tso_win_divisor);
             in.have_sent = i > 0; // the queue holds the sent skbs first
@@ -352,6 +356,8 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
             tail.seq = skb.seq + limit;
             tail.end_seq = skb.end_seq;
             tail.flags = skb.flags;
+            tail.eor = skb.eor; // tso_fragment(): the record's end goes with the tail
+            skb.eor = false;
             tail.data = skb.data.substr(limit);
             tail.truesize = static_cast<int>(tail.data.size());
             skb.data.resize(limit);

@@ -796,6 +796,8 @@ LinuxTcpSocket::SplitSkb(size_t i, uint32_t len)
     tail.sent_ns = skb.sent_ns;
     tail.sacked = skb.sacked;
     tail.dataref = skb.dataref;
+    tail.eor = skb.eor;
+    skb.eor = false;
     skb.data.resize(len);
     skb.end_seq = tail.seq;
     skb.flags &= static_cast<uint8_t>(~(TCPHDR_FIN | TCPHDR_PSH));
