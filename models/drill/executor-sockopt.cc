@@ -114,6 +114,22 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
         done({0, 0});
         return;
     }
+    if (level == 6 && name == 2) // SOL_TCP, TCP_MAXSEG: do_tcp_setsockopt()
+    {
+        const int64_t v = IntArg(ev, a[3]);
+        if (m_failed)
+        {
+            return;
+        }
+        if (v && (v < TCP_MIN_MSS || v > MAX_TCP_WINDOW))
+        {
+            done({-1, EINVAL});
+            return;
+        }
+        f->sock->SetUserMss(static_cast<uint32_t>(v));
+        done({0, 0});
+        return;
+    }
     if (level == 6 && name == 3) // SOL_TCP, TCP_CORK
     {
         const int64_t v = IntArg(ev, a[3]);
@@ -170,7 +186,7 @@ Executor::CallGetsockopt(const Event& ev, CallDone done)
     else if (level == 6 && name == 2) // TCP_MAXSEG: do_tcp_getsockopt()
     {
         const bool connected = tp.state != TcpState::Closed && tp.state != TcpState::Listen;
-        value = connected ? tp.mss_cache : TCP_MSS_DEFAULT;
+        value = connected ? tp.mss_cache : (tp.user_mss ? tp.user_mss : TCP_MSS_DEFAULT);
     }
     if (!value)
     {

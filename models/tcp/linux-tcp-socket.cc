@@ -353,8 +353,12 @@ LinuxTcpSocket::Connect(const Address& address)
     // tcp_connect_init()
     m_tp.tcp_header_len =
         TCP_BASE_HEADER_LEN + (m_prof->tcp_timestamps ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    if (m_tp.user_mss)
+    {
+        m_tp.mss_clamp = m_tp.user_mss;
+    }
     SyncMss(mtu);
-    m_tp.advmss = Ipv4DefaultAdvmss(mtu);
+    m_tp.advmss = TcpMssClamp(m_tp, Ipv4DefaultAdvmss(mtu));
     TcpInitializeRcvMss(m_tp);
     const InitialWindow w = TcpSelectInitialWindow(*m_prof,
                                                    TcpFullSpace(m_tp, *m_prof),

@@ -140,6 +140,8 @@ class LinuxTcpSocket : public ns3::Socket
     // TCP_NODELAY, or clearing TCP_CORK, sends what is queued
     void SetNoDelay(bool on);
     void SetCork(bool on);
+    // TCP_MAXSEG: the MSS this socket announces and accepts at most (0: the route's)
+    void SetUserMss(uint32_t mss) { m_tp.user_mss = mss; }
     // setsockopt(SO_SNDBUF) as sock_setsockopt() computes it (doubled, capped). The
     // model has no SOCK_SNDBUF_LOCK: tcp_sndbuf_expand() may still raise it later.
     void SetSndBuf(int bytes) { m_tp.sndbuf = bytes; }

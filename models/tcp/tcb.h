@@ -194,6 +194,7 @@ struct Tcb
     bool dsack = false;
 
     uint32_t advmss = 0;    // our MSS option
+    uint32_t user_mss = 0;  // TCP_MAXSEG (tp->rx_opt.user_mss); 0: none
     uint32_t mss_cache = 0; // payload per segment, options excluded
     uint32_t tcp_header_len = TCP_BASE_HEADER_LEN;
 
@@ -243,6 +244,13 @@ struct Tcb
     bool cork = false;    // TCP_CORK (TCP_NAGLE_CORK)
     bool nagle_push = false; // TCP_NAGLE_PUSH: setting TCP_NODELAY pushes what is queued
 };
+
+// tcp_mss_clamp(): a TCP_MAXSEG below `mss` lowers it
+inline uint32_t
+TcpMssClamp(const Tcb& tp, uint32_t mss)
+{
+    return tp.user_mss && tp.user_mss < mss ? tp.user_mss : mss;
+}
 
 // tcp_packets_in_flight(): sent, less what the peer holds (SACKed) or is counted
 // lost, plus retransmissions out

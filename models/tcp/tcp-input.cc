@@ -206,7 +206,8 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
     req.rport = seg.sport;
     req.rcv_isn = seg.seq;
     req.snt_isn = m_isn ? *m_isn : m_tcp->SecureTcpSeq(seg.dst, seg.src, seg.dport, seg.sport);
-    req.mss_clamp = seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT;
+    // tcp_parse_options(): the peer's MSS, lowered to our TCP_MAXSEG
+    req.mss_clamp = TcpMssClamp(m_tp, seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT);
     req.tstamp_ok = seg.opt.ts_present && m_prof->tcp_timestamps;
     req.ts_recent = seg.opt.tsval;
     req.sack_ok = seg.opt.sack_perm && m_prof->tcp_sack;
@@ -215,7 +216,7 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
     req.ts_off = TsOffsetForBase(
         m_tsBase ? *m_tsBase : m_tcp->SecureTsBase(seg.dst, seg.src, seg.dport, seg.sport), m_tcp->Clock());
 
-    const uint32_t advmss = Ipv4DefaultAdvmss(PathMtu(GetNode(), seg.src));
+    const uint32_t advmss = TcpMssClamp(m_tp, Ipv4DefaultAdvmss(PathMtu(GetNode(), seg.src)));
     req.advmss = advmss;
     const InitialWindow w =
         TcpSelectInitialWindow(*m_prof,
@@ -286,9 +287,10 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     tp.lsndtime = tp.ack.lrcvtime; // tcp_init_transfer()
 
     const uint32_t mtu = PathMtu(GetNode(), req.raddr);
+    tp.user_mss = m_tp.user_mss; // inherited from the listener
     child->SyncMss(mtu);
     tp.gso_max_size = GsoMaxSize(GetNode(), req.raddr, *m_prof);
-    tp.advmss = Ipv4DefaultAdvmss(mtu);
+    tp.advmss = TcpMssClamp(tp, Ipv4DefaultAdvmss(mtu));
     TcpInitializeRcvMss(tp);
     m_tcp->Register(child);
 
@@ -356,7 +358,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
             m_tp.window_clamp = std::min(m_tp.window_clamp, 65535u);
         }
         m_tp.sack_ok = seg.opt.sack_perm && m_prof->tcp_sack;
-        m_tp.mss_clamp = seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT;
+        m_tp.mss_clamp = TcpMssClamp(m_tp, seg.opt.mss_present ? seg.opt.mss : TCP_MSS_DEFAULT);
         if (seg.opt.ts_present && m_prof->tcp_timestamps)
         {
             m_tp.tstamp_ok = true;
