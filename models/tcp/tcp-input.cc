@@ -525,7 +525,6 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     bool rtt_sample = false;
     uint64_t first_ackt = 0;
     uint64_t last_ackt = 0;
-    uint32_t acked = 0;
     uint32_t reord = prior_snd_una;
     while (!m_writeQueue.empty() && m_writeQueue.front().sent)
     {
@@ -600,7 +599,6 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         }
         if (!skb.data.empty())
         {
-            acked += pcount;
             flag |= FLAG_DATA_ACKED;
         }
         else if (skb.flags & TCPHDR_SYN)
@@ -660,7 +658,6 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         RearmRto();
     }
     CongControl(ack, m_tp.delivered - delivered_before, m_tp.lost - lost_before, flag);
-    (void)acked;
     XmitRecovery(rexmit);
 }
 
