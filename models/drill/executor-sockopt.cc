@@ -130,6 +130,22 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
         done({0, 0});
         return;
     }
+    if (level == 6 && name == 18) // SOL_TCP, TCP_USER_TIMEOUT (ms)
+    {
+        const int64_t v = IntArg(ev, a[3]);
+        if (m_failed)
+        {
+            return;
+        }
+        if (v < 0)
+        {
+            done({-1, EINVAL});
+            return;
+        }
+        f->sock->SetUserTimeout(static_cast<uint32_t>(v));
+        done({0, 0});
+        return;
+    }
     if (level == 6 && name == 3) // SOL_TCP, TCP_CORK
     {
         const int64_t v = IntArg(ev, a[3]);

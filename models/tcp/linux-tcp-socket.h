@@ -142,6 +142,9 @@ class LinuxTcpSocket : public ns3::Socket
     void SetCork(bool on);
     // TCP_MAXSEG: the MSS this socket announces and accepts at most (0: the route's)
     void SetUserMss(uint32_t mss) { m_tp.user_mss = mss; }
+    // TCP_USER_TIMEOUT: how long data may stay unacknowledged, or the window shut
+    // under probes, before the connection is given up (ms; 0: the sysctls decide)
+    void SetUserTimeout(uint32_t ms) { m_userTimeoutMs = ms; }
     // setsockopt(SO_SNDBUF) as sock_setsockopt() computes it (doubled, capped). The
     // model has no SOCK_SNDBUF_LOCK: tcp_sndbuf_expand() may still raise it later.
     void SetSndBuf(int bytes) { m_tp.sndbuf = bytes; }
@@ -346,6 +349,7 @@ class LinuxTcpSocket : public ns3::Socket
     void SendLossProbe();
     void RackReoTimeout();
     void ProbeTimer();
+    uint32_t ClampRtoToUserTimeout() const;
     void SendProbe0();
     void CheckProbeTimer();
     void AckProbe();
@@ -414,6 +418,8 @@ class LinuxTcpSocket : public ns3::Socket
     uint64_t m_xmitEventNs = 0; // when the pending event comes
     ns3::EventId m_xmitTimer;
     uint8_t m_probesOut = 0; // icsk_probes_out
+    uint32_t m_userTimeoutMs = 0; // icsk_user_timeout
+    uint32_t m_probesTstamp = 0;  // icsk_probes_tstamp: jiffy of the first unanswered probe
     uint32_t m_lastOowAck = 0; // jiffy of the last out-of-window reply (tp->last_oow_ack_time)
     bool m_xmitDeferred = false; // fired while the socket was held
     bool m_dead = false;     // SOCK_DEAD: the process closed it

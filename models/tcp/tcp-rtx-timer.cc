@@ -230,8 +230,11 @@ LinuxTcpSocket::RetransmitTimer()
         else
         {
             const uint64_t rto_max_ms = TcpRtoMax(m_prof->hz) * 1000ULL / static_cast<uint64_t>(m_prof->hz);
+            // retransmits_timed_out(): TCP_USER_TIMEOUT, else tcp_retries2 backed-off RTOs
             const uint64_t timeout =
-                ModelTimeoutMs(static_cast<uint32_t>(m_prof->tcp_retries2), m_prof->tcp_rto_min_us / 1000, rto_max_ms);
+                m_userTimeoutMs ? m_userTimeoutMs
+                                : ModelTimeoutMs(static_cast<uint32_t>(m_prof->tcp_retries2),
+                                                 m_prof->tcp_rto_min_us / 1000, rto_max_ms);
             expired = m_tp.icsk_retransmits && TsNow() - m_tp.retrans_stamp >= timeout;
         }
         if (expired)
@@ -261,7 +264,26 @@ LinuxTcpSocket::RetransmitTimer()
         m_tp.icsk_backoff++;
         m_tp.icsk_rto = std::min(m_tp.icsk_rto << 1, TcpRtoMax(m_prof->hz));
     }
-    ResetXmitTimer(XmitTimer::Retrans, m_tp.icsk_rto, TcpRtoMax(m_prof->hz));
+    ResetXmitTimer(XmitTimer::Retrans, ClampRtoToUserTimeout(), TcpRtoMax(m_prof->hz));
+}
+
+// tcp_clamp_rto_to_user_timeout(): the next RTO no later than TCP_USER_TIMEOUT after
+// the first retransmission, one jiffy if that has passed
+uint32_t
+LinuxTcpSocket::ClampRtoToUserTimeout() const
+{
+    if (!m_userTimeoutMs || !m_tp.retrans_stamp)
+    {
+        return m_tp.icsk_rto;
+    }
+    const int64_t elapsed = static_cast<int32_t>(TsNow() - m_tp.retrans_stamp);
+    const int64_t remaining = static_cast<int64_t>(m_userTimeoutMs) - elapsed;
+    if (remaining <= 0)
+    {
+        return 1;
+    }
+    const uint32_t remaining_j = static_cast<uint32_t>((remaining * m_prof->hz + 999) / 1000);
+    return std::min(m_tp.icsk_rto, remaining_j);
 }
 
 // tcp_send_loss_probe(): new data if the window takes it, else the last mss again;
@@ -364,9 +386,24 @@ LinuxTcpSocket::ProbeTimer()
     if (m_tp.packets_out || !unsent)
     {
         m_probesOut = 0;
+        m_probesTstamp = 0;
         return;
     }
-    if (m_probesOut >= m_prof->tcp_retries2)
+    // with TCP_USER_TIMEOUT, the time since the first probe decides
+    bool give_up = m_probesOut >= m_prof->tcp_retries2;
+    if (m_userTimeoutMs)
+    {
+        const uint32_t now = NowJiffies();
+        if (!m_probesTstamp)
+        {
+            m_probesTstamp = now ? now : 1;
+        }
+        else
+        {
+            give_up = uint64_t{now - m_probesTstamp} * 1000 / static_cast<uint64_t>(m_prof->hz) >= m_userTimeoutMs;
+        }
+    }
+    if (give_up)
     {
         Done(); // tcp_write_err(): ETIMEDOUT
         if (!m_dead)
@@ -445,6 +482,7 @@ LinuxTcpSocket::AckProbe()
     if (!SeqAfter(m_writeQueue[head].end_seq, m_tp.snd_una + m_tp.snd_wnd))
     {
         m_tp.icsk_backoff = 0;
+        m_probesTstamp = 0;
         if (m_xmitPending == XmitTimer::Probe0)
         {
             ClearXmitTimer();
