@@ -63,7 +63,7 @@ Executor::IovLen(const Event& ev, const Expr& iov)
 
 // {msg_name(...)=..., msg_iov(N)=[...], msg_flags=F[, msg_control=[...]]}
 uint64_t
-Executor::MsghdrLen(const Event& ev, const Expr& msg, int64_t* msg_flags)
+Executor::MsghdrLen(const Event& ev, const Expr& msg, int64_t* msg_flags, std::optional<int64_t>* inq)
 {
     uint64_t len = 0;
     *msg_flags = 0;
@@ -90,10 +90,32 @@ Executor::MsghdrLen(const Event& ev, const Expr& msg, int64_t* msg_flags)
         }
         else if (n == "msg_control")
         {
-            if (f.items[1].kind != Expr::Kind::List || !f.items[1].items.empty())
+            const Expr& list = f.items[1];
+            if (list.kind != Expr::Kind::List || list.items.empty())
             {
-                Unsupported(ev.line, "control messages (msg_control)");
+                continue;
             }
+            // one TCP_CM_INQ message (tcp_recvmsg() with TCP_INQ set): its cmsg_data
+            std::optional<int64_t> level, type, data;
+            if (inq && list.items.size() == 1 && list.items[0].kind == Expr::Kind::Braces)
+            {
+                for (const Expr& c : list.items[0].items)
+                {
+                    if (c.kind != Expr::Kind::Binary || c.text != "=")
+                    {
+                        continue;
+                    }
+                    const std::string cn = c.items[0].text;
+                    const int64_t v = IntArg(ev, c.items[1]);
+                    (cn == "cmsg_level" ? level : cn == "cmsg_type" ? type : data) = v;
+                }
+            }
+            if (level != 6 || type != 36 || !data)
+            {
+                Unsupported(ev.line, "control messages (msg_control) other than TCP_CM_INQ");
+                return 0;
+            }
+            *inq = data;
         }
     }
     return len;

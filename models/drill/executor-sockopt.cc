@@ -130,6 +130,17 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
         done({0, 0});
         return;
     }
+    if (level == 6 && name == 36) // SOL_TCP, TCP_INQ
+    {
+        const int64_t v = IntArg(ev, a[3]);
+        if (m_failed)
+        {
+            return;
+        }
+        f->inq = v != 0;
+        done({0, 0});
+        return;
+    }
     if (level == 6 && name == 18) // SOL_TCP, TCP_USER_TIMEOUT (ms)
     {
         const int64_t v = IntArg(ev, a[3]);

@@ -282,6 +282,7 @@ Executor::StartCall(const Event& ev, CallDone done)
         bool null_buf = false;
         int64_t flags = 0;
         int64_t msg_flags = 0;
+        std::optional<int64_t> inq;
         if ((n == "write" || n == "read") && need(3))
         {
             null_buf = IsNull(a[1]);
@@ -301,7 +302,7 @@ Executor::StartCall(const Event& ev, CallDone done)
         }
         else if ((n == "sendmsg" || n == "recvmsg") && need(3))
         {
-            len = MsghdrLen(ev, a[1], &msg_flags);
+            len = MsghdrLen(ev, a[1], &msg_flags, n == "recvmsg" ? &inq : nullptr);
             flags = IntArg(ev, a[2]);
         }
         else if ((n == "writev" || n == "readv") && need(3))
@@ -316,13 +317,31 @@ Executor::StartCall(const Event& ev, CallDone done)
         {
             // the msg_flags the call should return: we return none
             const int64_t want = msg_flags;
-            done = [this, &ev, want, done](CallResult r) {
+            Fd* fd = FdArg(ev, a[0]);
+            done = [this, &ev, want, inq, fd, done](CallResult r) {
                 if (want != 0)
                 {
                     FailAt(ev.line, fmt::format("runtime error in recvmsg call: Expected msg_flags {:#010X} but got "
                                                 "0x00000000",
                                                 want));
                     return;
+                }
+                if (inq && fd)
+                {
+                    // tcp_inq_hint(): rcv_nxt - copied_seq after the copy, 1 after a FIN
+                    const Tcb& tp = fd->sock->GetTcb();
+                    int64_t actual = static_cast<int32_t>(tp.rcv_nxt - tp.copied_seq);
+                    if (actual == 0 && (tp.shutdown & RCV_SHUTDOWN))
+                    {
+                        actual = 1;
+                    }
+                    if (!fd->inq || actual != *inq)
+                    {
+                        FailAt(ev.line, fmt::format("runtime error in recvmsg call: bad TCP_CM_INQ cmsg_data: "
+                                                    "expected: {} vs actual: {}",
+                                                    *inq, fd->inq ? std::to_string(actual) : "(no TCP_INQ)"));
+                        return;
+                    }
                 }
                 done(r);
             };

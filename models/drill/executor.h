@@ -110,6 +110,7 @@ class Executor
         int sk_err = 0; // a reset or timeout, reported once (sock_error())
         int user_sndbuf = 0;    // SO_SNDBUF set (SOCK_SNDBUF_LOCK), or 0
         int user_sndbuf_line = 0;
+        bool inq = false; // TCP_INQ: recvmsg() reports what is left to read
     };
 
     // Where the main task is within the current event
@@ -200,7 +201,7 @@ class Executor
     void WatchErrors(int fd);
     void OnErrorClose(ns3::Ptr<ns3::Socket> s);
     uint64_t IovLen(const Event& ev, const Expr& iov);
-    uint64_t MsghdrLen(const Event& ev, const Expr& msg, int64_t* msg_flags);
+    uint64_t MsghdrLen(const Event& ev, const Expr& msg, int64_t* msg_flags, std::optional<int64_t>* inq = nullptr);
     ns3::Time WakeLatency() const;
 
     // --- executor-info.cc
