@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
+#include <map>
 
 namespace sim::drill
 {
@@ -103,70 +105,42 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
             return;
         }
     }
-    if (level == 6 && name == 1) // SOL_TCP, TCP_NODELAY
+    if (level == 6) // SOL_TCP, do_tcp_setsockopt(): an int each; false refuses it (EINVAL)
     {
-        const int64_t v = IntArg(ev, a[3]);
-        if (m_failed)
+        using Setter = std::function<bool(int64_t)>;
+        const std::map<int64_t, Setter> tcp_options = {
+            {1, [f](int64_t v) { f->sock->SetNoDelay(v != 0); return true; }}, // TCP_NODELAY
+            {2,                                                                 // TCP_MAXSEG
+             [f](int64_t v) {
+                 if (v && (v < TCP_MIN_MSS || v > MAX_TCP_WINDOW))
+                 {
+                     return false;
+                 }
+                 f->sock->SetUserMss(static_cast<uint32_t>(v));
+                 return true;
+             }},
+            {3, [f](int64_t v) { f->sock->SetCork(v != 0); return true; }}, // TCP_CORK
+            {18,                                                             // TCP_USER_TIMEOUT (ms)
+             [f](int64_t v) {
+                 if (v < 0)
+                 {
+                     return false;
+                 }
+                 f->sock->SetUserTimeout(static_cast<uint32_t>(v));
+                 return true;
+             }},
+            {36, [f](int64_t v) { f->inq = v != 0; return true; }}, // TCP_INQ
+        };
+        if (auto it = tcp_options.find(name); it != tcp_options.end())
         {
+            const int64_t v = IntArg(ev, a[3]);
+            if (m_failed)
+            {
+                return;
+            }
+            done(it->second(v) ? CallResult{0, 0} : CallResult{-1, EINVAL});
             return;
         }
-        f->sock->SetNoDelay(v != 0);
-        done({0, 0});
-        return;
-    }
-    if (level == 6 && name == 2) // SOL_TCP, TCP_MAXSEG: do_tcp_setsockopt()
-    {
-        const int64_t v = IntArg(ev, a[3]);
-        if (m_failed)
-        {
-            return;
-        }
-        if (v && (v < TCP_MIN_MSS || v > MAX_TCP_WINDOW))
-        {
-            done({-1, EINVAL});
-            return;
-        }
-        f->sock->SetUserMss(static_cast<uint32_t>(v));
-        done({0, 0});
-        return;
-    }
-    if (level == 6 && name == 36) // SOL_TCP, TCP_INQ
-    {
-        const int64_t v = IntArg(ev, a[3]);
-        if (m_failed)
-        {
-            return;
-        }
-        f->inq = v != 0;
-        done({0, 0});
-        return;
-    }
-    if (level == 6 && name == 18) // SOL_TCP, TCP_USER_TIMEOUT (ms)
-    {
-        const int64_t v = IntArg(ev, a[3]);
-        if (m_failed)
-        {
-            return;
-        }
-        if (v < 0)
-        {
-            done({-1, EINVAL});
-            return;
-        }
-        f->sock->SetUserTimeout(static_cast<uint32_t>(v));
-        done({0, 0});
-        return;
-    }
-    if (level == 6 && name == 3) // SOL_TCP, TCP_CORK
-    {
-        const int64_t v = IntArg(ev, a[3]);
-        if (m_failed)
-        {
-            return;
-        }
-        f->sock->SetCork(v != 0);
-        done({0, 0});
-        return;
     }
     Unsupported(ev.line, "setsockopt " + opt);
 }

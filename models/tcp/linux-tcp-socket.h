@@ -292,7 +292,6 @@ class LinuxTcpSocket : public ns3::Socket
     bool AckOfoNow();
 
     // --- tcp-recovery.cc: retransmission, loss detection and recovery
-    uint32_t AckRecovery(const Segment& seg, uint32_t prior_snd_una, uint32_t flag);
     uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una);
     bool CheckDsack(const Segment& seg, uint32_t prior_snd_una, uint32_t* flag);
     uint8_t SacktagOne(Skb& skb,
@@ -319,7 +318,7 @@ class LinuxTcpSocket : public ns3::Socket
     void EndCwndReduction();
     void CwndReduction(uint32_t newly_acked_sacked, uint32_t newly_lost, uint32_t flag);
     void TryKeepOpen();
-    void TryToOpen(uint32_t flag);
+    void TryToOpen();
     void InitUndo();
     bool PacketDelayed() const;
     bool MayUndo() const;
@@ -328,7 +327,7 @@ class LinuxTcpSocket : public ns3::Socket
     bool TryUndoDsack();
     bool TryUndoPartial(uint32_t prior_snd_una);
     bool TryUndoLoss(bool frto_undo);
-    void CongControl(uint32_t ack, uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
     void XmitRecovery(Rexmit rexmit);
     void XmitRetransmitQueue();
     int RetransmitSkb(size_t i, uint32_t segs, bool count);

@@ -657,7 +657,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     {
         RearmRto();
     }
-    CongControl(ack, m_tp.delivered - delivered_before, m_tp.lost - lost_before, flag);
+    CongControl(m_tp.delivered - delivered_before, m_tp.lost - lost_before, flag);
     XmitRecovery(rexmit);
 }
 

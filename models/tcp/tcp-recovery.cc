@@ -306,7 +306,7 @@ LinuxTcpSocket::TryKeepOpen()
 
 // tcp_try_to_open()
 void
-LinuxTcpSocket::TryToOpen(uint32_t /* flag */)
+LinuxTcpSocket::TryToOpen()
 {
     if (!AnyRetransDone())
     {
@@ -672,7 +672,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
         }
         if (TryUndoDsack())
         {
-            TryToOpen(*flag);
+            TryToOpen();
         }
         IdentifyPacketLoss(flag);
         if (m_tp.ca_state != CaState::Recovery)
@@ -709,7 +709,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
         IdentifyPacketLoss(flag);
         if (!m_tp.lost_out) // tcp_time_to_recover()
         {
-            TryToOpen(*flag);
+            TryToOpen();
             return;
         }
         EnterRecovery();
@@ -723,7 +723,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
 // (tcp_is_cwnd_limited()): slow start to ssthresh (tcp_slow_start()), then one
 // segment per window (tcp_cong_avoid_ai(), Reno's; Cubic's curve is not modelled)
 void
-LinuxTcpSocket::CongControl(uint32_t /* ack */, uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag)
+LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag)
 {
     if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
     {
