@@ -422,9 +422,7 @@ LinuxTcpSocket::Write(Payload data, bool more, bool eor)
     // tcp_sendmsg_locked() runs with the socket held; with a copy time the skbs fill and
     // leave one by one, and what arrives meanwhile waits in the backlog
     const int len = static_cast<int>(data.size());
-    m_sendmsg.push_back(std::move(data));
-    m_sendmsgMore.push_back(more);
-    m_sendmsgEor.push_back(eor);
+    m_sendmsg.push_back({std::move(data), more, eor});
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
         StartSendmsg();
@@ -485,18 +483,16 @@ LinuxTcpSocket::SendmsgRun()
     softirq.emplace(m_sendmsgSoftirq); // what this call transmits is its softirq's
     while (!m_sendmsg.empty())
     {
-        const Payload& data = m_sendmsg.front();
+        const Payload& data = m_sendmsg.front().data;
         if (m_sendmsgOff == data.size())
         {
             WhyScope why(*this, {SendWhy::WriteEnd, data.size()});
-            if (m_sendmsgEor.front() && !m_writeQueue.empty() && !m_writeQueue.back().sent)
+            if (m_sendmsg.front().eor && !m_writeQueue.empty() && !m_writeQueue.back().sent)
             {
                 m_writeQueue.back().eor = true; // tcp_sendmsg_locked(): MSG_EOR
             }
-            Push(Nonagle(), m_sendmsgMore.front()); // the end of the write: tcp_push()
+            Push(Nonagle(), m_sendmsg.front().more); // the end of the write: tcp_push()
             m_sendmsg.pop_front();
-            m_sendmsgMore.pop_front();
-            m_sendmsgEor.pop_front();
             m_sendmsgOff = 0;
             m_processBacklog = 0;
             continue;
@@ -530,7 +526,7 @@ LinuxTcpSocket::SendmsgRun()
         m_sendmsgStep = Simulator::Schedule(t, [this, copy, size_goal]() {
             {
                 LinuxLoopbackNetDevice::Scope in(m_sendmsgSoftirq);
-                SendmsgCopy(m_sendmsg.front(), m_sendmsgOff, copy, size_goal);
+                SendmsgCopy(m_sendmsg.front().data, m_sendmsgOff, copy, size_goal);
             }
             // a full skb sent mid-write runs its softirq at once too (the peer's
             // receive path and its ACK, before the next copy): the write goes on after
@@ -957,8 +953,6 @@ LinuxTcpSocket::Done()
         // write() returns, what it did not copy dropped
         m_sendmsgWaiting = false;
         m_sendmsg.clear();
-        m_sendmsgMore.clear();
-        m_sendmsgEor.clear();
         m_sendmsgOff = 0;
         Ptr<LinuxTcpSocket> self = this;
         m_tcp->WakeTask(NanoSeconds(m_prof->wakeup_latency_ns), [self]() {

@@ -459,9 +459,13 @@ class LinuxTcpSocket : public ns3::Socket
     };
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
-    std::deque<Payload> m_sendmsg;
-    std::deque<bool> m_sendmsgMore; // each write's MSG_MORE
-    std::deque<bool> m_sendmsgEor;  // and MSG_EOR
+    struct PendingWrite
+    {
+        Payload data;
+        bool more = false; // MSG_MORE
+        bool eor = false;  // MSG_EOR
+    };
+    std::deque<PendingWrite> m_sendmsg;
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)
