@@ -162,9 +162,7 @@ Executor::DoWrite(const Event& ev,
     const Tcb& tp = f.sock->GetTcb();
     if (f.sk_err)
     {
-        const int err = f.sk_err;
-        f.sk_err = 0;
-        done({-1, err});
+        done({-1, f.TakeSkErr()});
         return;
     }
     if (tp.shutdown & SEND_SHUTDOWN)
@@ -280,9 +278,7 @@ Executor::DoRead(const Event& ev, int fd, uint64_t len, bool nonblock, bool null
     }
     if (f.sk_err)
     {
-        const int err = f.sk_err;
-        f.sk_err = 0;
-        done({-1, err});
+        done({-1, f.TakeSkErr()});
         return;
     }
     if (tp.state == TcpState::Closed && f.conn && f.conn->state == ConnState::New)

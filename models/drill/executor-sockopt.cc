@@ -169,8 +169,7 @@ Executor::CallGetsockopt(const Event& ev, CallDone done)
     }
     else if (level == 1 && name == 4) // SO_ERROR: sock_error() clears it
     {
-        value = f->sk_err;
-        f->sk_err = 0;
+        value = f->TakeSkErr();
     }
     else if (level == 1 && name == 3) // SO_TYPE
     {

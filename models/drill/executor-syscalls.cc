@@ -567,9 +567,8 @@ Executor::CallConnect(const Event& ev, CallDone done)
             done({0, 0});
             return;
         }
-        const int err = it->second.sk_err ? it->second.sk_err : ECONNREFUSED;
-        it->second.sk_err = 0;
-        done({-1, err});
+        const int err = it->second.TakeSkErr();
+        done({-1, err ? err : ECONNREFUSED});
     });
 }
 

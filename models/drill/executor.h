@@ -37,6 +37,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sim
@@ -111,6 +112,12 @@ class Executor
         int user_sndbuf = 0;    // SO_SNDBUF set (SOCK_SNDBUF_LOCK), or 0
         int user_sndbuf_line = 0;
         bool inq = false; // TCP_INQ: recvmsg() reports what is left to read
+
+        // sock_error(): the pending error, cleared as it is read
+        int TakeSkErr()
+        {
+            return std::exchange(sk_err, 0);
+        }
     };
 
     // Where the main task is within the current event
