@@ -27,6 +27,7 @@ struct DrillCliOptions
     std::string profile = "linux-6.18";
     std::string out;
     std::optional<int64_t> tolerance_usecs;
+    std::optional<int64_t> tick_phase_usecs;
     bool verbose = false;
     bool why = false;
 };
@@ -79,6 +80,7 @@ RunFolder(const DrillCliOptions& o, const KernelProfile& profile)
         drill::DrillOptions d;
         d.profile = profile;
         d.tolerance_usecs = o.tolerance_usecs;
+        d.tick_phase_usecs = o.tick_phase_usecs;
         d.why = o.why;
         fs::path out_rel = rel;
         out_rel.replace_extension();
@@ -115,6 +117,7 @@ RunScript(const DrillCliOptions& o, const KernelProfile& profile)
     drill::DrillOptions d;
     d.profile = profile;
     d.tolerance_usecs = o.tolerance_usecs;
+    d.tick_phase_usecs = o.tick_phase_usecs;
     d.why = o.why;
     d.out_dir = OutputDir(o.out.empty() ? (fs::path(RootDir()) / "out" / "drill" / fs::path(o.path).stem()).string()
                                         : o.out,
@@ -156,6 +159,10 @@ AddDrillCommand(CLI::App& app, int& exit_code)
                     "timing tolerance in microseconds, over the script's --tolerance_usecs (packetdrill's default "
                     "4000)")
         ->check(CLI::Range(int64_t{0}, int64_t{100000000}));
+    cmd->add_option("--tick-phase-usecs", o->tick_phase_usecs,
+                    "how far into a jiffy (1/hz) the script's time 0 falls; timers kept in jiffies fire up to one "
+                    "jiffy apart with it, as on a real kernel from run to run (default: half a jiffy)")
+        ->check(CLI::Range(int64_t{0}, int64_t{1000000}));
     cmd->add_flag("-v,--verbose", o->verbose, "also list the sysctls and options accepted without effect");
     cmd->add_flag("--why", o->why,
                   "say why each packet was sent: DIR/trace.pcapng with the reason as each packet's comment and "

@@ -151,6 +151,10 @@ RunDrillScript(const std::string& path, const DrillOptions& opt)
         {
             cfg.tolerance.usecs = *opt.tolerance_usecs;
         }
+        if (opt.tick_phase_usecs)
+        {
+            cfg.tick_phase_ns = static_cast<uint64_t>(*opt.tick_phase_usecs) * 1000;
+        }
         if (script.init_command)
         {
             RunShellCommand(*script.init_command, cfg.script_dir, script.init_command_line, cfg.profile, out.notes,

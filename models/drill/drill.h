@@ -21,6 +21,7 @@ struct DrillOptions
     // the command line's --tolerance-usecs: over the script's own (packetdrill:
     // command-line options overwrite those in the script)
     std::optional<int64_t> tolerance_usecs;
+    std::optional<int64_t> tick_phase_usecs; // --tick-phase-usecs (ExecConfig::tick_phase_ns)
     std::string out_dir; // DIR/trace.pcap and DIR/trace.txt; empty: no trace
     bool why = false;    // also DIR/trace.pcapng with each packet's reason (sim run --why)
 };

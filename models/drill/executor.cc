@@ -98,7 +98,7 @@ Executor::Build()
     m_node->AggregateObject(CreateObject<LinuxTcpL4Protocol>());
     m_tcp = m_node->GetObject<LinuxTcpL4Protocol>();
     m_tcp->SetProfile(m_cfg.profile);
-    m_tcp->SetClock(TsClock{});
+    m_tcp->SetClock(TsClock{0, m_cfg.tick_phase_ns.value_or(500000000ULL / m_cfg.profile.hz)});
     m_tcp->SetSecret(1);
 
     Ptr<Ipv4> ip = m_node->GetObject<Ipv4>();

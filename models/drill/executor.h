@@ -70,6 +70,10 @@ struct ExecConfig
     uint32_t remote_ip = 0xc0000201; // 192.0.2.1
     FrameSink capture;               // frames for DIR/trace.pcap, or null
     bool why = false;                // each frame says why it was sent (`sim explain`)
+    // How far into a jiffy the script's time 0 falls. On a real kernel that is wherever
+    // packetdrill happened to start, so timers armed in jiffies (RACK, delayed ACK, RTO)
+    // fire up to one jiffy apart from run to run; unset: the middle of a jiffy, the mean.
+    std::optional<uint64_t> tick_phase_ns;
 };
 
 struct ExecResult

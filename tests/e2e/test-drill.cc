@@ -154,6 +154,36 @@ BOOST_AUTO_TEST_CASE(a_late_packet_is_a_timing_error_within_the_tolerance)
     BOOST_TEST(o.status == 0, o.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_jiffy_timer_fires_where_the_tick_phase_puts_it)
+{
+    TempDir dir;
+    // RACK's reordering timer after a SACK at 0.2 s: min_rtt/4 = 25 ms plus
+    // TCP_TIMEOUT_MIN_US, in jiffies of 4 ms (7), plus the timer wheel's rounding
+    // (calc_index()): 0.232 s when time 0 is on a tick, one jiffy earlier at the most.
+    std::string open(kOpen);
+    open.replace(open.find("mss 1460"), 8, "mss 1000");
+    const std::string script = open +
+                               "   +0 write(4, ..., 3000) = 3000\n"
+                               "   +0 > P. 1:3001(3000) ack 1\n"
+                               "  +.1 < . 1:1(0) ack 1 win 512 <sack 2001:3001,nop,nop>\n"
+                               "+.030 > . 1:1001(1000) ack 1\n";
+    const auto retransmitted_at = [&](const std::string& options) {
+        const Outcome o = Drill(dir, script, options);
+        BOOST_TEST(o.status == 0, o.err);
+        const std::string t = ReadFile(dir / "out" / "trace.txt");
+        const size_t last = t.rfind("\n", t.size() - 2);
+        std::istringstream line(t.substr(last + 1));
+        int no = 0;
+        std::string at;
+        line >> no >> at;
+        return at;
+    };
+    BOOST_TEST(retransmitted_at("--tick-phase-usecs 0") == "0.232000000");
+    BOOST_TEST(retransmitted_at("--tick-phase-usecs 3999") == "0.228001000");
+    // the default: half a jiffy, the mean of a real run's phase
+    BOOST_TEST(retransmitted_at("") == "0.230000000");
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_return_value_is_a_runtime_error)
 {
     TempDir dir;
