@@ -328,6 +328,10 @@ class LinuxTcpSocket : public ns3::Socket
     bool TryUndoPartial(uint32_t prior_snd_una);
     bool TryUndoLoss(bool frto_undo);
     void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void AddRenoSack(int num_dupack);
+    void RemoveRenoSacks(uint32_t acked);
+    bool LimitRenoSacked();
+    void CheckRenoReordering(uint32_t addend);
     void XmitRecovery(Rexmit rexmit);
     void XmitRetransmitQueue();
     int RetransmitSkb(size_t i, uint32_t segs, bool count);

@@ -526,6 +526,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     uint64_t first_ackt = 0;
     uint64_t last_ackt = 0;
     uint32_t reord = prior_snd_una;
+    uint32_t pkts_acked = 0;
     while (!m_writeQueue.empty() && m_writeQueue.front().sent)
     {
         Skb& skb = m_writeQueue.front();
@@ -579,10 +580,9 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         {
             m_tp.sacked_out -= pcount;
         }
-        else
+        else if (m_tp.sack_ok)
         {
             m_tp.delivered += pcount;
-            if (m_tp.sack_ok)
             {
                 // RACK from cumulatively ACKed skbs, not from a spurious retransmission
                 const bool spurious = (sacked & TCPCB_RETRANS) && m_tp.rcv_tsecr &&
@@ -610,6 +610,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
             flag |= FLAG_DATA_ACKED; // a FIN
         }
         m_tp.packets_out -= pcount;
+        pkts_acked += pcount;
         if (!fully_acked)
         {
             break;
@@ -619,7 +620,11 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     if (flag & FLAG_ACKED)
     {
         flag |= FLAG_SET_XMIT_TIMER;
-        if (m_tp.sack_ok && !(flag & FLAG_RETRANS_DATA_ACKED) && rtt_sample && SeqBefore(reord, prior_fack))
+        if (!m_tp.sack_ok)
+        {
+            RemoveRenoSacks(pkts_acked);
+        }
+        else if (!(flag & FLAG_RETRANS_DATA_ACKED) && rtt_sample && SeqBefore(reord, prior_fack))
         {
             CheckSackReordering(reord);
         }

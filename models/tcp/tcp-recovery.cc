@@ -39,6 +39,64 @@ LinuxTcpSocket::AnyRetransDone() const
     return !m_writeQueue.empty() && m_writeQueue.front().sent && (m_writeQueue.front().sacked & TCPCB_EVER_RETRANS);
 }
 
+// Without SACK a dupack stands for one segment that left the network: sacked_out
+// counts them (tcp_add_reno_sack()), each counts as delivered, and sacked_out never
+// exceeds what is in flight less one hole; when it would, that was reordering
+// (tcp_limit_reno_sacked(), tcp_check_reno_reordering()).
+void
+LinuxTcpSocket::AddRenoSack(int num_dupack)
+{
+    if (!num_dupack)
+    {
+        return;
+    }
+    const uint32_t prior_sacked = m_tp.sacked_out;
+    m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+    CheckRenoReordering(0);
+    if (m_tp.sacked_out > prior_sacked)
+    {
+        m_tp.delivered += m_tp.sacked_out - prior_sacked; // tcp_count_delivered()
+    }
+}
+
+// tcp_remove_reno_sacks(): a cumulative ACK of `acked` segments filled one hole; the
+// rest of them were the dupacks' segments, already counted as delivered
+void
+LinuxTcpSocket::RemoveRenoSacks(uint32_t acked)
+{
+    if (acked > 0)
+    {
+        m_tp.delivered += acked > m_tp.sacked_out ? acked - m_tp.sacked_out : 1;
+        m_tp.sacked_out = acked - 1 >= m_tp.sacked_out ? 0 : m_tp.sacked_out - (acked - 1);
+    }
+    CheckRenoReordering(acked);
+}
+
+// tcp_limit_reno_sacked()
+bool
+LinuxTcpSocket::LimitRenoSacked()
+{
+    const uint32_t holes = std::min(std::max(m_tp.lost_out, 1u), m_tp.packets_out);
+    if (m_tp.sacked_out + holes > m_tp.packets_out)
+    {
+        m_tp.sacked_out = m_tp.packets_out - holes;
+        return true;
+    }
+    return false;
+}
+
+// tcp_check_reno_reordering()
+void
+LinuxTcpSocket::CheckRenoReordering(uint32_t addend)
+{
+    if (!LimitRenoSacked())
+    {
+        return;
+    }
+    m_tp.reordering = std::min(m_tp.packets_out + addend, TCP_MAX_REORDERING);
+    m_tp.reord_seen++;
+}
+
 // ca_ops->ssthresh(): Cubic's beta 717/1024 (cubictcp_recalc_ssthresh(), fast
 // convergence aside), Reno's half for the others; never below 2
 uint32_t
@@ -567,7 +625,7 @@ LinuxTcpSocket::ProcessLoss(uint32_t flag, int num_dupack, Rexmit* rexmit)
     {
         if (SeqAfter(m_tp.snd_nxt, m_tp.high_seq) && num_dupack)
         {
-            m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+            AddRenoSack(num_dupack);
         }
         else if (flag & FLAG_SND_UNA_ADVANCED)
         {
@@ -663,7 +721,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
         {
             if (!m_tp.sack_ok)
             {
-                m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+                AddRenoSack(num_dupack);
             }
         }
         else if (TryUndoPartial(prior_snd_una))
@@ -700,7 +758,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
             {
                 m_tp.sacked_out = 0;
             }
-            m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+            AddRenoSack(num_dupack);
         }
         if (m_tp.ca_state <= CaState::Disorder)
         {
