@@ -328,6 +328,9 @@ class LinuxTcpSocket : public ns3::Socket
     bool TryUndoPartial(uint32_t prior_snd_una);
     bool TryUndoLoss(bool frto_undo);
     void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void CongAvoid(uint32_t acked_sacked);
+    void UpdatePacingRate();
+    uint32_t TsoSegs(uint32_t mss_now) const;
     void AddRenoSack(int num_dupack);
     void RemoveRenoSacks(uint32_t acked);
     bool LimitRenoSacked();

@@ -135,6 +135,10 @@ struct Tcb
     uint32_t rttvar_us = 0;   // the deviation the RTO uses
     uint32_t rtt_seq = 0;     // snd_nxt when rttvar was last updated
     uint32_t rtt_min_us = 0;  // minimum RTT seen (tcp_min_rtt(); 0: none yet)
+    // sk_pacing_rate, bytes per second: unlimited (~0UL, sock_init_data()) until the
+    // first tcp_update_pacing_rate(); with no fq it paces nothing, but it sizes GSO
+    // packets (tcp_tso_autosize())
+    uint64_t sk_pacing_rate = ~0ULL;
     uint32_t icsk_rto = 0;    // retransmission timeout, jiffies
     uint8_t icsk_backoff = 0;
     uint8_t icsk_retransmits = 0; // RTOs since snd_una last moved

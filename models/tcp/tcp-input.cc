@@ -302,6 +302,9 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
         tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - tp.tsoffset : 0;
         child->UpdateRtt(rtt, rtt, FLAG_SYN_ACKED);
     }
+    // tcp_rcv_state_process(), SYN_RECV -> ESTABLISHED: the first pacing rate, from
+    // that RTT (a congestion control with its own cong_control, BBR, sets it instead)
+    child->UpdatePacingRate();
 
     child->StateProcess(seg);
 

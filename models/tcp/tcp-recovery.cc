@@ -786,12 +786,45 @@ LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t
     if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
     {
         CwndReduction(acked_sacked, newly_lost, flag);
-        return;
     }
-    if (!(flag & FLAG_DATA_ACKED) || m_tp.snd_cwnd >= 2 * m_tp.max_packets_out)
+    else if ((flag & FLAG_DATA_ACKED) && m_tp.snd_cwnd < 2 * m_tp.max_packets_out)
+    {
+        CongAvoid(acked_sacked);
+    }
+    UpdatePacingRate();
+}
+
+// tcp_update_pacing_rate() (not for BBR: bbr_main() is its cong_control and paces at
+// its own rate, which the model does not follow; its GSO sizing stays at the
+// unlimited rate's)
+void
+LinuxTcpSocket::UpdatePacingRate()
+{
+    if (m_prof->congestion_control == CongestionControl::Bbr)
     {
         return;
     }
+    m_tp.sk_pacing_rate = TcpPacingRate(m_tp, static_cast<uint32_t>(m_prof->tcp_pacing_ss_ratio),
+                                        static_cast<uint32_t>(m_prof->tcp_pacing_ca_ratio));
+}
+
+// tcp_tso_segs()
+uint32_t
+LinuxTcpSocket::TsoSegs(uint32_t mss_now) const
+{
+    TsoSizing in;
+    in.gso_max_size = m_tp.gso_max_size;
+    in.pacing_rate = m_tp.sk_pacing_rate;
+    in.min_rtt_us = m_tp.rtt_min_us;
+    in.tso_rtt_log = static_cast<uint32_t>(m_prof->tcp_tso_rtt_log);
+    in.min_tso_segs = static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
+    return TcpTsoSegs(mss_now, in);
+}
+
+// tcp_cong_avoid(): slow start, then congestion avoidance
+void
+LinuxTcpSocket::CongAvoid(uint32_t acked_sacked)
+{
     uint32_t acked = acked_sacked;
     if (m_tp.snd_cwnd < m_tp.snd_ssthresh)
     {
@@ -969,7 +1002,7 @@ LinuxTcpSocket::XmitRetransmitQueue()
         {
             continue;
         }
-        const uint32_t max_segs = m_tp.gso_max_size ? TcpTsoSegs(CurrentMss(), m_tp.gso_max_size) : 1;
+        const uint32_t max_segs = m_tp.gso_max_size ? TsoSegs(CurrentMss()) : 1;
         if (RetransmitSkb(i, static_cast<uint32_t>(std::min<int64_t>(segs, max_segs)), true) != 0)
         {
             break;
