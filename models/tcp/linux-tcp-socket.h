@@ -266,6 +266,7 @@ class LinuxTcpSocket : public ns3::Socket
     void WriteXmit(int nonagle, bool push_one = false, bool probe = false);
     void PushFullSkb();
     void Push(int nonagle, bool more);
+    void PushPendingFrames();
     void SendAck();
     void SendDelayedAck();
     void SendFin();

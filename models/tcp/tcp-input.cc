@@ -831,7 +831,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
         // tcp_data_snd_check() (tcp_push_pending_frames(), tcp_check_space()),
         // tcp_ack_snd_check()
         WhyScope why(*this, {SendWhy::AckArrived, m_tp.snd_una - m_tp.iss});
-        Push(Nonagle(), false);
+        PushPendingFrames();
         CheckSpace();
         AckSndCheck();
     }

@@ -429,7 +429,9 @@ LinuxTcpSocket::Push(int nonagle, bool more)
         return;
     }
     Skb& tail = m_writeQueue.back();
-    if (!more)
+    // a MSG_MORE write is marked too once past half the peer's largest window since
+    // the last push (forced_push())
+    if (!more || SeqAfter(m_tp.write_seq, m_tp.pushed_seq + (m_tp.max_window >> 1)))
     {
         // tcp_mark_push()
         tail.flags |= TCPHDR_PSH;
@@ -444,6 +446,18 @@ LinuxTcpSocket::Push(int nonagle, bool more)
         return;
     }
     WriteXmit(more ? TCP_NAGLE_CORK : nonagle);
+}
+
+// tcp_push_pending_frames(): what is queued goes as far as the windows and Nagle let
+// it; unlike tcp_push() it marks nothing PSH (a MSG_MORE write stays unpushed) and
+// does not autocork
+void
+LinuxTcpSocket::PushPendingFrames()
+{
+    if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
+    {
+        WriteXmit(Nonagle());
+    }
 }
 
 // tcp_send_ack(): a pure ACK, stamped with the cached clock
