@@ -619,7 +619,9 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     if (flag & FLAG_ACKED)
     {
         flag |= FLAG_SET_XMIT_TIMER;
-        if (m_tp.sack_ok && !(flag & FLAG_RETRANS_DATA_ACKED) && rtt_sample && SeqBefore(reord, prior_fack))
+        // a hole below the highest SACK filled by data sent once (reord: the lowest
+        // such skb this ACK covers; rtt_sample: there was one) is reordering
+        if (m_tp.sack_ok && rtt_sample && SeqBefore(reord, prior_fack))
         {
             CheckSackReordering(reord);
         }
