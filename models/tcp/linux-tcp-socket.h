@@ -9,6 +9,7 @@
 // the socket becomes readable, connected or acceptable, after the scheduler latency.
 #pragma once
 
+#include "models/tcp/cubic.h"
 #include "models/tcp/delack.h"
 #include "models/tcp/segment.h"
 #include "models/tcp/send-reason.h"
@@ -255,7 +256,7 @@ class LinuxTcpSocket : public ns3::Socket
     void TcpReset();
     void AckSndCheck();
     void StoreTimestamps(const Segment& seg);
-    void UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag);
+    int64_t UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag);
 
     // --- tcp-output.cc
     ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq,
@@ -328,13 +329,19 @@ class LinuxTcpSocket : public ns3::Socket
     bool TryUndoPartial(uint32_t prior_snd_una);
     bool TryUndoLoss(bool frto_undo);
     void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void SetCaState(CaState state);
+    void CaInit();
+    void CaTxStart();
+    void CaPktsAcked(int64_t rtt_us);
+    CubicClock CaClock() const;
+    bool IsCwndLimited() const;
     void XmitRecovery(Rexmit rexmit);
     void XmitRetransmitQueue();
     int RetransmitSkb(size_t i, uint32_t segs, bool count);
     void SplitSkb(size_t i, uint32_t len);
     uint32_t PacketsInFlight() const;
     bool AnyRetransDone() const;
-    uint32_t Ssthresh() const;
+    uint32_t Ssthresh();
     uint32_t CurrentSsthresh() const;
     void ResetXmitTimer(XmitTimer what, uint32_t when, uint32_t max_when);
     void ClearXmitTimer() { m_xmitPending = XmitTimer::None; }
@@ -381,6 +388,8 @@ class LinuxTcpSocket : public ns3::Socket
     void SendmsgRun();
     void SendmsgReturn();
     bool InSendmsg() const { return !m_sendmsg.empty() || m_sendmsgReturning; }
+    // tcp_send_head(): something is queued and unsent (the sent skbs come first)
+    bool HasSendHead() const { return !m_writeQueue.empty() && !m_writeQueue.back().sent; }
     void WaitForSpace();
     void SlowStartAfterIdleCheck();
     void CheckSpace();
@@ -391,6 +400,7 @@ class LinuxTcpSocket : public ns3::Socket
     const KernelProfile* m_prof = nullptr;
     Jiffies m_j{250};
     Tcb m_tp;
+    CubicState m_ca; // the congestion control's private state (icsk_ca_priv): Cubic's
     SocketErrno m_errno = ERROR_NOTERROR;
 
     ns3::Ipv4Address m_local;

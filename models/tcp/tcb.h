@@ -128,7 +128,15 @@ struct Tcb
     uint32_t lsndtime = 0;    // jiffy of the last data sent (tcp_event_data_sent())
     uint32_t packets_out = 0; // segments sent and not yet acknowledged
     uint32_t snd_cwnd = TCP_INIT_CWND;
+    // tcp_cwnd_validate()'s record of how much of the window is used, per window of
+    // data (from snd_nxt at cwnd_usage_seq until it is ACKed): the most in flight, or
+    // that the window was full
     uint32_t max_packets_out = 0;
+    bool is_cwnd_limited = false;
+    uint32_t cwnd_usage_seq = 0;
+    // Not the kernel's: the most ever in flight, the growth gate of the model's stand-in
+    // for BBR (Reno's growth while cwnd < 2 x this)
+    uint32_t packets_out_peak = 0;
     uint32_t srtt_us = 0;     // smoothed RTT in us, << 3 like the kernel's
     uint32_t mdev_us = 0;     // medium deviation, << 2
     uint32_t mdev_max_us = 0; // its largest in the last RTT
@@ -238,6 +246,9 @@ struct Tcb
     // tcp_write_xmit() builds. 0: the model puts one mss in each packet, as the capture
     // of a device that segments GSO packets before the tap shows them (not loopback).
     uint32_t gso_max_size = 0;
+    // sk_pacing_rate in bytes per second: ~0 until tcp_update_pacing_rate() sets it
+    // (sock_init_data()). No packet is paced by it here: Cubic's HyStart reads it.
+    uint64_t sk_pacing_rate = ~uint64_t{0};
     uint8_t shutdown = 0;
     uint8_t scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: payload/truesize in 1/256ths
     bool nodelay = false; // TCP_NODELAY (tp->nonagle's TCP_NAGLE_OFF)

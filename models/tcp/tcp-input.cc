@@ -8,6 +8,7 @@
 #include "models/tcp/rcvbuf-autotune.h"
 #include "models/tcp/rto.h"
 #include "models/tcp/sack-blocks.h"
+#include "models/tcp/tcp-cong.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
 
@@ -302,6 +303,13 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
         tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - tp.tsoffset : 0;
         child->UpdateRtt(rtt, rtt, FLAG_SYN_ACKED);
     }
+    child->CaInit(); // tcp_init_transfer()
+    // tcp_rcv_state_process(): a congestion control without its own cong_control
+    // starts with a pacing rate (HyStart's ACK-train cushion reads it)
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        TcpUpdatePacingRate(tp, m_prof->tcp_pacing_ss_ratio, m_prof->tcp_pacing_ca_ratio);
+    }
 
     child->StateProcess(seg);
 
@@ -379,6 +387,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         SetState(TcpState::Established);
         m_tp.ack.lrcvtime = NowJiffies();
         m_tp.lsndtime = m_tp.ack.lrcvtime; // tcp_init_transfer()
+        CaInit();
         TcpInitBufferSpace(m_tp, *m_prof);
         NotifyConnectionSucceeded();
         Wake(WaitFor::Connected);
@@ -421,8 +430,9 @@ LinuxTcpSocket::StoreTimestamps(const Segment& seg)
 
 // tcp_ack_update_rtt(): a sample from the oldest never-retransmitted skb this ACK
 // covers (Karn); else from the TS echo when new data is ACKed; a valid sample resets
-// the backoff (RFC 6298)
-void
+// the backoff (RFC 6298). Returns the congestion control's sample (rs->rtt_us: the
+// newest such skb's RTT, -1 for none).
+int64_t
 LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
 {
     if (seq_rtt_us < 0 && m_tp.tstamp_ok && m_tp.rcv_tsecr && (flag & FLAG_ACKED))
@@ -436,12 +446,13 @@ LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
     }
     if (seq_rtt_us < 0)
     {
-        return;
+        return ca_rtt_us;
     }
     TcpUpdateRttMin(m_tp, static_cast<uint32_t>(ca_rtt_us), m_prof->hz);
     TcpRttEstimator(m_tp, std::max<long>(static_cast<long>(seq_rtt_us), 1), static_cast<uint32_t>(m_prof->tcp_rto_min_us));
     m_tp.icsk_rto = TcpRtoFromEstimate(m_tp, m_prof->hz);
     m_tp.icsk_backoff = 0;
+    return ca_rtt_us;
 }
 
 // tcp_ack(), in the kernel's order: the window, SACK blocks (tcp_sacktag_write_queue()),
@@ -638,7 +649,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         seq_rtt_us = static_cast<int64_t>(now_us - first_ackt);
         ca_rtt_us = static_cast<int64_t>(now_us - last_ackt);
     }
-    UpdateRtt(seq_rtt_us, ca_rtt_us, flag);
+    CaPktsAcked(UpdateRtt(seq_rtt_us, ca_rtt_us, flag)); // ca_ops->pkts_acked()
     if (m_tp.tlp_high_seq)
     {
         ProcessTlpAck(ack, flag);

@@ -39,18 +39,6 @@ LinuxTcpSocket::AnyRetransDone() const
     return !m_writeQueue.empty() && m_writeQueue.front().sent && (m_writeQueue.front().sacked & TCPCB_EVER_RETRANS);
 }
 
-// ca_ops->ssthresh(): Cubic's beta 717/1024 (cubictcp_recalc_ssthresh(), fast
-// convergence aside), Reno's half for the others; never below 2
-uint32_t
-LinuxTcpSocket::Ssthresh() const
-{
-    if (m_prof->congestion_control == CongestionControl::Cubic)
-    {
-        return std::max((m_tp.snd_cwnd * 717u) / 1024u, 2u);
-    }
-    return std::max(m_tp.snd_cwnd >> 1, 2u);
-}
-
 // tcp_current_ssthresh()
 uint32_t
 LinuxTcpSocket::CurrentSsthresh() const
@@ -299,7 +287,7 @@ LinuxTcpSocket::TryKeepOpen()
     }
     if (m_tp.ca_state != target)
     {
-        m_tp.ca_state = target;
+        SetCaState(target);
         m_tp.high_seq = m_tp.snd_nxt;
     }
 }
@@ -359,7 +347,8 @@ LinuxTcpSocket::UndoCwndReduction(bool unmark_loss)
     }
     if (m_tp.prior_ssthresh)
     {
-        m_tp.snd_cwnd = std::max(m_tp.snd_cwnd, m_tp.prior_cwnd); // tcp_reno_undo_cwnd()
+        // ca_ops->undo_cwnd(): Cubic's is tcp_reno_undo_cwnd()
+        m_tp.snd_cwnd = std::max(m_tp.snd_cwnd, m_tp.prior_cwnd);
         if (m_tp.prior_ssthresh > m_tp.snd_ssthresh)
         {
             m_tp.snd_ssthresh = m_tp.prior_ssthresh;
@@ -390,7 +379,7 @@ LinuxTcpSocket::TryUndoRecovery()
         }
         return true;
     }
-    m_tp.ca_state = CaState::Open;
+    SetCaState(CaState::Open);
     m_tp.is_sack_reneg = false;
     return false;
 }
@@ -443,7 +432,7 @@ LinuxTcpSocket::TryUndoLoss(bool frto_undo)
         }
         if (frto_undo || m_tp.sack_ok)
         {
-            m_tp.ca_state = CaState::Open;
+            SetCaState(CaState::Open);
             m_tp.is_sack_reneg = false;
         }
         return true;
@@ -466,7 +455,7 @@ LinuxTcpSocket::EnterRecovery()
         m_tp.prior_ssthresh = CurrentSsthresh();
         InitCwndReduction();
     }
-    m_tp.ca_state = CaState::Recovery;
+    SetCaState(CaState::Recovery);
 }
 
 // tcp_enter_loss(): after an RTO everything out is lost but what was sent within the
@@ -517,7 +506,7 @@ LinuxTcpSocket::EnterLoss()
     {
         m_tp.reordering = std::min(m_tp.reordering, TCP_FASTRETRANS_THRESH);
     }
-    m_tp.ca_state = CaState::Loss;
+    SetCaState(CaState::Loss);
     m_tp.high_seq = m_tp.snd_nxt;
     m_tp.tlp_high_seq = 0;
     m_tp.frto = m_prof->tcp_frto && (old < CaState::Recovery || m_tp.icsk_retransmits);
@@ -598,7 +587,7 @@ LinuxTcpSocket::ProcessTlpAck(uint32_t ack, uint32_t flag)
     else if (SeqAfter(ack, m_tp.tlp_high_seq))
     {
         InitCwndReduction();
-        m_tp.ca_state = CaState::CWR;
+        SetCaState(CaState::CWR);
         EndCwndReduction();
         TryKeepOpen();
     }
@@ -638,7 +627,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
             if (m_tp.snd_una != m_tp.high_seq)
             {
                 EndCwndReduction();
-                m_tp.ca_state = CaState::Open;
+                SetCaState(CaState::Open);
             }
             break;
         case CaState::Recovery:
@@ -715,48 +704,6 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
         EnterRecovery();
         *rexmit = Rexmit::Lost;
         return;
-    }
-}
-
-// tcp_cong_control(): PRR while the window is being reduced; otherwise the window
-// grows on ACKs of new data (tcp_may_raise_cwnd()) while the flow uses it
-// (tcp_is_cwnd_limited()): slow start to ssthresh (tcp_slow_start()), then one
-// segment per window (tcp_cong_avoid_ai(), Reno's; Cubic's curve is not modelled)
-void
-LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag)
-{
-    if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
-    {
-        CwndReduction(acked_sacked, newly_lost, flag);
-        return;
-    }
-    if (!(flag & FLAG_DATA_ACKED) || m_tp.snd_cwnd >= 2 * m_tp.max_packets_out)
-    {
-        return;
-    }
-    uint32_t acked = acked_sacked;
-    if (m_tp.snd_cwnd < m_tp.snd_ssthresh)
-    {
-        const uint32_t cwnd = std::min(m_tp.snd_cwnd + acked, m_tp.snd_ssthresh);
-        acked -= cwnd - m_tp.snd_cwnd;
-        m_tp.snd_cwnd = cwnd;
-        if (!acked)
-        {
-            return;
-        }
-    }
-    const uint32_t w = m_tp.snd_cwnd;
-    if (m_tp.snd_cwnd_cnt >= w)
-    {
-        m_tp.snd_cwnd_cnt = 0;
-        m_tp.snd_cwnd++;
-    }
-    m_tp.snd_cwnd_cnt += acked;
-    if (m_tp.snd_cwnd_cnt >= w)
-    {
-        const uint32_t delta = m_tp.snd_cwnd_cnt / w;
-        m_tp.snd_cwnd_cnt -= delta * w;
-        m_tp.snd_cwnd += delta;
     }
 }
 
