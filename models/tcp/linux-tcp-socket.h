@@ -256,7 +256,7 @@ class LinuxTcpSocket : public ns3::Socket
     void TcpReset();
     void AckSndCheck();
     void StoreTimestamps(const Segment& seg);
-    int64_t UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag);
+    int64_t UpdateRtt(int64_t seq_rtt_us, int64_t sack_rtt_us, int64_t ca_rtt_us, uint32_t flag);
 
     // --- tcp-output.cc
     ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq,
@@ -293,7 +293,8 @@ class LinuxTcpSocket : public ns3::Socket
     bool AckOfoNow();
 
     // --- tcp-recovery.cc: retransmission, loss detection and recovery
-    uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una);
+    uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una, uint64_t* first_sackt = nullptr,
+                               uint64_t* last_sackt = nullptr);
     bool CheckDsack(const Segment& seg, uint32_t prior_snd_una, uint32_t* flag);
     uint8_t SacktagOne(Skb& skb,
                        uint32_t* flag,

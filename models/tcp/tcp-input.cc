@@ -301,7 +301,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
         TcpMstampRefresh(tp, m_tcp->Clock(), NowNs());
         const int64_t rtt = req.num_retrans ? -1 : static_cast<int64_t>((NowNs() - req.snt_synack_ns) / 1000);
         tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - tp.tsoffset : 0;
-        child->UpdateRtt(rtt, rtt, FLAG_SYN_ACKED);
+        child->UpdateRtt(rtt, -1, rtt, FLAG_SYN_ACKED);
     }
     child->CaInit(); // tcp_init_transfer()
     // tcp_rcv_state_process(): a congestion control without its own cong_control
@@ -429,12 +429,17 @@ LinuxTcpSocket::StoreTimestamps(const Segment& seg)
 }
 
 // tcp_ack_update_rtt(): a sample from the oldest never-retransmitted skb this ACK
-// covers (Karn); else from the TS echo when new data is ACKed; a valid sample resets
-// the backoff (RFC 6298). Returns the congestion control's sample (rs->rtt_us: the
-// newest such skb's RTT, -1 for none).
+// covers (Karn), else from the first one it newly SACKs; else from the TS echo when new
+// data is ACKed; a valid sample resets the backoff (RFC 6298). Returns the congestion
+// control's sample (rs->rtt_us: the newest such skb's RTT, -1 for none), which is
+// not negative exactly when the estimator took a sample.
 int64_t
-LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
+LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t sack_rtt_us, int64_t ca_rtt_us, uint32_t flag)
 {
+    if (seq_rtt_us < 0)
+    {
+        seq_rtt_us = sack_rtt_us;
+    }
     if (seq_rtt_us < 0 && m_tp.tstamp_ok && m_tp.rcv_tsecr && (flag & FLAG_ACKED))
     {
         // tcp_rtt_tsopt_us(): in ms ticks, at least one
@@ -518,9 +523,11 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         }
     }
     m_tp.snd_una = ack;
+    uint64_t first_sackt = 0;
+    uint64_t last_sackt = 0;
     if (seg.opt.num_sacks && m_tp.sack_ok)
     {
-        flag |= SacktagWriteQueue(seg, prior_snd_una);
+        flag |= SacktagWriteQueue(seg, prior_snd_una, &first_sackt, &last_sackt);
     }
     m_probesOut = 0;
     if (!prior_packets)
@@ -643,13 +650,28 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     }
     const uint64_t now_us = NowUs();
     int64_t seq_rtt_us = -1;
+    int64_t sack_rtt_us = -1;
     int64_t ca_rtt_us = -1;
     if (rtt_sample && !(flag & FLAG_RETRANS_DATA_ACKED))
     {
         seq_rtt_us = static_cast<int64_t>(now_us - first_ackt);
         ca_rtt_us = static_cast<int64_t>(now_us - last_ackt);
     }
-    CaPktsAcked(UpdateRtt(seq_rtt_us, ca_rtt_us, flag)); // ca_ops->pkts_acked()
+    if (first_sackt)
+    {
+        sack_rtt_us = static_cast<int64_t>(now_us - first_sackt);
+        ca_rtt_us = static_cast<int64_t>(now_us - last_sackt);
+    }
+    const int64_t rs_rtt_us = UpdateRtt(seq_rtt_us, sack_rtt_us, ca_rtt_us, flag);
+    // nothing cumulatively ACKed: the timer is rearmed for a SACK of data sent before
+    // the head's last (re)transmission (a SACK RTT longer than the head has been out),
+    // not for data sent after it, or the RTO could keep moving in recovery
+    if (!(flag & FLAG_ACKED) && rs_rtt_us >= 0 && sack_rtt_us >= 0 && !m_writeQueue.empty() &&
+        m_writeQueue.front().sent && sack_rtt_us > static_cast<int64_t>(now_us - m_writeQueue.front().sent_ns / 1000))
+    {
+        flag |= FLAG_SET_XMIT_TIMER;
+    }
+    CaPktsAcked(rs_rtt_us); // ca_ops->pkts_acked()
     if (m_tp.tlp_high_seq)
     {
         ProcessTlpAck(ack, flag);
