@@ -815,6 +815,15 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
     {
         EventAckSent();
     }
+    if (!skb->data.empty())
+    {
+        // __tcp_transmit_skb() -> tcp_event_data_sent(), as for new data
+        if (PacketsInFlight() == 0)
+        {
+            CaTxStart();
+        }
+        TcpEventDataSent(m_tp, *m_prof, NowJiffies());
+    }
     m_tp.total_retrans += pcount;
     skb->sacked |= TCPCB_EVER_RETRANS;
     skb->sent_ns = NowNs(); // its place in the time-sorted list moves to the tail
