@@ -4,6 +4,7 @@
 //   linux-tcp-socket.cc  the system calls (connect, listen, accept, send, recv, close)
 //   tcp-input.cc         segment arrival (tcp_rcv_state_process() and friends)
 //   tcp-output.cc        what goes on the wire (tcp_write_xmit(), ACKs, FIN, RST)
+//   tcp-cong-control.cc  the congestion control's hooks (Cubic: cubic.h)
 //   tcp-timers.cc        delayed ACK and TIME_WAIT
 // Programs may block on it the way a process does: Wait() runs a continuation when
 // the socket becomes readable, connected or acceptable, after the scheduler latency.
@@ -401,7 +402,7 @@ class LinuxTcpSocket : public ns3::Socket
     const KernelProfile* m_prof = nullptr;
     Jiffies m_j{250};
     Tcb m_tp;
-    CubicState m_ca; // the congestion control's private state (icsk_ca_priv): Cubic's
+    CubicState m_ca; // icsk_ca_priv: the congestion control's own state (Cubic's struct bictcp)
     SocketErrno m_errno = ERROR_NOTERROR;
 
     ns3::Ipv4Address m_local;
