@@ -110,9 +110,11 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
         s.Integer("net.ipv4.tcp_slow_start_after_idle", 0, 1, p.tcp_slow_start_after_idle) != 0;
     p.tcp_tso_win_divisor = static_cast<int>(s.Integer("net.ipv4.tcp_tso_win_divisor", 0, 255, p.tcp_tso_win_divisor));
     p.tcp_comp_sack_nr = static_cast<int>(s.Integer("net.ipv4.tcp_comp_sack_nr", 0, 255, p.tcp_comp_sack_nr));
-    p.tcp_comp_sack_delay_ns = s.Integer("net.ipv4.tcp_comp_sack_delay_ns", 0, 1000000000, p.tcp_comp_sack_delay_ns);
+    p.tcp_min_tso_segs = static_cast<int>(s.Integer("net.ipv4.tcp_min_tso_segs", 1, 255, p.tcp_min_tso_segs));
+    p.tcp_tso_rtt_log = static_cast<int>(s.Integer("net.ipv4.tcp_tso_rtt_log", 0, 255, p.tcp_tso_rtt_log));
     p.tcp_pacing_ss_ratio = static_cast<int>(s.Integer("net.ipv4.tcp_pacing_ss_ratio", 0, 1000, p.tcp_pacing_ss_ratio));
     p.tcp_pacing_ca_ratio = static_cast<int>(s.Integer("net.ipv4.tcp_pacing_ca_ratio", 0, 1000, p.tcp_pacing_ca_ratio));
+    p.tcp_comp_sack_delay_ns = s.Integer("net.ipv4.tcp_comp_sack_delay_ns", 0, 1000000000, p.tcp_comp_sack_delay_ns);
     s.Finish();
 
     // the tcp_cubic module's parameters, by their names under

@@ -535,12 +535,15 @@ ApplySysctl(const std::string& name,
              [](KernelProfile& k, auto& v) { k.tcp_slow_start_after_idle = v(0, 1) != 0; }},
             {"net.ipv4.tcp_tso_win_divisor",
              [](KernelProfile& k, auto& v) { k.tcp_tso_win_divisor = int(v(0, 255)); }},
-            {"net.ipv4.tcp_comp_sack_delay_ns",
-             [](KernelProfile& k, auto& v) { k.tcp_comp_sack_delay_ns = v(0, 1000000000); }},
+            // sk_pacing_rate sizes GSO packets (tcp_tso_autosize()); without fq it paces nothing
+            {"net.ipv4.tcp_min_tso_segs", [](KernelProfile& k, auto& v) { k.tcp_min_tso_segs = int(v(1, 255)); }},
+            {"net.ipv4.tcp_tso_rtt_log", [](KernelProfile& k, auto& v) { k.tcp_tso_rtt_log = int(v(0, 255)); }},
             {"net.ipv4.tcp_pacing_ss_ratio",
              [](KernelProfile& k, auto& v) { k.tcp_pacing_ss_ratio = int(v(0, 1000)); }},
             {"net.ipv4.tcp_pacing_ca_ratio",
              [](KernelProfile& k, auto& v) { k.tcp_pacing_ca_ratio = int(v(0, 1000)); }},
+            {"net.ipv4.tcp_comp_sack_delay_ns",
+             [](KernelProfile& k, auto& v) { k.tcp_comp_sack_delay_ns = v(0, 1000000000); }},
             {"net.ipv4.tcp_pingpong_thresh",
              [](KernelProfile& k, auto& v) {
                  k.tcp_pingpong_thresh = int(v(1, 255));
@@ -633,17 +636,6 @@ ApplySysctl(const std::string& name,
     }
     // constants of the model's TSO sizing and deferral (send-policy.h)
 
-    if (name == "net.ipv4.tcp_min_tso_segs")
-    {
-        // TcpTsoSegs(): gso_max_size / mss (64 KiB / 1460 = 44), never below it
-        if (Integer(name, value, line) > 44)
-        {
-            Unsupported(line, name + "=" + value + " (the model's tcp_tso_autosize() allows 44 segments, not more)");
-        }
-        note("the model sizes GSO packets as tcp_tso_autosize() does on loopback, gso_max_size / mss, which is "
-             "above this minimum: no effect (its pacing-rate term is not modelled)");
-        return;
-    }
     if (name == "net.ipv4.tcp_limit_output_bytes")
     {
         note("TCP Small Queues never throttle here: the tun takes each packet at once");

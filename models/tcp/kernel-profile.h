@@ -95,10 +95,12 @@ struct KernelProfile
     int tcp_rto_min_us = 200000;   // net.ipv4.tcp_rto_min_us (TCP_RTO_MIN before 6.11)
     int tcp_comp_sack_nr = 44;     // net.ipv4.tcp_comp_sack_nr
     int tcp_tso_win_divisor = 3;   // net.ipv4.tcp_tso_win_divisor
-    bool tcp_slow_start_after_idle = true; // net.ipv4.tcp_slow_start_after_idle
-    int64_t tcp_comp_sack_delay_ns = 1000000; // net.ipv4.tcp_comp_sack_delay_ns
+    int tcp_min_tso_segs = 2;      // net.ipv4.tcp_min_tso_segs
+    int tcp_tso_rtt_log = 9;       // net.ipv4.tcp_tso_rtt_log
     int tcp_pacing_ss_ratio = 200; // net.ipv4.tcp_pacing_ss_ratio (%)
     int tcp_pacing_ca_ratio = 120; // net.ipv4.tcp_pacing_ca_ratio (%)
+    bool tcp_slow_start_after_idle = true; // net.ipv4.tcp_slow_start_after_idle
+    int64_t tcp_comp_sack_delay_ns = 1000000; // net.ipv4.tcp_comp_sack_delay_ns
     TcpCubicParams tcp_cubic;      // the tcp_cubic module's parameters
 
     // kernel facts

@@ -337,6 +337,12 @@ class LinuxTcpSocket : public ns3::Socket
     void CaPktsAcked(int64_t rtt_us);
     CubicClock CaClock() const;
     bool IsCwndLimited() const;
+    void UpdatePacingRate();
+    uint32_t TsoSegs(uint32_t mss_now) const;
+    void AddRenoSack(int num_dupack);
+    void RemoveRenoSacks(uint32_t acked);
+    bool LimitRenoSacked();
+    void CheckRenoReordering(uint32_t addend);
     void XmitRecovery(Rexmit rexmit);
     void XmitRetransmitQueue();
     int RetransmitSkb(size_t i, uint32_t segs, bool count);

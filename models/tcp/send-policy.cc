@@ -51,9 +51,29 @@ TcpNagleTest(const Tcb& tp, uint32_t len, bool fin, uint32_t mss_now, int nonagl
 }
 
 uint32_t
-TcpTsoSegs(uint32_t mss_now, uint32_t gso_max_size)
+TcpTsoSegs(uint32_t mss_now, const TsoSizing& in)
 {
-    return std::max(gso_max_size / mss_now, TCP_MIN_TSO_SEGS);
+    uint64_t bytes = in.pacing_rate >> 10;
+    const uint32_t r = (in.min_rtt_us ? in.min_rtt_us : ~0u) >> in.tso_rtt_log;
+    if (r < 32)
+    {
+        bytes += in.gso_max_size >> r;
+    }
+    bytes = std::min<uint64_t>(bytes, in.gso_max_size);
+    return std::max(static_cast<uint32_t>(bytes / mss_now), in.min_tso_segs);
+}
+
+uint64_t
+TcpPacingRate(const Tcb& tp, uint32_t ss_ratio, uint32_t ca_ratio)
+{
+    uint64_t rate = uint64_t{tp.mss_cache} * ((1000000 / 100) << 3);
+    rate *= tp.snd_cwnd < tp.snd_ssthresh / 2 ? ss_ratio : ca_ratio;
+    rate *= std::max(tp.snd_cwnd, tp.packets_out);
+    if (tp.srtt_us)
+    {
+        rate /= tp.srtt_us;
+    }
+    return rate;
 }
 
 uint32_t

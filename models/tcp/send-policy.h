@@ -32,11 +32,24 @@ bool TcpNagleCheck(bool partial, const Tcb& tp, int nonagle);
 inline constexpr uint32_t TCP_MIN_TSO_SEGS = 2;
 inline constexpr uint32_t TCP_TSO_WIN_DIVISOR = 3;
 
-// tcp_tso_autosize() via tcp_tso_segs(): how many mss one GSO packet may carry. The
-// RTT allowance (sk_gso_max_size >> (min_rtt >> tcp_tso_rtt_log)) fills the whole
-// sk_gso_max_size while min_rtt is under 512 us, as it always is on loopback, so the
-// pacing rate never matters there: gso_max_size / mss, but at least min_tso_segs.
-uint32_t TcpTsoSegs(uint32_t mss_now, uint32_t gso_max_size);
+// tcp_tso_autosize() via tcp_tso_segs(): how many mss one GSO packet may carry: about
+// 1 ms of the pacing rate (sk_pacing_rate >> sk_pacing_shift 10), plus an RTT
+// allowance, sk_gso_max_size >> (min_rtt >> tcp_tso_rtt_log), that fills the whole
+// sk_gso_max_size while min_rtt is under 512 us (as on loopback, where the rate never
+// matters); at most gso_max_size, at least tcp_min_tso_segs.
+struct TsoSizing
+{
+    uint32_t gso_max_size = 0;
+    uint64_t pacing_rate = ~0ULL; // sk_pacing_rate, bytes/s
+    uint32_t min_rtt_us = 0;      // tcp_min_rtt(); 0: no sample yet (the kernel's ~0U)
+    uint32_t tso_rtt_log = 9;     // net.ipv4.tcp_tso_rtt_log
+    uint32_t min_tso_segs = TCP_MIN_TSO_SEGS;
+};
+uint32_t TcpTsoSegs(uint32_t mss_now, const TsoSizing& in);
+
+// tcp_update_pacing_rate(): twice the current rate (cwnd * mss / srtt) in slow start
+// below half of ssthresh (tcp_pacing_ss_ratio), 1.2 times after (tcp_pacing_ca_ratio)
+uint64_t TcpPacingRate(const Tcb& tp, uint32_t ss_ratio, uint32_t ca_ratio);
 
 // tcp_cwnd_test(): segments the congestion window lets go now, at most half of it so
 // that two GSO packets are in flight (0: none)

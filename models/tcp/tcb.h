@@ -143,6 +143,10 @@ struct Tcb
     uint32_t rttvar_us = 0;   // the deviation the RTO uses
     uint32_t rtt_seq = 0;     // snd_nxt when rttvar was last updated
     uint32_t rtt_min_us = 0;  // minimum RTT seen (tcp_min_rtt(); 0: none yet)
+    // sk_pacing_rate, bytes per second: unlimited (~0UL, sock_init_data()) until the
+    // first tcp_update_pacing_rate(); with no fq it paces nothing, but it sizes GSO
+    // packets (tcp_tso_autosize())
+    uint64_t sk_pacing_rate = ~0ULL;
     uint32_t icsk_rto = 0;    // retransmission timeout, jiffies
     uint8_t icsk_backoff = 0;
     uint8_t icsk_retransmits = 0; // RTOs since snd_una last moved
@@ -246,9 +250,6 @@ struct Tcb
     // tcp_write_xmit() builds. 0: the model puts one mss in each packet, as the capture
     // of a device that segments GSO packets before the tap shows them (not loopback).
     uint32_t gso_max_size = 0;
-    // sk_pacing_rate in bytes per second: ~0 until tcp_update_pacing_rate() sets it
-    // (sock_init_data()). No packet is paced by it here: Cubic's HyStart reads it.
-    uint64_t sk_pacing_rate = ~uint64_t{0};
     uint8_t shutdown = 0;
     uint8_t scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: payload/truesize in 1/256ths
     bool nodelay = false; // TCP_NODELAY (tp->nonagle's TCP_NAGLE_OFF)

@@ -135,10 +135,7 @@ LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t
             TcpCongAvoidAi(m_tp, m_tp.snd_cwnd, acked);
         }
     }
-    if (cubic)
-    {
-        TcpUpdatePacingRate(m_tp, m_prof->tcp_pacing_ss_ratio, m_prof->tcp_pacing_ca_ratio);
-    }
+    UpdatePacingRate();
 }
 
 } // namespace sim

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The congestion-window steps every congestion control builds on, after
 // net/ipv4/tcp_cong.c (tcp_slow_start(), tcp_cong_avoid_ai()) and include/net/tcp.h,
-// what tcp_output.c records of the window's use (tcp_cwnd_validate()), and the pacing
-// rate tcp_input.c keeps for them (tcp_update_pacing_rate()). Pure functions of the
-// TCB; Cubic's own rules are in cubic.h.
+// and what tcp_output.c records of the window's use (tcp_cwnd_validate()). Pure
+// functions of the TCB; Cubic's own rules are in cubic.h.
 #pragma once
 
 #include "models/tcp/tcb.h"
@@ -82,22 +81,6 @@ TcpCwndValidate(Tcb& tp, bool is_cwnd_limited)
         tp.max_packets_out = tp.packets_out;
         tp.cwnd_usage_seq = tp.snd_nxt;
     }
-}
-
-// tcp_update_pacing_rate(): mss * cwnd / srtt in bytes per second, times
-// tcp_pacing_ss_ratio % below half ssthresh, else tcp_pacing_ca_ratio %; without an RTT
-// sample yet, not divided (sk_max_pacing_rate, ~0, is never lowered here)
-inline void
-TcpUpdatePacingRate(Tcb& tp, int ss_ratio, int ca_ratio)
-{
-    uint64_t rate = uint64_t{tp.mss_cache} * ((1000000u / 100u) << 3);
-    rate *= static_cast<uint64_t>(tp.snd_cwnd < tp.snd_ssthresh / 2 ? ss_ratio : ca_ratio);
-    rate *= std::max(tp.snd_cwnd, tp.packets_out);
-    if (tp.srtt_us)
-    {
-        rate /= tp.srtt_us;
-    }
-    tp.sk_pacing_rate = rate;
 }
 
 } // namespace sim

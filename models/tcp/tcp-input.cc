@@ -304,12 +304,9 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
         child->UpdateRtt(rtt, -1, rtt, FLAG_SYN_ACKED);
     }
     child->CaInit(); // tcp_init_transfer()
-    // tcp_rcv_state_process(): a congestion control without its own cong_control
-    // starts with a pacing rate (HyStart's ACK-train cushion reads it)
-    if (m_prof->congestion_control == CongestionControl::Cubic)
-    {
-        TcpUpdatePacingRate(tp, m_prof->tcp_pacing_ss_ratio, m_prof->tcp_pacing_ca_ratio);
-    }
+    // tcp_rcv_state_process(), SYN_RECV -> ESTABLISHED: the first pacing rate, from
+    // that RTT (a congestion control with its own cong_control, BBR, sets it instead)
+    child->UpdatePacingRate();
 
     child->StateProcess(seg);
 
@@ -544,6 +541,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     uint64_t first_ackt = 0;
     uint64_t last_ackt = 0;
     uint32_t reord = prior_snd_una;
+    uint32_t pkts_acked = 0;
     while (!m_writeQueue.empty() && m_writeQueue.front().sent)
     {
         Skb& skb = m_writeQueue.front();
@@ -597,10 +595,9 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         {
             m_tp.sacked_out -= pcount;
         }
-        else
+        else if (m_tp.sack_ok)
         {
             m_tp.delivered += pcount;
-            if (m_tp.sack_ok)
             {
                 // RACK from cumulatively ACKed skbs, not from a spurious retransmission
                 const bool spurious = (sacked & TCPCB_RETRANS) && m_tp.rcv_tsecr &&
@@ -628,6 +625,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
             flag |= FLAG_DATA_ACKED; // a FIN
         }
         m_tp.packets_out -= pcount;
+        pkts_acked += pcount;
         if (!fully_acked)
         {
             break;
@@ -637,9 +635,13 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     if (flag & FLAG_ACKED)
     {
         flag |= FLAG_SET_XMIT_TIMER;
+        if (!m_tp.sack_ok)
+        {
+            RemoveRenoSacks(pkts_acked);
+        }
         // a hole below the highest SACK filled by data sent once (reord: the lowest
         // such skb this ACK covers; rtt_sample: there was one) is reordering
-        if (m_tp.sack_ok && rtt_sample && SeqBefore(reord, prior_fack))
+        else if (rtt_sample && SeqBefore(reord, prior_fack))
         {
             CheckSackReordering(reord);
         }

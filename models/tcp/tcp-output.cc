@@ -289,7 +289,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
     const uint32_t mss_now = CurrentMss();
     // tcp_tso_segs(); a device that segments before the capture: one mss per packet
-    const uint32_t max_segs = m_tp.gso_max_size ? TcpTsoSegs(mss_now, m_tp.gso_max_size) : 1;
+    const uint32_t max_segs = m_tp.gso_max_size ? TsoSegs(mss_now) : 1;
     for (size_t i = 0; i < m_writeQueue.size(); ++i)
     {
         if (m_writeQueue[i].sent)

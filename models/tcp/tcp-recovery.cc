@@ -39,6 +39,64 @@ LinuxTcpSocket::AnyRetransDone() const
     return !m_writeQueue.empty() && m_writeQueue.front().sent && (m_writeQueue.front().sacked & TCPCB_EVER_RETRANS);
 }
 
+// Without SACK a dupack stands for one segment that left the network: sacked_out
+// counts them (tcp_add_reno_sack()), each counts as delivered, and sacked_out never
+// exceeds what is in flight less one hole; when it would, that was reordering
+// (tcp_limit_reno_sacked(), tcp_check_reno_reordering()).
+void
+LinuxTcpSocket::AddRenoSack(int num_dupack)
+{
+    if (!num_dupack)
+    {
+        return;
+    }
+    const uint32_t prior_sacked = m_tp.sacked_out;
+    m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+    CheckRenoReordering(0);
+    if (m_tp.sacked_out > prior_sacked)
+    {
+        m_tp.delivered += m_tp.sacked_out - prior_sacked; // tcp_count_delivered()
+    }
+}
+
+// tcp_remove_reno_sacks(): a cumulative ACK of `acked` segments filled one hole; the
+// rest of them were the dupacks' segments, already counted as delivered
+void
+LinuxTcpSocket::RemoveRenoSacks(uint32_t acked)
+{
+    if (acked > 0)
+    {
+        m_tp.delivered += acked > m_tp.sacked_out ? acked - m_tp.sacked_out : 1;
+        m_tp.sacked_out = acked - 1 >= m_tp.sacked_out ? 0 : m_tp.sacked_out - (acked - 1);
+    }
+    CheckRenoReordering(acked);
+}
+
+// tcp_limit_reno_sacked()
+bool
+LinuxTcpSocket::LimitRenoSacked()
+{
+    const uint32_t holes = std::min(std::max(m_tp.lost_out, 1u), m_tp.packets_out);
+    if (m_tp.sacked_out + holes > m_tp.packets_out)
+    {
+        m_tp.sacked_out = m_tp.packets_out - holes;
+        return true;
+    }
+    return false;
+}
+
+// tcp_check_reno_reordering()
+void
+LinuxTcpSocket::CheckRenoReordering(uint32_t addend)
+{
+    if (!LimitRenoSacked())
+    {
+        return;
+    }
+    m_tp.reordering = std::min(m_tp.packets_out + addend, TCP_MAX_REORDERING);
+    m_tp.reord_seen++;
+}
+
 // tcp_current_ssthresh()
 uint32_t
 LinuxTcpSocket::CurrentSsthresh() const
@@ -556,7 +614,7 @@ LinuxTcpSocket::ProcessLoss(uint32_t flag, int num_dupack, Rexmit* rexmit)
     {
         if (SeqAfter(m_tp.snd_nxt, m_tp.high_seq) && num_dupack)
         {
-            m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+            AddRenoSack(num_dupack);
         }
         else if (flag & FLAG_SND_UNA_ADVANCED)
         {
@@ -652,7 +710,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
         {
             if (!m_tp.sack_ok)
             {
-                m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+                AddRenoSack(num_dupack);
             }
         }
         else if (TryUndoPartial(prior_snd_una))
@@ -689,7 +747,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
             {
                 m_tp.sacked_out = 0;
             }
-            m_tp.sacked_out += static_cast<uint32_t>(num_dupack);
+            AddRenoSack(num_dupack);
         }
         if (m_tp.ca_state <= CaState::Disorder)
         {
@@ -705,6 +763,33 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
         *rexmit = Rexmit::Lost;
         return;
     }
+}
+
+// tcp_update_pacing_rate() (not for BBR: bbr_main() is its cong_control and paces at
+// its own rate, which the model does not follow; its GSO sizing stays at the
+// unlimited rate's)
+void
+LinuxTcpSocket::UpdatePacingRate()
+{
+    if (m_prof->congestion_control == CongestionControl::Bbr)
+    {
+        return;
+    }
+    m_tp.sk_pacing_rate = TcpPacingRate(m_tp, static_cast<uint32_t>(m_prof->tcp_pacing_ss_ratio),
+                                        static_cast<uint32_t>(m_prof->tcp_pacing_ca_ratio));
+}
+
+// tcp_tso_segs()
+uint32_t
+LinuxTcpSocket::TsoSegs(uint32_t mss_now) const
+{
+    TsoSizing in;
+    in.gso_max_size = m_tp.gso_max_size;
+    in.pacing_rate = m_tp.sk_pacing_rate;
+    in.min_rtt_us = m_tp.rtt_min_us;
+    in.tso_rtt_log = static_cast<uint32_t>(m_prof->tcp_tso_rtt_log);
+    in.min_tso_segs = static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
+    return TcpTsoSegs(mss_now, in);
 }
 
 // tcp_xmit_recovery()
@@ -867,7 +952,7 @@ LinuxTcpSocket::XmitRetransmitQueue()
         {
             continue;
         }
-        const uint32_t max_segs = m_tp.gso_max_size ? TcpTsoSegs(CurrentMss(), m_tp.gso_max_size) : 1;
+        const uint32_t max_segs = m_tp.gso_max_size ? TsoSegs(CurrentMss()) : 1;
         if (RetransmitSkb(i, static_cast<uint32_t>(std::min<int64_t>(segs, max_segs)), true) != 0)
         {
             break;

@@ -37,10 +37,45 @@ constexpr uint32_t kGsoMaxSize = 65279;
 
 BOOST_AUTO_TEST_CASE(a_loopback_packet_may_carry_two_mss_however_large)
 {
-    BOOST_TEST(TcpTsoSegs(1448, kGsoMaxSize) == 45u);
-    BOOST_TEST(TcpTsoSegs(32768, kGsoMaxSize) == 2u);  // 65279 / 32768 = 1, but min_tso_segs
-    BOOST_TEST(TcpTsoSegs(47616, kGsoMaxSize) == 2u);
-    BOOST_TEST(TcpTsoSegs(65483, kGsoMaxSize) == 2u);
+    TsoSizing lo;
+    lo.gso_max_size = kGsoMaxSize;
+    lo.min_rtt_us = 30; // under 512 us: the RTT allowance is the whole gso_max_size
+    lo.pacing_rate = 1000000; // and then the rate does not matter
+    BOOST_TEST(TcpTsoSegs(1448, lo) == 45u);
+    BOOST_TEST(TcpTsoSegs(32768, lo) == 2u); // 65279 / 32768 = 1, but min_tso_segs
+    BOOST_TEST(TcpTsoSegs(47616, lo) == 2u);
+    BOOST_TEST(TcpTsoSegs(65483, lo) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(over_a_long_rtt_a_packet_carries_a_millisecond_of_the_pacing_rate)
+{
+    TsoSizing in;
+    in.gso_max_size = kGsoMaxSize;
+    in.min_rtt_us = 100000; // 100000 >> 9 = 195: no RTT allowance
+    // before any RTT sample the rate is unlimited: gso_max_size
+    BOOST_TEST(TcpTsoSegs(1000, in) == 65u);
+    in.pacing_rate = 200000; // >> 10: 195 bytes, below min_tso_segs
+    BOOST_TEST(TcpTsoSegs(1000, in) == 2u);
+    in.pacing_rate = 10 * 1024 * 1000; // 10000 bytes a ms
+    BOOST_TEST(TcpTsoSegs(1000, in) == 10u);
+    in.min_rtt_us = 4000; // 4000 >> 9 = 7: 65279 >> 7 = 509 bytes more
+    BOOST_TEST(TcpTsoSegs(1000, in) == 10u);
+    in.min_rtt_us = 1024; // >> 9 = 2: 16319 more
+    BOOST_TEST(TcpTsoSegs(1000, in) == 26u);
+}
+
+BOOST_AUTO_TEST_CASE(the_pacing_rate_is_twice_the_rate_in_slow_start_then_1_2_times)
+{
+    Tcb tp;
+    tp.mss_cache = 1000;
+    tp.snd_cwnd = 10;
+    tp.srtt_us = 100000 << 3; // 100 ms
+    // 10 x 1000 bytes a 100 ms = 100 kB/s; in slow start (cwnd < ssthresh / 2) x 2
+    BOOST_TEST(TcpPacingRate(tp, 200, 120) == 200000u);
+    tp.snd_ssthresh = 20; // cwnd no longer below half of ssthresh
+    BOOST_TEST(TcpPacingRate(tp, 200, 120) == 120000u);
+    tp.packets_out = 15; // what is out counts when above cwnd
+    BOOST_TEST(TcpPacingRate(tp, 200, 120) == 180000u);
 }
 
 BOOST_AUTO_TEST_CASE(the_congestion_window_lets_half_of_itself_go_at_once)
