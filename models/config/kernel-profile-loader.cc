@@ -117,6 +117,23 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.tcp_comp_sack_delay_ns = s.Integer("net.ipv4.tcp_comp_sack_delay_ns", 0, 1000000000, p.tcp_comp_sack_delay_ns);
     s.Finish();
 
+    // the tcp_cubic module's parameters, by their names under
+    // /sys/module/tcp_cubic/parameters/; beta below 1024 (BICTCP_BETA_SCALE) and
+    // bic_scale above 0, as cubictcp_register() divides by both
+    TomlReader cubic = top.Table("tcp_cubic");
+    TcpCubicParams& c = p.tcp_cubic;
+    c.fast_convergence = static_cast<int>(cubic.Integer("fast_convergence", 0, 1, c.fast_convergence));
+    c.beta = static_cast<int>(cubic.Integer("beta", 1, 1023, c.beta));
+    c.initial_ssthresh = static_cast<int>(cubic.Integer("initial_ssthresh", 0, INT32_MAX, c.initial_ssthresh));
+    c.bic_scale = static_cast<int>(cubic.Integer("bic_scale", 1, 1 << 20, c.bic_scale));
+    c.tcp_friendliness = static_cast<int>(cubic.Integer("tcp_friendliness", 0, 1, c.tcp_friendliness));
+    c.hystart = static_cast<int>(cubic.Integer("hystart", 0, 1, c.hystart));
+    c.hystart_detect = static_cast<int>(cubic.Integer("hystart_detect", 0, 3, c.hystart_detect));
+    c.hystart_low_window = static_cast<int>(cubic.Integer("hystart_low_window", 0, INT32_MAX, c.hystart_low_window));
+    c.hystart_ack_delta_us =
+        static_cast<int>(cubic.Integer("hystart_ack_delta_us", 0, INT32_MAX, c.hystart_ack_delta_us));
+    cubic.Finish();
+
     TomlReader k = top.Table("kernel");
     p.hz = static_cast<int>(k.Integer("hz", 100, 1000, p.hz));
     p.ts_offset = OneOf<TsOffsetPolicy>(k,

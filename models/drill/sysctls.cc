@@ -115,9 +115,9 @@ class Arith
 };
 
 // A shell command line as words: quotes removed, $((...)) expanded, redirections
-// (> /dev/null, 2>&1) dropped
+// (> /dev/null, 2>&1) dropped; the file standard output goes to (> FILE) in `stdout_to`
 std::vector<std::string>
-Words(const std::string& cmd, int line)
+Words(const std::string& cmd, int line, std::string* stdout_to)
 {
     std::vector<std::string> words;
     std::string cur;
@@ -171,11 +171,19 @@ Words(const std::string& cmd, int line)
         const std::string& w = words[i];
         if (w == ">" || w == ">>" || w == "2>" || w == "<")
         {
+            if (w != "2>" && w != "<" && i + 1 < words.size())
+            {
+                *stdout_to = words[i + 1];
+            }
             ++i; // and its file
             continue;
         }
         if (w.find(">&") != std::string::npos || (w.size() > 1 && (w[0] == '>' || w.compare(0, 2, "2>") == 0)))
         {
+            if (w[0] == '>' && w.find('&') == std::string::npos)
+            {
+                *stdout_to = w.substr(w[1] == '>' ? 2 : 1);
+            }
             continue;
         }
         out.push_back(w);
@@ -221,10 +229,75 @@ Triple(const std::string& name, const std::string& value, int line)
 void RunLines(const std::string& text, const std::string& dir, int line, KernelProfile& profile,
               std::vector<std::string>& notes, bool* tso, int depth);
 
-// One command of a backquoted line
+// /sys/module/tcp_cubic/parameters/NAME: the module parameters the profile keeps
+// (kernel-profile.h). beta and bic_scale are refused: cubictcp_register() computed its
+// factors from them at load, which a later write does not redo.
 void
-RunCommand(const std::vector<std::string>& w, const std::string& dir, int line, KernelProfile& profile,
-           std::vector<std::string>& notes, bool* tso, int depth)
+ApplyCubicParameter(const std::string& name, const std::string& value, int line, KernelProfile& p)
+{
+    const auto as_int = [&](int64_t lo, int64_t hi) {
+        const int64_t v = Integer(name, value, line);
+        if (v < lo || v > hi)
+        {
+            throw ScriptError(line, name + ": " + value + " is out of range [" + std::to_string(lo) + ", " +
+                                        std::to_string(hi) + "]");
+        }
+        return static_cast<int>(v);
+    };
+    TcpCubicParams& c = p.tcp_cubic;
+    const std::map<std::string, std::function<void()>> params = {
+        {"fast_convergence", [&] { c.fast_convergence = as_int(0, 1); }},
+        {"initial_ssthresh", [&] { c.initial_ssthresh = as_int(0, INT32_MAX); }},
+        {"tcp_friendliness", [&] { c.tcp_friendliness = as_int(0, 1); }},
+        {"hystart", [&] { c.hystart = as_int(0, 1); }},
+        {"hystart_detect", [&] { c.hystart_detect = as_int(0, 3); }},
+        {"hystart_low_window", [&] { c.hystart_low_window = as_int(0, INT32_MAX); }},
+        {"hystart_ack_delta_us", [&] { c.hystart_ack_delta_us = as_int(0, INT32_MAX); }},
+    };
+    const auto it = params.find(name);
+    if (it == params.end())
+    {
+        Unsupported(line, "tcp_cubic parameter " + name + "=" + value +
+                              (name == "beta" || name == "bic_scale" ? " (set at module load: give it in the profile)"
+                                                                     : " (no such parameter)"));
+    }
+    it->second();
+}
+
+// `echo VALUE > FILE`: a sysctl by its /proc/sys path or a tcp_cubic parameter; any
+// other file under /proc or /sys is refused, others (logs) are ignored
+void
+RunEcho(const std::vector<std::string>& w, const std::string& file, int line, KernelProfile& profile,
+        std::vector<std::string>& notes)
+{
+    std::string value;
+    for (size_t i = 1; i < w.size(); ++i)
+    {
+        value += (i > 1 ? " " : "") + w[i];
+    }
+    const std::string cubic = "/sys/module/tcp_cubic/parameters/";
+    if (file.compare(0, cubic.size(), cubic) == 0)
+    {
+        ApplyCubicParameter(file.substr(cubic.size()), value, line, profile);
+        return;
+    }
+    if (file.compare(0, 10, "/proc/sys/") == 0)
+    {
+        std::string name = file.substr(10);
+        std::replace(name.begin(), name.end(), '/', '.');
+        ApplySysctl(name, value, line, profile, notes);
+        return;
+    }
+    if (file.compare(0, 6, "/proc/") == 0 || file.compare(0, 5, "/sys/") == 0)
+    {
+        Unsupported(line, "shell command 'echo " + value + " > " + file + "'");
+    }
+}
+
+// One command of a backquoted line; `stdout_to`: where its output is redirected
+void
+RunCommand(const std::vector<std::string>& w, const std::string& stdout_to, const std::string& dir, int line,
+           KernelProfile& profile, std::vector<std::string>& notes, bool* tso, int depth)
 {
     if (w.empty())
     {
@@ -340,7 +413,12 @@ RunCommand(const std::vector<std::string>& w, const std::string& dir, int line, 
             return;
         }
     }
-    if (cmd == "true" || cmd == ":" || cmd == "echo")
+    if (cmd == "echo")
+    {
+        RunEcho(w, stdout_to, line, profile, notes);
+        return;
+    }
+    if (cmd == "true" || cmd == ":")
     {
         return;
     }
@@ -391,7 +469,9 @@ RunLines(const std::string& text, const std::string& dir, int line, KernelProfil
             const size_t semi = l.find(';', start);
             const size_t amp = l.find("&&", start);
             const size_t end = std::min({semi, amp, l.size()});
-            RunCommand(Words(l.substr(start, end - start), line), dir, line, profile, notes, tso, depth);
+            std::string stdout_to;
+            const std::vector<std::string> words = Words(l.substr(start, end - start), line, &stdout_to);
+            RunCommand(words, stdout_to, dir, line, profile, notes, tso, depth);
             start = end + (end == amp ? 2 : 1);
         }
     }
@@ -488,8 +568,8 @@ ApplySysctl(const std::string& name,
     }
     if (name == "net.ipv4.tcp_congestion_control")
     {
-        // the model's congestion control: only the send buffer's provision differs
-        // (kernel-profile.h); Cubic's curve itself is not modelled
+        // the model's congestion control: Cubic whole (cubic.h); of BBR only the send
+        // buffer's provision, its window grows as Reno's (kernel-profile.h)
         if (value == "cubic")
         {
             p.congestion_control = CongestionControl::Cubic;

@@ -38,13 +38,31 @@ enum class Drs
     Linux616,
 };
 
-// net.ipv4.tcp_congestion_control. Only what the model needs of it: the send buffer's
-// provision (tcp_sndbuf_expand()'s ca_ops->sndbuf_expand: Cubic has none, 2 x cwnd;
-// bbr_sndbuf_expand() 3 x). BBR's pacing and its own cwnd are not modelled.
+// net.ipv4.tcp_congestion_control. Cubic is modelled whole (cubic.h: its curve,
+// HyStart, its ssthresh); of BBR only the send buffer's provision
+// (tcp_sndbuf_expand()'s ca_ops->sndbuf_expand: Cubic has none, 2 x cwnd;
+// bbr_sndbuf_expand() 3 x): BBR's pacing and its own cwnd are not modelled, its window
+// grows as Reno's.
 enum class CongestionControl
 {
     Cubic,
     Bbr,
+};
+
+// The tcp_cubic module's parameters (/sys/module/tcp_cubic/parameters/NAME, the
+// module_param()s of net/ipv4/tcp_cubic.c), with their defaults. beta and bic_scale
+// also give the factors cubictcp_register() computes once at load.
+struct TcpCubicParams
+{
+    int fast_convergence = 1;
+    int beta = 717; // of BICTCP_BETA_SCALE (1024)
+    int initial_ssthresh = 0;
+    int bic_scale = 41;
+    int tcp_friendliness = 1;
+    int hystart = 1;
+    int hystart_detect = 3; // HYSTART_ACK_TRAIN | HYSTART_DELAY
+    int hystart_low_window = 16;
+    int hystart_ack_delta_us = 2000;
 };
 
 struct KernelProfile
@@ -83,6 +101,7 @@ struct KernelProfile
     int tcp_pacing_ca_ratio = 120; // net.ipv4.tcp_pacing_ca_ratio (%)
     bool tcp_slow_start_after_idle = true; // net.ipv4.tcp_slow_start_after_idle
     int64_t tcp_comp_sack_delay_ns = 1000000; // net.ipv4.tcp_comp_sack_delay_ns
+    TcpCubicParams tcp_cubic;      // the tcp_cubic module's parameters
 
     // kernel facts
     int hz = 250;                 // CONFIG_HZ: jiffies for ATO and delayed-ACK timers

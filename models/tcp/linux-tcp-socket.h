@@ -4,11 +4,13 @@
 //   linux-tcp-socket.cc  the system calls (connect, listen, accept, send, recv, close)
 //   tcp-input.cc         segment arrival (tcp_rcv_state_process() and friends)
 //   tcp-output.cc        what goes on the wire (tcp_write_xmit(), ACKs, FIN, RST)
+//   tcp-cong-control.cc  the congestion control's hooks (Cubic: cubic.h)
 //   tcp-timers.cc        delayed ACK and TIME_WAIT
 // Programs may block on it the way a process does: Wait() runs a continuation when
 // the socket becomes readable, connected or acceptable, after the scheduler latency.
 #pragma once
 
+#include "models/tcp/cubic.h"
 #include "models/tcp/delack.h"
 #include "models/tcp/segment.h"
 #include "models/tcp/send-reason.h"
@@ -255,7 +257,7 @@ class LinuxTcpSocket : public ns3::Socket
     void TcpReset();
     void AckSndCheck();
     void StoreTimestamps(const Segment& seg);
-    void UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag);
+    int64_t UpdateRtt(int64_t seq_rtt_us, int64_t sack_rtt_us, int64_t ca_rtt_us, uint32_t flag);
 
     // --- tcp-output.cc
     ns3::Ptr<ns3::Packet> BuildSegment(uint32_t seq,
@@ -293,7 +295,8 @@ class LinuxTcpSocket : public ns3::Socket
     bool AckOfoNow();
 
     // --- tcp-recovery.cc: retransmission, loss detection and recovery
-    uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una);
+    uint32_t SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una, uint64_t* first_sackt = nullptr,
+                               uint64_t* last_sackt = nullptr);
     bool CheckDsack(const Segment& seg, uint32_t prior_snd_una, uint32_t* flag);
     uint8_t SacktagOne(Skb& skb,
                        uint32_t* flag,
@@ -329,7 +332,12 @@ class LinuxTcpSocket : public ns3::Socket
     bool TryUndoPartial(uint32_t prior_snd_una);
     bool TryUndoLoss(bool frto_undo);
     void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
-    void CongAvoid(uint32_t acked_sacked);
+    void SetCaState(CaState state);
+    void CaInit();
+    void CaTxStart();
+    void CaPktsAcked(int64_t rtt_us);
+    CubicClock CaClock() const;
+    bool IsCwndLimited() const;
     void UpdatePacingRate();
     uint32_t TsoSegs(uint32_t mss_now) const;
     void AddRenoSack(int num_dupack);
@@ -342,7 +350,7 @@ class LinuxTcpSocket : public ns3::Socket
     void SplitSkb(size_t i, uint32_t len);
     uint32_t PacketsInFlight() const;
     bool AnyRetransDone() const;
-    uint32_t Ssthresh() const;
+    uint32_t Ssthresh();
     uint32_t CurrentSsthresh() const;
     void ResetXmitTimer(XmitTimer what, uint32_t when, uint32_t max_when);
     void ClearXmitTimer() { m_xmitPending = XmitTimer::None; }
@@ -389,6 +397,8 @@ class LinuxTcpSocket : public ns3::Socket
     void SendmsgRun();
     void SendmsgReturn();
     bool InSendmsg() const { return !m_sendmsg.empty() || m_sendmsgReturning; }
+    // tcp_send_head(): something is queued and unsent (the sent skbs come first)
+    bool HasSendHead() const { return !m_writeQueue.empty() && !m_writeQueue.back().sent; }
     void WaitForSpace();
     void SlowStartAfterIdleCheck();
     void CheckSpace();
@@ -399,6 +409,7 @@ class LinuxTcpSocket : public ns3::Socket
     const KernelProfile* m_prof = nullptr;
     Jiffies m_j{250};
     Tcb m_tp;
+    CubicState m_ca; // icsk_ca_priv: the congestion control's own state (Cubic's struct bictcp)
     SocketErrno m_errno = ERROR_NOTERROR;
 
     ns3::Ipv4Address m_local;

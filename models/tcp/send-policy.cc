@@ -121,7 +121,7 @@ TcpMssSplitPoint(const Tcb& tp,
 }
 
 bool
-TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in)
+TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in, bool* is_cwnd_limited)
 {
     constexpr uint64_t NSEC_PER_MSEC = 1000000;
     // defer only right after a transmit: the last one less than 1 ms ago
@@ -173,6 +173,10 @@ TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in)
     // cwnd- or rwnd-limited: wait for the ACK that opens more
     if (cong_win < send_win ? cong_win <= in.len : send_win <= in.len)
     {
+        if (is_cwnd_limited && cong_win < send_win)
+        {
+            *is_cwnd_limited = true;
+        }
         return true;
     }
     // application-limited: wait for more data, unless this skb gets none (FIN)

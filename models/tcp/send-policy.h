@@ -86,8 +86,9 @@ struct TsoDeferInput
 // tcp_tso_should_defer(): hold a multi-segment skb back, expecting an ACK soon to let
 // a fuller GSO packet go ("TSO Nagle"), unless the last transmit is over 1 ms old, a
 // full-size packet fits, the skb is all sendable and won't grow, a third of the
-// window is open (tcp_tso_win_divisor), or the next ACK is far off
-bool TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in);
+// window is open (tcp_tso_win_divisor), or the next ACK is far off.
+// `is_cwnd_limited`, if given, is set when it defers for the congestion window.
+bool TcpTsoShouldDefer(const Tcb& tp, const TsoDeferInput& in, bool* is_cwnd_limited = nullptr);
 
 // tcp_should_autocork(): hold a small write while earlier ones are still in the qdisc
 // or device (`wmem_alloc`: bytes of this socket's skbs not yet freed after transmit;

@@ -128,7 +128,15 @@ struct Tcb
     uint32_t lsndtime = 0;    // jiffy of the last data sent (tcp_event_data_sent())
     uint32_t packets_out = 0; // segments sent and not yet acknowledged
     uint32_t snd_cwnd = TCP_INIT_CWND;
+    // tcp_cwnd_validate()'s record of how much of the window is used, per window of
+    // data (from snd_nxt at cwnd_usage_seq until it is ACKed): the most in flight, or
+    // that the window was full
     uint32_t max_packets_out = 0;
+    bool is_cwnd_limited = false;
+    uint32_t cwnd_usage_seq = 0;
+    // Not the kernel's: the most ever in flight, the growth gate of the model's stand-in
+    // for BBR (Reno's growth while cwnd < 2 x this)
+    uint32_t packets_out_peak = 0;
     uint32_t srtt_us = 0;     // smoothed RTT in us, << 3 like the kernel's
     uint32_t mdev_us = 0;     // medium deviation, << 2
     uint32_t mdev_max_us = 0; // its largest in the last RTT

@@ -8,6 +8,7 @@
 #include "models/tcp/rcvbuf-autotune.h"
 #include "models/tcp/rto.h"
 #include "models/tcp/sack-blocks.h"
+#include "models/tcp/tcp-cong.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
 
@@ -300,8 +301,9 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
         TcpMstampRefresh(tp, m_tcp->Clock(), NowNs());
         const int64_t rtt = req.num_retrans ? -1 : static_cast<int64_t>((NowNs() - req.snt_synack_ns) / 1000);
         tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - tp.tsoffset : 0;
-        child->UpdateRtt(rtt, rtt, FLAG_SYN_ACKED);
+        child->UpdateRtt(rtt, -1, rtt, FLAG_SYN_ACKED);
     }
+    child->CaInit(); // tcp_init_transfer()
     // tcp_rcv_state_process(), SYN_RECV -> ESTABLISHED: the first pacing rate, from
     // that RTT (a congestion control with its own cong_control, BBR, sets it instead)
     child->UpdatePacingRate();
@@ -382,6 +384,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         SetState(TcpState::Established);
         m_tp.ack.lrcvtime = NowJiffies();
         m_tp.lsndtime = m_tp.ack.lrcvtime; // tcp_init_transfer()
+        CaInit();
         TcpInitBufferSpace(m_tp, *m_prof);
         NotifyConnectionSucceeded();
         Wake(WaitFor::Connected);
@@ -423,11 +426,17 @@ LinuxTcpSocket::StoreTimestamps(const Segment& seg)
 }
 
 // tcp_ack_update_rtt(): a sample from the oldest never-retransmitted skb this ACK
-// covers (Karn); else from the TS echo when new data is ACKed; a valid sample resets
-// the backoff (RFC 6298)
-void
-LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
+// covers (Karn), else from the first one it newly SACKs; else from the TS echo when new
+// data is ACKed; a valid sample resets the backoff (RFC 6298). Returns the congestion
+// control's sample (rs->rtt_us: the newest such skb's RTT, -1 for none), which is
+// not negative exactly when the estimator took a sample.
+int64_t
+LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t sack_rtt_us, int64_t ca_rtt_us, uint32_t flag)
 {
+    if (seq_rtt_us < 0)
+    {
+        seq_rtt_us = sack_rtt_us;
+    }
     if (seq_rtt_us < 0 && m_tp.tstamp_ok && m_tp.rcv_tsecr && (flag & FLAG_ACKED))
     {
         // tcp_rtt_tsopt_us(): in ms ticks, at least one
@@ -439,12 +448,13 @@ LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
     }
     if (seq_rtt_us < 0)
     {
-        return;
+        return ca_rtt_us;
     }
     TcpUpdateRttMin(m_tp, static_cast<uint32_t>(ca_rtt_us), m_prof->hz);
     TcpRttEstimator(m_tp, std::max<long>(static_cast<long>(seq_rtt_us), 1), static_cast<uint32_t>(m_prof->tcp_rto_min_us));
     m_tp.icsk_rto = TcpRtoFromEstimate(m_tp, m_prof->hz);
     m_tp.icsk_backoff = 0;
+    return ca_rtt_us;
 }
 
 // tcp_ack(), in the kernel's order: the window, SACK blocks (tcp_sacktag_write_queue()),
@@ -510,9 +520,11 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         }
     }
     m_tp.snd_una = ack;
+    uint64_t first_sackt = 0;
+    uint64_t last_sackt = 0;
     if (seg.opt.num_sacks && m_tp.sack_ok)
     {
-        flag |= SacktagWriteQueue(seg, prior_snd_una);
+        flag |= SacktagWriteQueue(seg, prior_snd_una, &first_sackt, &last_sackt);
     }
     m_probesOut = 0;
     if (!prior_packets)
@@ -627,7 +639,9 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         {
             RemoveRenoSacks(pkts_acked);
         }
-        else if (!(flag & FLAG_RETRANS_DATA_ACKED) && rtt_sample && SeqBefore(reord, prior_fack))
+        // a hole below the highest SACK filled by data sent once (reord: the lowest
+        // such skb this ACK covers; rtt_sample: there was one) is reordering
+        else if (rtt_sample && SeqBefore(reord, prior_fack))
         {
             CheckSackReordering(reord);
         }
@@ -638,13 +652,28 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     }
     const uint64_t now_us = NowUs();
     int64_t seq_rtt_us = -1;
+    int64_t sack_rtt_us = -1;
     int64_t ca_rtt_us = -1;
     if (rtt_sample && !(flag & FLAG_RETRANS_DATA_ACKED))
     {
         seq_rtt_us = static_cast<int64_t>(now_us - first_ackt);
         ca_rtt_us = static_cast<int64_t>(now_us - last_ackt);
     }
-    UpdateRtt(seq_rtt_us, ca_rtt_us, flag);
+    if (first_sackt)
+    {
+        sack_rtt_us = static_cast<int64_t>(now_us - first_sackt);
+        ca_rtt_us = static_cast<int64_t>(now_us - last_sackt);
+    }
+    const int64_t rs_rtt_us = UpdateRtt(seq_rtt_us, sack_rtt_us, ca_rtt_us, flag);
+    // nothing cumulatively ACKed: the timer is rearmed for a SACK of data sent before
+    // the head's last (re)transmission (a SACK RTT longer than the head has been out),
+    // not for data sent after it, or the RTO could keep moving in recovery
+    if (!(flag & FLAG_ACKED) && rs_rtt_us >= 0 && sack_rtt_us >= 0 && !m_writeQueue.empty() &&
+        m_writeQueue.front().sent && sack_rtt_us > static_cast<int64_t>(now_us - m_writeQueue.front().sent_ns / 1000))
+    {
+        flag |= FLAG_SET_XMIT_TIMER;
+    }
+    CaPktsAcked(rs_rtt_us); // ca_ops->pkts_acked()
     if (m_tp.tlp_high_seq)
     {
         ProcessTlpAck(ack, flag);

@@ -8,6 +8,7 @@
 #include "models/tcp/payload-store.h"
 #include "models/tcp/sack-blocks.h"
 #include "models/tcp/send-policy.h"
+#include "models/tcp/tcp-cong.h"
 #include "models/tcp/ts-clock.h"
 #include "models/tcp/window.h"
 
@@ -158,6 +159,11 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     }
     if (!skb.data.empty())
     {
+        // tcp_event_data_sent(): the first send with nothing in flight
+        if (PacketsInFlight() == 0)
+        {
+            CaTxStart(); // tcp_ca_event(CA_EVENT_TX_START)
+        }
         TcpEventDataSent(m_tp, *m_prof, NowJiffies());
     }
     skb.sent = true;
@@ -171,7 +177,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         RearmRto();
     }
-    m_tp.max_packets_out = std::max(m_tp.max_packets_out, m_tp.packets_out); // tcp_cwnd_validate()
+    m_tp.packets_out_peak = std::max(m_tp.packets_out_peak, m_tp.packets_out);
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
         m_tp.snd_nxt = skb.end_seq;
@@ -186,7 +192,7 @@ LinuxTcpSocket::SetNoDelay(bool on)
     if (on)
     {
         m_tp.nagle_push = true;
-        if (m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait)
+        if ((m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait) && HasSendHead())
         {
             WriteXmit(Nonagle()); // tcp_push_pending_frames()
         }
@@ -203,7 +209,7 @@ LinuxTcpSocket::SetCork(bool on)
         {
             m_tp.nagle_push = true;
         }
-        if (m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait)
+        if ((m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait) && HasSendHead())
         {
             WriteXmit(Nonagle()); // tcp_push_pending_frames()
         }
@@ -279,6 +285,7 @@ void
 LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
 {
     const uint32_t packets_before = m_tp.packets_out;
+    bool is_cwnd_limited = false;
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
     const uint32_t mss_now = CurrentMss();
     // tcp_tso_segs(); a device that segments before the capture: one mss per packet
@@ -335,7 +342,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
             in.win_divisor = static_cast<uint32_t>(m_prof->tcp_tso_win_divisor);
             in.have_sent = i > 0; // the queue holds the sent skbs first
             in.head_sent_ns = in.have_sent ? m_tcp->Clock().Now(m_writeQueue.front().sent_ns) : 0;
-            if (TcpTsoShouldDefer(m_tp, in))
+            if (TcpTsoShouldDefer(m_tp, in, &is_cwnd_limited))
             {
                 break;
             }
@@ -384,6 +391,11 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
     if (!push_one && !m_tp.packets_out && !m_writeQueue.empty() && !m_writeQueue.back().sent)
     {
         CheckProbeTimer();
+    }
+    is_cwnd_limited |= PacketsInFlight() >= m_tp.snd_cwnd;
+    if (m_tp.packets_out > packets_before || is_cwnd_limited)
+    {
+        TcpCwndValidate(m_tp, is_cwnd_limited);
     }
     if (m_tp.packets_out > packets_before)
     {

@@ -97,18 +97,6 @@ LinuxTcpSocket::CheckRenoReordering(uint32_t addend)
     m_tp.reord_seen++;
 }
 
-// ca_ops->ssthresh(): Cubic's beta 717/1024 (cubictcp_recalc_ssthresh(), fast
-// convergence aside), Reno's half for the others; never below 2
-uint32_t
-LinuxTcpSocket::Ssthresh() const
-{
-    if (m_prof->congestion_control == CongestionControl::Cubic)
-    {
-        return std::max((m_tp.snd_cwnd * 717u) / 1024u, 2u);
-    }
-    return std::max(m_tp.snd_cwnd >> 1, 2u);
-}
-
 // tcp_current_ssthresh()
 uint32_t
 LinuxTcpSocket::CurrentSsthresh() const
@@ -357,7 +345,7 @@ LinuxTcpSocket::TryKeepOpen()
     }
     if (m_tp.ca_state != target)
     {
-        m_tp.ca_state = target;
+        SetCaState(target);
         m_tp.high_seq = m_tp.snd_nxt;
     }
 }
@@ -417,7 +405,8 @@ LinuxTcpSocket::UndoCwndReduction(bool unmark_loss)
     }
     if (m_tp.prior_ssthresh)
     {
-        m_tp.snd_cwnd = std::max(m_tp.snd_cwnd, m_tp.prior_cwnd); // tcp_reno_undo_cwnd()
+        // ca_ops->undo_cwnd(): Cubic's is tcp_reno_undo_cwnd()
+        m_tp.snd_cwnd = std::max(m_tp.snd_cwnd, m_tp.prior_cwnd);
         if (m_tp.prior_ssthresh > m_tp.snd_ssthresh)
         {
             m_tp.snd_ssthresh = m_tp.prior_ssthresh;
@@ -448,7 +437,7 @@ LinuxTcpSocket::TryUndoRecovery()
         }
         return true;
     }
-    m_tp.ca_state = CaState::Open;
+    SetCaState(CaState::Open);
     m_tp.is_sack_reneg = false;
     return false;
 }
@@ -501,7 +490,7 @@ LinuxTcpSocket::TryUndoLoss(bool frto_undo)
         }
         if (frto_undo || m_tp.sack_ok)
         {
-            m_tp.ca_state = CaState::Open;
+            SetCaState(CaState::Open);
             m_tp.is_sack_reneg = false;
         }
         return true;
@@ -524,7 +513,7 @@ LinuxTcpSocket::EnterRecovery()
         m_tp.prior_ssthresh = CurrentSsthresh();
         InitCwndReduction();
     }
-    m_tp.ca_state = CaState::Recovery;
+    SetCaState(CaState::Recovery);
 }
 
 // tcp_enter_loss(): after an RTO everything out is lost but what was sent within the
@@ -575,7 +564,7 @@ LinuxTcpSocket::EnterLoss()
     {
         m_tp.reordering = std::min(m_tp.reordering, TCP_FASTRETRANS_THRESH);
     }
-    m_tp.ca_state = CaState::Loss;
+    SetCaState(CaState::Loss);
     m_tp.high_seq = m_tp.snd_nxt;
     m_tp.tlp_high_seq = 0;
     m_tp.frto = m_prof->tcp_frto && (old < CaState::Recovery || m_tp.icsk_retransmits);
@@ -656,7 +645,7 @@ LinuxTcpSocket::ProcessTlpAck(uint32_t ack, uint32_t flag)
     else if (SeqAfter(ack, m_tp.tlp_high_seq))
     {
         InitCwndReduction();
-        m_tp.ca_state = CaState::CWR;
+        SetCaState(CaState::CWR);
         EndCwndReduction();
         TryKeepOpen();
     }
@@ -696,7 +685,7 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
             if (m_tp.snd_una != m_tp.high_seq)
             {
                 EndCwndReduction();
-                m_tp.ca_state = CaState::Open;
+                SetCaState(CaState::Open);
             }
             break;
         case CaState::Recovery:
@@ -776,24 +765,6 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
     }
 }
 
-// tcp_cong_control(): PRR while the window is being reduced; otherwise the window
-// grows on ACKs of new data (tcp_may_raise_cwnd()) while the flow uses it
-// (tcp_is_cwnd_limited()): slow start to ssthresh (tcp_slow_start()), then one
-// segment per window (tcp_cong_avoid_ai(), Reno's; Cubic's curve is not modelled)
-void
-LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag)
-{
-    if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
-    {
-        CwndReduction(acked_sacked, newly_lost, flag);
-    }
-    else if ((flag & FLAG_DATA_ACKED) && m_tp.snd_cwnd < 2 * m_tp.max_packets_out)
-    {
-        CongAvoid(acked_sacked);
-    }
-    UpdatePacingRate();
-}
-
 // tcp_update_pacing_rate() (not for BBR: bbr_main() is its cong_control and paces at
 // its own rate, which the model does not follow; its GSO sizing stays at the
 // unlimited rate's)
@@ -819,36 +790,6 @@ LinuxTcpSocket::TsoSegs(uint32_t mss_now) const
     in.tso_rtt_log = static_cast<uint32_t>(m_prof->tcp_tso_rtt_log);
     in.min_tso_segs = static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
     return TcpTsoSegs(mss_now, in);
-}
-
-// tcp_cong_avoid(): slow start, then congestion avoidance
-void
-LinuxTcpSocket::CongAvoid(uint32_t acked_sacked)
-{
-    uint32_t acked = acked_sacked;
-    if (m_tp.snd_cwnd < m_tp.snd_ssthresh)
-    {
-        const uint32_t cwnd = std::min(m_tp.snd_cwnd + acked, m_tp.snd_ssthresh);
-        acked -= cwnd - m_tp.snd_cwnd;
-        m_tp.snd_cwnd = cwnd;
-        if (!acked)
-        {
-            return;
-        }
-    }
-    const uint32_t w = m_tp.snd_cwnd;
-    if (m_tp.snd_cwnd_cnt >= w)
-    {
-        m_tp.snd_cwnd_cnt = 0;
-        m_tp.snd_cwnd++;
-    }
-    m_tp.snd_cwnd_cnt += acked;
-    if (m_tp.snd_cwnd_cnt >= w)
-    {
-        const uint32_t delta = m_tp.snd_cwnd_cnt / w;
-        m_tp.snd_cwnd_cnt -= delta * w;
-        m_tp.snd_cwnd += delta;
-    }
 }
 
 // tcp_xmit_recovery()
@@ -958,6 +899,15 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
+    }
+    if (!skb->data.empty())
+    {
+        // __tcp_transmit_skb() -> tcp_event_data_sent(), as for new data
+        if (PacketsInFlight() == 0)
+        {
+            CaTxStart();
+        }
+        TcpEventDataSent(m_tp, *m_prof, NowJiffies());
     }
     m_tp.total_retrans += pcount;
     skb->sacked |= TCPCB_EVER_RETRANS;

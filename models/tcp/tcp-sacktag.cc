@@ -216,9 +216,12 @@ LinuxTcpSocket::CheckSackReordering(uint32_t low_seq)
 
 // tcp_sacktag_write_queue(): valid blocks in sequence order, each sent skb inside one
 // marked. A partly covered skb is split at an mss boundary when it holds several
-// (tcp_match_skb_to_sack()); one of a single mss is left unmarked.
+// (tcp_match_skb_to_sack()); one of a single mss is left unmarked. first_sackt and
+// last_sackt (sack_state, if given): when the first and last never-retransmitted skb
+// newly SACKed were sent (us; 0: none), for tcp_clean_rtx_queue()'s RTT sample.
 uint32_t
-LinuxTcpSocket::SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una)
+LinuxTcpSocket::SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una, uint64_t* first_sackt_out,
+                                  uint64_t* last_sackt_out)
 {
     uint32_t flag = 0;
     uint32_t reord = m_tp.snd_nxt;
@@ -308,6 +311,11 @@ LinuxTcpSocket::SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una)
     if (m_tp.ca_state != CaState::Loss || m_tp.undo_marker)
     {
         CheckSackReordering(reord);
+    }
+    if (first_sackt_out)
+    {
+        *first_sackt_out = first_sackt;
+        *last_sackt_out = last_sackt;
     }
     return flag;
 }

@@ -116,6 +116,14 @@ BOOST_AUTO_TEST_CASE(an_unsupported_feature_is_one_line_naming_it)
     o = Drill(dir, "`sysctl -q net.ipv4.tcp_mtu_probing=1`\n    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
     BOOST_TEST(o.status == 2);
     BOOST_TEST(o.err.find("t.pkt:1: unsupported: net.ipv4.tcp_mtu_probing=1") != std::string::npos, o.err);
+    // a tcp_cubic parameter the module fixed at load; one it reads live is taken
+    o = Drill(dir, "`echo 800 > /sys/module/tcp_cubic/parameters/beta`\n"
+                   "    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(o.err.find("t.pkt:1: unsupported: tcp_cubic parameter beta=800") != std::string::npos, o.err);
+    o = Drill(dir, "`echo 1 > /sys/module/tcp_cubic/parameters/hystart_detect`\n"
+                   "    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+    BOOST_TEST(o.status == 0, o.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_field_fails_as_packetdrill_reports_it)

@@ -104,4 +104,19 @@ BOOST_AUTO_TEST_CASE(congestion_control_is_a_sysctl_of_two_known_values)
                what);
 }
 
+BOOST_AUTO_TEST_CASE(tcp_cubic_parameters_are_read_by_their_module_names)
+{
+    const KernelProfile p = LoadKernelProfile("linux-6.18", SIM_SOURCE_DIR);
+    BOOST_TEST(p.tcp_cubic.beta == 717);
+    BOOST_TEST(p.tcp_cubic.hystart_detect == 3);
+    BOOST_TEST(p.tcp_cubic.hystart_low_window == 16);
+    BOOST_TEST(p.tcp_cubic.hystart_ack_delta_us == 2000);
+    BOOST_TEST(p.tcp_pacing_ss_ratio == 200);
+    const std::string unknown = LoadError("name = \"x\"\n[tcp_cubic]\nhystart_ack_delta = 2\n");
+    BOOST_TEST(unknown.find(":3: tcp_cubic.hystart_ack_delta: unknown key") != std::string::npos, unknown);
+    // cubictcp_register() divides by BICTCP_BETA_SCALE - beta
+    const std::string beta = LoadError("name = \"x\"\n[tcp_cubic]\nbeta = 1024\n");
+    BOOST_TEST(beta.find(":3: tcp_cubic.beta: 1024 is out of range [1, 1023]") != std::string::npos, beta);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

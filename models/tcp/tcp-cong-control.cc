@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The congestion control's hooks, where tcp_input.c and tcp_output.c call through
+// icsk_ca_ops: the window's growth on ACKs (tcp_cong_control()), ssthresh at a
+// reduction, the state changes (tcp_set_ca_state()), the start of a transfer
+// (tcp_init_transfer()), ACKed packets with their RTT (pkts_acked) and the first send
+// after idle (CA_EVENT_TX_START). Cubic's rules are in cubic.h; a BBR profile keeps the
+// model's stand-in (Reno's growth), as BBR's own cong_control is not modelled.
+#include "models/tcp/cubic.h"
+#include "models/tcp/linux-tcp-l4-protocol.h"
+#include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/tcp-cong.h"
+
+#include <algorithm>
+
+namespace sim
+{
+
+namespace
+{
+
+// net.ipv4.tcp_reordering, which tcp_may_raise_cwnd() compares tp->reordering with
+constexpr uint32_t SYSCTL_TCP_REORDERING = TCP_FASTRETRANS_THRESH;
+
+// FLAG_FORWARD_PROGRESS: something was ACKed or newly SACKed
+constexpr uint32_t FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED;
+
+// GSO_LEGACY_MAX_SIZE: the devices' IPv4 GSO limit
+constexpr uint32_t GSO_LEGACY_MAX_SIZE = 65536;
+
+} // namespace
+
+bool
+LinuxTcpSocket::IsCwndLimited() const
+{
+    return TcpIsCwndLimited(m_tp);
+}
+
+CubicClock
+LinuxTcpSocket::CaClock() const
+{
+    return CubicClock{NowJiffies(), m_prof->hz, static_cast<uint32_t>(NowUs())}; // bictcp_clock_us(): u32
+}
+
+// ca_ops->ssthresh(): Cubic's cubictcp_recalc_ssthresh(); the BBR stand-in halves
+// (tcp_reno_ssthresh()); never below 2
+uint32_t
+LinuxTcpSocket::Ssthresh()
+{
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        return CubicRecalcSsthresh(m_ca, m_tp.snd_cwnd, m_prof->tcp_cubic);
+    }
+    return std::max(m_tp.snd_cwnd >> 1, 2u);
+}
+
+// tcp_set_ca_state(): ca_ops->set_state() first (cubictcp_state())
+void
+LinuxTcpSocket::SetCaState(CaState state)
+{
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        CubicSetState(m_ca, m_tp, state, CaClock().us);
+    }
+    m_tp.ca_state = state;
+}
+
+// tcp_init_transfer() -> tcp_init_congestion_control(): cubictcp_init()
+void
+LinuxTcpSocket::CaInit()
+{
+    m_tp.prior_ssthresh = 0;
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        CubicInit(m_ca, m_tp, m_prof->tcp_cubic, CaClock().us);
+    }
+}
+
+// tcp_event_data_sent() -> tcp_ca_event(CA_EVENT_TX_START): cubictcp_cwnd_event()
+void
+LinuxTcpSocket::CaTxStart()
+{
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        CubicTxStart(m_ca, m_tp, NowJiffies());
+    }
+}
+
+// tcp_clean_rtx_queue() -> ca_ops->pkts_acked(): cubictcp_acked(), with the RTT sample
+// of the newest skb ACKed (-1: none). sk_gso_max_size for HyStart's cushion: TCP
+// always has GSO (sk_setup_caps() with NETIF_F_GSO forced), so it is the devices'
+// IPv4 limit less MAX_TCP_HEADER + 1 even where the model sends one mss per packet.
+void
+LinuxTcpSocket::CaPktsAcked(int64_t rtt_us)
+{
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        const uint32_t gso_max_size = GSO_LEGACY_MAX_SIZE - static_cast<uint32_t>(m_prof->max_tcp_header + 1);
+        CubicAcked(m_ca, m_tp, rtt_us, gso_max_size, CaClock(), m_prof->tcp_cubic);
+    }
+}
+
+// tcp_cong_control(): PRR while the window is being reduced (tcp_cwnd_reduction());
+// otherwise the window grows on ACKs of new data (tcp_may_raise_cwnd()) by
+// ca_ops->cong_avoid() (tcp_cong_avoid()), then the pacing rate follows
+// (tcp_update_pacing_rate()). Cubic: cubictcp_cong_avoid(). A BBR profile keeps the
+// stand-in: Reno's slow start and one segment per window while cwnd is under twice the
+// most ever in flight.
+void
+LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag)
+{
+    const bool cubic = m_prof->congestion_control == CongestionControl::Cubic;
+    if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
+    {
+        CwndReduction(acked_sacked, newly_lost, flag);
+    }
+    else if (cubic)
+    {
+        // tcp_may_raise_cwnd(): in order only, unless reordering is high
+        const bool may_raise = m_tp.reordering > SYSCTL_TCP_REORDERING ? (flag & FLAG_FORWARD_PROGRESS) != 0
+                                                                       : (flag & FLAG_DATA_ACKED) != 0;
+        if (may_raise)
+        {
+            CubicCongAvoid(m_ca, m_tp, acked_sacked, IsCwndLimited(), CaClock(), m_prof->tcp_cubic);
+        }
+    }
+    else if ((flag & FLAG_DATA_ACKED) && m_tp.snd_cwnd < 2 * m_tp.packets_out_peak)
+    {
+        uint32_t acked = acked_sacked;
+        if (TcpInSlowStart(m_tp))
+        {
+            acked = TcpSlowStart(m_tp, acked);
+        }
+        if (acked)
+        {
+            TcpCongAvoidAi(m_tp, m_tp.snd_cwnd, acked);
+        }
+    }
+    UpdatePacingRate();
+}
+
+} // namespace sim
