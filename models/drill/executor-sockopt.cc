@@ -105,6 +105,39 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
             return;
         }
     }
+    if (level == 0 && (name == 1 || name == 10)) // SOL_IP: IP_TOS, IP_MTU_DISCOVER
+    {
+        const int64_t v = IntArg(ev, a[3]);
+        if (m_failed)
+        {
+            return;
+        }
+        if (name == 1)
+        {
+            // do_ip_setsockopt(): a stream socket keeps its own ECN bits
+            f->sock->SetIpTos(static_cast<uint8_t>((v & ~int64_t{3}) | (f->sock->GetIpTos() & 3)));
+            done({0, 0});
+            return;
+        }
+        // IP_PMTUDISC_DONT (0) .. IP_PMTUDISC_OMIT (5): with DONT the packets go
+        // without DF; the others keep it. The model takes no ICMP, so no mode
+        // discovers a path MTU here.
+        if (v < 0 || v > 5)
+        {
+            done({-1, EINVAL});
+            return;
+        }
+        if (v == 0)
+        {
+            m_pmtudiscDont.insert(PeekPointer(f->sock));
+        }
+        else
+        {
+            m_pmtudiscDont.erase(PeekPointer(f->sock));
+        }
+        done({0, 0});
+        return;
+    }
     if (level == 6) // SOL_TCP, do_tcp_setsockopt(): an int each; false refuses it (EINVAL)
     {
         using Setter = std::function<bool(int64_t)>;

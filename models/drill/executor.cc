@@ -130,6 +130,16 @@ Executor::Build()
 void
 Executor::Xmit(Ptr<Packet> segment, Ipv4Address src, Ipv4Address dst, uint8_t protocol, Ptr<Ipv4Route>)
 {
+    WireTcpHeader peek;
+    segment->PeekHeader(peek);
+    bool dont_fragment = true;
+    for (const auto& c : m_conns)
+    {
+        if (c->sock && c->local_port == peek.GetSourcePort() && c->remote_port == peek.GetDestinationPort())
+        {
+            dont_fragment = !m_pmtudiscDont.count(PeekPointer(c->sock));
+        }
+    }
     auto send = [&](Ptr<Packet> p) {
         Ipv4Header ip;
         ip.SetSource(src);
@@ -137,7 +147,14 @@ Executor::Xmit(Ptr<Packet> segment, Ipv4Address src, Ipv4Address dst, uint8_t pr
         ip.SetProtocol(protocol);
         ip.SetPayloadSize(p->GetSize());
         ip.SetTtl(64);
-        ip.SetDontFragment();
+        // __ip_queue_xmit(): the socket's TOS, and DF unless IP_MTU_DISCOVER said
+        // IP_PMTUDISC_DONT (ip_dont_fragment())
+        SocketIpTosTag tos;
+        ip.SetTos(p->RemovePacketTag(tos) ? tos.GetTos() : 0);
+        if (dont_fragment)
+        {
+            ip.SetDontFragment();
+        }
         ip.SetIdentification(m_ipId++);
         ip.EnableChecksum();
         p->AddHeader(ip);

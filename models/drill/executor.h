@@ -36,6 +36,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -231,6 +232,7 @@ class Executor
     std::unique_ptr<CaptureTap> m_tap;
     uint32_t m_ifIndex = 0;
     uint16_t m_ipId = 0;
+    std::set<const LinuxTcpSocket*> m_pmtudiscDont; // IP_MTU_DISCOVER IP_PMTUDISC_DONT: no DF
 
     std::map<int, Fd> m_fds;
     std::vector<std::unique_ptr<Conn>> m_conns;

@@ -379,7 +379,8 @@ LinuxTcpL4Protocol::LoopbackXmit(Ptr<Packet> packet,
     ip.SetProtocol(protocol);
     ip.SetPayloadSize(packet->GetSize());
     ip.SetTtl(64);
-    ip.SetTos(0);
+    SocketIpTosTag tos;
+    ip.SetTos(packet->RemovePacketTag(tos) ? tos.GetTos() : 0);
     ip.SetMayFragment();
     ip.SetIdentification(m_ipId[uint64_t{src.Get()} << 32 | dst.Get()]++);
     if (Node::ChecksumEnabled())

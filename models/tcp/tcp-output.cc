@@ -92,6 +92,13 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, s
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
                                std::move(dataref));
     FinishHeader(th, p);
+    // __ip_queue_xmit(): the socket's TOS (IP_TOS, inet->tos) in every packet
+    if (GetIpTos())
+    {
+        SocketIpTosTag tos;
+        tos.SetTos(GetIpTos());
+        p->AddPacketTag(tos);
+    }
     // __tcp_transmit_skb(): the departure time, never earlier than the last one's
     m_tp.tcp_wstamp_ns = std::max(m_tp.tcp_wstamp_ns, m_tp.tcp_clock_cache);
     return p;

@@ -894,6 +894,11 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
     {
         flags |= TCPHDR_ACK;
     }
+    // __tcp_transmit_skb(): a retransmitted GSO packet carries PSH like any other
+    if (!(flags & TCPHDR_SYN) && skb->pcount > 1)
+    {
+        flags |= TCPHDR_PSH;
+    }
     WhyScope why(*this, {SendWhy::Retransmit});
     Ptr<Packet> p = BuildSegment(skb->seq, flags, skb->data);
     if (flags & TCPHDR_ACK)

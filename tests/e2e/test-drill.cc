@@ -192,6 +192,23 @@ BOOST_AUTO_TEST_CASE(a_jiffy_timer_fires_where_the_tick_phase_puts_it)
     BOOST_TEST(retransmitted_at("") == "0.230000000");
 }
 
+BOOST_AUTO_TEST_CASE(ip_tos_marks_what_the_socket_sends_and_keeps_its_ecn_bits)
+{
+    TempDir dir;
+    // do_ip_setsockopt(): IP_TOS on a stream socket keeps the socket's own ECN bits (0
+    // here), so 0x13 sends 0x10; IP_MTU_DISCOVER takes IP_PMTUDISC_DONT (no DF, as the
+    // model's packets are) and refuses what is not a mode
+    const Outcome o = Drill(dir, std::string(kOpen) + "   +0 setsockopt(4, SOL_IP, IP_TOS, [0x13], 4) = 0\n"
+                                                      "   +0 setsockopt(4, SOL_IP, IP_MTU_DISCOVER, [IP_PMTUDISC_DONT], 4) = 0\n"
+                                                      "   +0 setsockopt(4, SOL_IP, IP_MTU_DISCOVER, [9], 4) = -1 EINVAL (Invalid argument)\n"
+                                                      "   +0 write(4, ..., 10) = 10\n"
+                                                      "   +0 > P. 1:11(10) ack 1\n");
+    BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+    const Outcome ip = RunShell("tshark -r '" + (dir / "out" / "trace.pcap").string() +
+                                "' -Y 'tcp.len > 0' -T fields -e ip.dsfield -e ip.flags.df 2>/dev/null");
+    BOOST_TEST(ip.out == "0x10\t0\n");
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_return_value_is_a_runtime_error)
 {
     TempDir dir;
