@@ -90,6 +90,10 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, s
     }
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
                                std::move(dataref));
+    if (!m_txTrace.IsEmpty())
+    {
+        TraceTx(p, th); // the Tx trace source: payload and header, as TcpSocketBase's
+    }
     FinishHeader(th, p);
     // __tcp_transmit_skb(): the departure time, never earlier than the last one's
     m_tp.tcp_wstamp_ns = std::max(m_tp.tcp_wstamp_ns, m_tp.tcp_clock_cache);
@@ -174,6 +178,16 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     m_tp.max_packets_out = std::max(m_tp.max_packets_out, m_tp.packets_out); // tcp_cwnd_validate()
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
+        if (m_ns3Api && !skb.data.empty())
+        {
+            // ns-3's NotifyDataSent(): the bytes past snd_nxt that leave the first time
+            const uint32_t data_end = skb.seq + static_cast<uint32_t>(skb.data.size());
+            const uint32_t from = SeqAfter(m_tp.snd_nxt, skb.seq) ? m_tp.snd_nxt : skb.seq;
+            if (SeqAfter(data_end, from))
+            {
+                NewDataSent(data_end - from);
+            }
+        }
         m_tp.snd_nxt = skb.end_seq;
     }
     m_tcp->Transmit(p, m_local, m_peer);
