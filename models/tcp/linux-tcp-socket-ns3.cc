@@ -67,6 +67,52 @@ Ns3Header(const WireTcpHeader& th)
     return h;
 }
 
+// A trace source of LinuxTcpSocket::Ns3Traces, which the first connection makes
+template <typename Source>
+class LazyTraceAccessor : public TraceSourceAccessor
+{
+  public:
+    explicit LazyTraceAccessor(Source LinuxTcpSocket::Ns3Traces::*member)
+        : m_member(member)
+    {
+    }
+    bool ConnectWithoutContext(ObjectBase* obj, const CallbackBase& cb) const override
+    {
+        Source* src = Of(obj);
+        return src && (src->ConnectWithoutContext(cb), true);
+    }
+    bool Connect(ObjectBase* obj, std::string context, const CallbackBase& cb) const override
+    {
+        Source* src = Of(obj);
+        return src && (src->Connect(cb, context), true);
+    }
+    bool DisconnectWithoutContext(ObjectBase* obj, const CallbackBase& cb) const override
+    {
+        Source* src = Of(obj);
+        return src && (src->DisconnectWithoutContext(cb), true);
+    }
+    bool Disconnect(ObjectBase* obj, std::string context, const CallbackBase& cb) const override
+    {
+        Source* src = Of(obj);
+        return src && (src->Disconnect(cb, context), true);
+    }
+
+  private:
+    Source* Of(ObjectBase* obj) const
+    {
+        auto* s = dynamic_cast<LinuxTcpSocket*>(obj);
+        return s ? &(s->Traces().*m_member) : nullptr;
+    }
+    Source LinuxTcpSocket::Ns3Traces::*m_member;
+};
+
+template <typename Source>
+Ptr<const TraceSourceAccessor>
+MakeLazyTraceAccessor(Source LinuxTcpSocket::Ns3Traces::*member)
+{
+    return Ptr<const TraceSourceAccessor>(new LazyTraceAccessor<Source>(member), false);
+}
+
 } // namespace
 
 TcpSocket::TcpStates_t
@@ -110,29 +156,29 @@ LinuxTcpSocket::GetTypeId()
             .AddConstructor<LinuxTcpSocket>()
             .AddTraceSource("CongestionWindow",
                             "The congestion window in bytes: snd_cwnd segments of mss_cache",
-                            MakeTraceSourceAccessor(&LinuxTcpSocket::m_cwndTrace),
+                            MakeLazyTraceAccessor(&Ns3Traces::cwnd),
                             "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("SlowStartThreshold",
                             "snd_ssthresh in bytes (UINT32_MAX while it is infinite)",
-                            MakeTraceSourceAccessor(&LinuxTcpSocket::m_ssthreshTrace),
+                            MakeLazyTraceAccessor(&Ns3Traces::ssthresh),
                             "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("RTT",
                             "Last RTT sample (tcp_ack_update_rtt())",
-                            MakeTraceSourceAccessor(&LinuxTcpSocket::m_rttTrace),
+                            MakeLazyTraceAccessor(&Ns3Traces::rtt),
                             "ns3::TracedValueCallback::Time")
             .AddTraceSource("State",
                             "TCP state",
-                            MakeTraceSourceAccessor(&LinuxTcpSocket::m_stateTrace),
+                            MakeLazyTraceAccessor(&Ns3Traces::state),
                             "ns3::TcpStatesTracedValueCallback")
             .AddTraceSource("Tx",
                             "A segment handed to IPv4: its payload and header; the socket argument is null "
                             "(this socket is not a TcpSocketBase)",
-                            MakeTraceSourceAccessor(&LinuxTcpSocket::m_txTrace),
+                            MakeLazyTraceAccessor(&Ns3Traces::tx),
                             "ns3::TcpSocketBase::TcpTxRxTracedCallback")
             .AddTraceSource("Rx",
                             "A segment for this socket from IPv4: its payload and header; the socket argument "
                             "is null",
-                            MakeTraceSourceAccessor(&LinuxTcpSocket::m_rxTrace),
+                            MakeLazyTraceAccessor(&Ns3Traces::rx),
                             "ns3::TcpSocketBase::TcpTxRxTracedCallback");
     return tid;
 }
@@ -494,6 +540,16 @@ LinuxTcpSocket::NewDataSent(uint32_t bytes)
 
 // --- trace sources ----------------------------------------------------------------------
 
+LinuxTcpSocket::Ns3Traces&
+LinuxTcpSocket::Traces()
+{
+    if (!m_traces)
+    {
+        m_traces = std::make_unique<Ns3Traces>();
+    }
+    return *m_traces;
+}
+
 void
 LinuxTcpSocket::SyncCwndTrace()
 {
@@ -503,39 +559,40 @@ LinuxTcpSocket::SyncCwndTrace()
                                   ? UINT32_MAX
                                   : static_cast<uint32_t>(std::min<uint64_t>(uint64_t{m_tp.snd_ssthresh} * mss,
                                                                              UINT32_MAX));
-    if (cwnd != m_cwndTraced)
+    Ns3Traces& t = *m_traces;
+    if (cwnd != t.cwnd_traced)
     {
-        const uint32_t old = m_cwndTraced;
-        m_cwndTraced = cwnd;
-        m_cwndTrace(old, cwnd);
+        const uint32_t old = t.cwnd_traced;
+        t.cwnd_traced = cwnd;
+        t.cwnd(old, cwnd);
     }
-    if (ssthresh != m_ssthreshTraced)
+    if (ssthresh != t.ssthresh_traced)
     {
-        const uint32_t old = m_ssthreshTraced;
-        m_ssthreshTraced = ssthresh;
-        m_ssthreshTrace(old, ssthresh);
+        const uint32_t old = t.ssthresh_traced;
+        t.ssthresh_traced = ssthresh;
+        t.ssthresh(old, ssthresh);
     }
 }
 
 void
 LinuxTcpSocket::TraceTx(Ptr<const Packet> p, const WireTcpHeader& th)
 {
-    m_txTrace(p, Ns3Header(th), nullptr);
+    m_traces->tx(p, Ns3Header(th), nullptr);
 }
 
 void
 LinuxTcpSocket::TraceRx(Ptr<const Packet> p, const WireTcpHeader& th)
 {
-    m_rxTrace(p, Ns3Header(th), nullptr);
+    m_traces->rx(p, Ns3Header(th), nullptr);
 }
 
 void
 LinuxTcpSocket::TraceRtt(int64_t rtt_us)
 {
     const Time rtt = MicroSeconds(rtt_us);
-    const Time old = m_rttTraced;
-    m_rttTraced = rtt;
-    m_rttTrace(old, rtt);
+    const Time old = m_traces->rtt_traced;
+    m_traces->rtt_traced = rtt;
+    m_traces->rtt(old, rtt);
 }
 
 // --- send and receive ------------------------------------------------------------------

@@ -128,8 +128,11 @@ void
 LinuxTcpSocket::SetState(TcpState s)
 {
     NS_LOG_LOGIC(this << " " << ToString(m_tp.state) << " -> " << ToString(s));
+    if (m_traces && Ns3State(s) != Ns3State(m_tp.state))
+    {
+        m_traces->state(Ns3State(m_tp.state), Ns3State(s)); // the State trace source
+    }
     m_tp.state = s;
-    m_stateTrace = Ns3State(s); // the State trace source
 }
 
 // --- blocking calls ------------------------------------------------------------------

@@ -24,7 +24,6 @@
 #include <ns3/tcp-header.h>
 #include <ns3/tcp-socket.h>
 #include <ns3/traced-callback.h>
-#include <ns3/traced-value.h>
 
 #include <deque>
 #include <functional>
@@ -162,8 +161,28 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // defaults the user changed (Config::SetDefault) apply to such a socket.
     void UseNs3Api();
     // The Rx trace source, for LinuxTcpL4Protocol: a segment demultiplexed to us
-    bool RxTraced() const { return !m_rxTrace.IsEmpty(); }
+    bool RxTraced() const { return m_traces && !m_traces->rx.IsEmpty(); }
     void TraceRx(ns3::Ptr<const ns3::Packet> p, const WireTcpHeader& th);
+
+    // The trace sources (GetTypeId() names them as ns3::TcpSocketBase does), made when
+    // something first connects to one: a socket nobody traces carries one pointer
+    struct Ns3Traces
+    {
+        using TxRx = ns3::TracedCallback<ns3::Ptr<const ns3::Packet>,
+                                         const ns3::TcpHeader&,
+                                         ns3::Ptr<const ns3::TcpSocketBase>>;
+        ns3::TracedCallback<uint32_t, uint32_t> cwnd;
+        ns3::TracedCallback<uint32_t, uint32_t> ssthresh;
+        ns3::TracedCallback<ns3::Time, ns3::Time> rtt;
+        // a TracedValue's callbacks: (old, new) on each change
+        ns3::TracedCallback<ns3::TcpSocket::TcpStates_t, ns3::TcpSocket::TcpStates_t> state;
+        TxRx tx;
+        TxRx rx;
+        uint32_t cwnd_traced = 0;
+        uint32_t ssthresh_traced = 0;
+        ns3::Time rtt_traced;
+    };
+    Ns3Traces& Traces();
 
     // Scenario inputs: the ISN this socket uses (secure_tcp_seq() otherwise) and the
     // TS value its clock shows at time 0 (the base of secure_tcp_ts_off()).
@@ -326,7 +345,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // each segment processed and each timer
     void TraceCwnd()
     {
-        if (!m_cwndTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty())
+        if (m_traces)
         {
             SyncCwndTrace();
         }
@@ -500,18 +519,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool m_upcallsHeld = false; // a connection not yet handed to the application
     uint16_t m_upcalls = 0;
     uint32_t m_dataSentBytes = 0;
-    // trace sources (GetTypeId() names them as ns3::TcpSocketBase does)
-    ns3::TracedCallback<uint32_t, uint32_t> m_cwndTrace;
-    ns3::TracedCallback<uint32_t, uint32_t> m_ssthreshTrace;
-    ns3::TracedCallback<ns3::Time, ns3::Time> m_rttTrace;
-    ns3::TracedValue<ns3::TcpSocket::TcpStates_t> m_stateTrace{ns3::TcpSocket::CLOSED};
-    ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, const ns3::TcpHeader&, ns3::Ptr<const ns3::TcpSocketBase>>
-        m_txTrace;
-    ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, const ns3::TcpHeader&, ns3::Ptr<const ns3::TcpSocketBase>>
-        m_rxTrace;
-    uint32_t m_cwndTraced = 0;
-    uint32_t m_ssthreshTraced = 0;
-    ns3::Time m_rttTraced;
+    std::unique_ptr<Ns3Traces> m_traces;
     Jiffies m_j{250};
     Tcb m_tp;
     mutable SocketErrno m_errno = ERROR_NOTERROR; // GetPeerName() const sets it

@@ -488,7 +488,7 @@ LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t ca_rtt_us, uint32_t flag)
     {
         return;
     }
-    if (!m_rttTrace.IsEmpty())
+    if (m_traces)
     {
         TraceRtt(seq_rtt_us);
     }

@@ -90,7 +90,7 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, s
     }
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
                                std::move(dataref));
-    if (!m_txTrace.IsEmpty())
+    if (m_traces && !m_traces->tx.IsEmpty())
     {
         TraceTx(p, th); // the Tx trace source: payload and header, as TcpSocketBase's
     }
