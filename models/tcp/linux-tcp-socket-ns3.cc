@@ -190,6 +190,12 @@ LinuxTcpSocket::LinuxTcpSocket(const LinuxTcpSocket& listener)
       m_ns3Api(listener.m_ns3Api),
       m_constructed(true)
 {
+    // as TcpSocketBase's fork: the close and accept callbacks stay, these are the
+    // application's to set on the new connection
+    SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+    SetDataSentCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
 }
 
 void

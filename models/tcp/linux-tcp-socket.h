@@ -145,9 +145,9 @@ class LinuxTcpSocket : public ns3::TcpSocket
   public:
     static ns3::TypeId GetTypeId();
     LinuxTcpSocket();
-    // A connection a listener accepts (sk_clone_lock()): ns-3's Socket part (callbacks,
-    // IP options) and the options the application set on the listener, nothing else.
-    // For CopyObject() in CompleteHandshake().
+    // A connection a listener accepts (sk_clone_lock()): ns-3's Socket part (the close
+    // and accept callbacks, IP options) and the ns-3 API, nothing else; CompleteHandshake()
+    // copies the socket options. For CopyObject().
     LinuxTcpSocket(const LinuxTcpSocket& listener);
     LinuxTcpSocket& operator=(const LinuxTcpSocket&) = delete;
     ~LinuxTcpSocket() override;
