@@ -519,6 +519,10 @@ LinuxTcpSocket::NotifyUpcall(uint16_t what)
     if (what & UP_NORMAL_CLOSE)
     {
         NotifyNormalClose();
+        if (m_closeOnPeerFin && m_tp.state == TcpState::CloseWait && !m_dead)
+        {
+            Close(); // the application's close(), as ns-3's TCP makes it for PacketSink
+        }
     }
     if (what & UP_ERROR_CLOSE)
     {

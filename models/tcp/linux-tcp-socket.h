@@ -517,6 +517,9 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool m_closeNotified = false;
     bool m_upcallScheduled = false;
     bool m_upcallsHeld = false; // a connection not yet handed to the application
+    // accepted by a listener the application shut down for sending (PacketSink's):
+    // closed when the peer closes, as TcpSocketBase::DoPeerClose() closes it
+    bool m_closeOnPeerFin = false;
     uint16_t m_upcalls = 0;
     uint32_t m_dataSentBytes = 0;
     std::unique_ptr<Ns3Traces> m_traces;

@@ -274,6 +274,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     child->m_bound = true;
     // an ns-3 application hears of the connection's events once it has been handed it
     child->m_upcallsHeld = m_ns3Api;
+    child->m_closeOnPeerFin = m_ns3Api && (m_tp.shutdown & SEND_SHUTDOWN);
 
     Tcb& tp = child->m_tp;
     child->SetState(TcpState::SynRecv);
