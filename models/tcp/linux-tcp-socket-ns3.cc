@@ -5,7 +5,6 @@
 // and typed as ns3::TcpSocketBase's.
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
-#include "models/tcp/sndbuf.h"
 #include "models/tcp/wire-header.h"
 
 #include <ns3/buffer.h>

@@ -347,7 +347,9 @@ LinuxTcpSocket::SyncMss(uint32_t pmtu)
     m_tp.mss_cache = mss;
 }
 
-// __inet_stream_connect(): an unconnected IPv4 socket (EAFNOSUPPORT, EISCONN)
+// __inet_stream_connect(): an unconnected IPv4 socket (EAFNOSUPPORT, EISCONN). A
+// socket whose connection failed is not connected again here (Linux allows it): the
+// model keeps what the first attempt left, so it says EISCONN rather than reuse it.
 int
 LinuxTcpSocket::Connect(const Address& address)
 {
@@ -361,7 +363,7 @@ LinuxTcpSocket::Connect(const Address& address)
         m_errno = ERROR_INVAL;
         return -1;
     }
-    if (m_tp.state != TcpState::Closed || m_dead)
+    if (m_tp.state != TcpState::Closed || m_dead || m_peerPort != 0)
     {
         m_errno = m_dead ? ERROR_BADF : ERROR_ISCONN;
         return -1;

@@ -422,6 +422,9 @@ BOOST_AUTO_TEST_CASE(a_refused_connection_calls_connection_failed)
     BOOST_TEST(app.connected + app.clientNormalClose + app.clientErrorClose == 0);
     BOOST_TEST(StateOf(s) == sim::TcpState::Closed);
     BOOST_TEST(w.Count(1, TcpHeader::RST) == 1u);
+    // not reused for a second attempt: an error, not a half-reset socket
+    BOOST_TEST(s->Connect(InetSocketAddress(w.ifs.GetAddress(1), 7777)) == -1);
+    BOOST_TEST(s->GetErrno() == Socket::ERROR_ISCONN);
 }
 
 BOOST_AUTO_TEST_CASE(an_application_refusing_a_connection_request_drops_the_syn)
