@@ -153,27 +153,23 @@ AddBenchCommand(CLI::App& app, int& exit_code)
   peak_RSS_MB  the child's peak resident set (ru_maxrss from wait4()), largest of the runs
   speed-up     simulated_s over wall_ms
 
-Then the same bulk transfer through ns-3's TCP and through ours (--no-ns3 skips it):
-N bytes (--ns3-compare-bytes) one way between two ns-3 nodes on a point-to-point link,
-{rate} Mbit/s, {delay} ms one-way delay, MTU {mtu}, on both sides; {seg} bytes of payload
-per full segment on both (MSS {mss} less 12 bytes of timestamps).
+Then the same ns-3 program over ns-3's TCP and over ours (--no-ns3 skips it): ns-3's
+BulkSendApplication (MaxBytes N, --ns3-compare-bytes; SendSize {seg}) to a PacketSink,
+one way between two ns-3 nodes on a point-to-point link, {rate} Mbit/s, {delay} ms one-way
+delay, MTU {mtu}; {seg} bytes of payload per full segment on both (MSS {mss} less 12 bytes
+of timestamps). Neither writes a trace; segments are counted at the sender's IPv4 Tx trace.
   ns-3's side  InternetStackHelper's TcpL4Protocol (TcpSocketBase with the release's default
-               congestion control, printed), BulkSendApplication (MaxBytes N, SendSize {seg})
-               to a PacketSink, TcpSocket::SegmentSize {seg}; all else ns-3's defaults (128 KiB
-               buffers, delayed ACK every 2 segments, SACK and timestamps on, checksums off);
-               writes nothing; segments counted at the sender's IPv4 Tx trace.
-  our side     a scenario on the same link (kind ethernet): an HTTP server sends N bytes in
-               one response to a browser reading 64 KiB per read(), profile linux-6.18 on
-               both hosts, run as `sim run FILE -q --no-plot`, so it also writes its trace
-               (pcap with a 128-byte snaplen, and trace.txt, ~150 bytes a packet); segments
-               counted in that trace. It carries a little more: the GET request, and the
-               response header, which leaves as a segment of its own.
+               congestion control, printed), TcpSocket::SegmentSize {seg}; all else ns-3's
+               defaults (128 KiB buffers, delayed ACK every 2 segments, SACK and timestamps
+               on, checksums off).
+  our side     LinuxTcpStackHelper instead (LinuxTcpL4Protocol), profile linux-6.18 on both
+               nodes; the MSS from the MTU, everything else the profile's.
   segments     packets with TCP payload, sender to receiver; payload_B their payload
                (retransmissions would show as more than N); seg_B the largest
   packets      both directions: handshake, data, ACKs, FINs (each TCP ACKs at its own rate)
   wall_ms      median, process start to exit; segments/s = segments over it
-  run_ms       median, the transfer alone by the child's own clock (world built, run,
-               trace written; process start-up excluded); run_seg/s = segments over it
+  run_ms       median, the transfer alone by the child's own clock (nodes built, run,
+               Destroy(); process start-up excluded); run_seg/s = segments over it
 The ratio is ours over ns-3's segments per second, for both times, and packets per wall
 second (each side's own ACKs included).)",
         fmt::arg("rate", link.rate_mbps),

@@ -2,14 +2,10 @@
 #include "cli/bench-compare.h"
 
 #include "cli/bench-process.h"
-#include "models/capture/packet-record.h"
-#include "models/capture/pcap-file.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +16,6 @@ namespace fs = std::filesystem;
 
 namespace
 {
-
-constexpr const char* kServer = "10.0.0.2";
 
 // What one side did, with its medians over the runs
 struct SideFigures
@@ -40,32 +34,44 @@ struct SideFigures
     double RunSegmentsPerSecond() const { return run_wall_s > 0 ? static_cast<double>(segments) / run_wall_s : 0; }
 };
 
+// `runs` runs of `sim bench-ns3tcp` with the link and `tcp_args` (which TCP)
 SideFigures
-RunNs3Side(const std::string& self, const BulkLink& link, int runs, const fs::path& tmp)
+RunSide(const std::string& self,
+        const BulkLink& link,
+        int runs,
+        const fs::path& tmp,
+        const std::vector<std::string>& tcp_args)
 {
     SideFigures f;
     std::vector<double> wall;
     std::vector<double> run_wall;
     ChildRun last;
+    std::vector<std::string> args = {"bench-ns3tcp",
+                                     "--bytes", std::to_string(link.bytes),
+                                     "--mtu", std::to_string(link.mtu),
+                                     "--rate-mbps", std::to_string(link.rate_mbps),
+                                     "--delay-ms", fmt::format("{}", link.delay_ms)};
+    args.insert(args.end(), tcp_args.begin(), tcp_args.end());
     for (int i = 0; i < runs; ++i)
     {
-        last = RunChild(self,
-                        {"bench-ns3tcp",
-                         "--bytes", std::to_string(link.bytes),
-                         "--mtu", std::to_string(link.mtu),
-                         "--rate-mbps", std::to_string(link.rate_mbps),
-                         "--delay-ms", fmt::format("{}", link.delay_ms)},
-                        (tmp / "ns3.stats").string());
+        last = RunChild(self, args, (tmp / "bulk.stats").string());
         wall.push_back(last.wall_s);
         run_wall.push_back(last.Number("run_wall_s"));
         f.peak_rss_mb = std::max(f.peak_rss_mb, last.peak_rss_mb);
     }
-    std::string congestion = last.stats["congestion"];
-    if (congestion.rfind("ns3::", 0) == 0)
+    if (last.stats.count("profile"))
     {
-        congestion.erase(0, 5);
+        f.name = "ours (" + last.stats["profile"] + ")";
     }
-    f.name = "ns-3 (" + congestion + ")";
+    else
+    {
+        std::string congestion = last.stats["congestion"];
+        if (congestion.rfind("ns3::", 0) == 0)
+        {
+            congestion.erase(0, 5);
+        }
+        f.name = "ns-3 (" + congestion + ")";
+    }
     f.wall_s = Median(wall);
     f.run_wall_s = Median(run_wall);
     f.segments = static_cast<uint64_t>(last.Number("segments"));
@@ -76,88 +82,7 @@ RunNs3Side(const std::string& self, const BulkLink& link, int runs, const fs::pa
     return f;
 }
 
-SideFigures
-RunOurSide(const std::string& self, const BulkLink& link, int runs, const fs::path& tmp)
-{
-    const fs::path scenario = tmp / "bulk.toml";
-    {
-        std::ofstream s(scenario);
-        s << BulkScenarioToml(link);
-    }
-    const fs::path out = tmp / "ours";
-    SideFigures f;
-    std::vector<double> wall;
-    std::vector<double> run_wall;
-    ChildRun last;
-    for (int i = 0; i < runs; ++i)
-    {
-        last = RunChild(self, {"run", scenario.string(), "-q", "--no-plot", "--out", out.string()},
-                        (tmp / "ours.stats").string());
-        wall.push_back(last.wall_s);
-        run_wall.push_back(last.Number("run_wall_s"));
-        f.peak_rss_mb = std::max(f.peak_rss_mb, last.peak_rss_mb);
-    }
-    f.name = "ours (linux-6.18)";
-    f.wall_s = Median(wall);
-    f.run_wall_s = Median(run_wall);
-    f.events = static_cast<uint64_t>(last.Number("events"));
-    // counted in the trace the run wrote, as the ns-3 side counts at its IPv4 layer
-    const Capture cap = ReadCapture((out / "trace.pcap").string());
-    for (const Frame& frame : cap.frames)
-    {
-        ++f.packets;
-        const std::optional<PacketRecord> p = DecodeFrame(cap.link_type, frame);
-        if (p && p->src == kServer && p->len > 0)
-        {
-            ++f.segments;
-            f.payload_bytes += p->len;
-            f.segment_payload = std::max(f.segment_payload, p->len);
-        }
-    }
-    return f;
-}
-
 } // namespace
-
-std::string
-BulkScenarioToml(const BulkLink& link)
-{
-    return fmt::format(
-        R"(# written by `sim bench`: {bytes} bytes in one HTTP response, the transfer ns-3's
-# BulkSendApplication makes on the same link
-description = "sim bench: {bytes} bytes over ethernet, as ns-3's bulk transfer"
-profile = "linux-6.18"
-
-[link]
-kind = "ethernet"
-mtu = {mtu}
-rate_mbps = {rate}
-delay_ms = {delay}
-
-[capture]
-snaplen = 128                       # headers only: the bench counts segments
-
-[server]
-program = "http-server"
-port = 5001
-idle_timeout = 0.001
-[server.files]
-"/bulk" = {bytes}
-
-[client]
-program = "browser"
-address = "10.0.0.1"
-server = "{server}"
-read_size = 65536
-connections = [{{ name = "c", port = 49153, open_at = 0 }}]
-requests = [{{ connection = "c", path = "/bulk", size = 100, at = 0 }}]
-)",
-        fmt::arg("bytes", link.bytes),
-        fmt::arg("mtu", link.mtu),
-        fmt::arg("rate", link.rate_mbps),
-        fmt::arg("delay", link.delay_ms),
-        fmt::arg("server", kServer));
-}
 
 void
 CompareWithNs3Tcp(const BulkLink& link, int runs, const fs::path& tmp, std::ostream& out)
@@ -178,9 +103,9 @@ CompareWithNs3Tcp(const BulkLink& link, int runs, const fs::path& tmp, std::ostr
                            static_cast<double>(f.events) / f.wall_s, f.peak_rss_mb)
             << std::flush;
     };
-    const SideFigures ns3 = RunNs3Side(self, link, runs, tmp);
+    const SideFigures ns3 = RunSide(self, link, runs, tmp, {"--tcp", "ns3"});
     line(ns3);
-    const SideFigures ours = RunOurSide(self, link, runs, tmp);
+    const SideFigures ours = RunSide(self, link, runs, tmp, {"--tcp", "linux", "--profile", "linux-6.18"});
     line(ours);
     const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
     // in packets too: the two TCPs do not send as many ACKs per segment, and an ACK

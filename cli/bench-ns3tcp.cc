@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// ns-3's own TCP carrying a bulk transfer, as an ns-3 user would set it up: two nodes
-// on a point-to-point link, InternetStackHelper's default TcpL4Protocol, a
-// BulkSendApplication with MaxBytes to a PacketSink. Only what makes the link and the
-// segments the same as on our side is changed from ns-3's defaults (the segment size,
-// and the application's write size, whose default of 512 B would charge ns-3 for 17
-// Send() calls per segment); everything else (Cubic in 3.37, PRR recovery, 128 KiB
-// buffers, delayed ACKs every 2 segments, SACK and timestamps on, checksums
-// off) is ns-3's.
+// A bulk transfer as an ns-3 user would set it up: two nodes on a point-to-point link,
+// a BulkSendApplication with MaxBytes to a PacketSink, over ns-3's own TCP
+// (InternetStackHelper's default TcpL4Protocol) or over ours (LinuxTcpStackHelper).
+// Only what makes the link and the segments the same on both is changed from the
+// defaults: ns-3's segment size (ours takes the MSS from the MTU, as Linux does), and
+// the application's write size, whose default of 512 B would charge either TCP for 17
+// Send() calls per segment. Everything else is each TCP's own: for ns-3's, Cubic in
+// 3.37, PRR recovery, 128 KiB buffers, delayed ACKs every 2 segments, SACK and
+// timestamps on; for ours, the kernel profile's. Checksums off on both (ns-3's default).
 #include "cli/bench-ns3tcp.h"
+
+#include "models/helper/linux-tcp-stack-helper.h"
 
 #include <ns3/applications-module.h>
 #include <ns3/core-module.h>
@@ -63,12 +66,21 @@ struct TxCounter
     }
 };
 
+struct BulkSide
+{
+    bool linux_tcp = false;             // ours, not ns-3's
+    std::string profile = "linux-6.18"; // ours: the kernel profile of both nodes
+};
+
 void
-RunNs3Bulk(const BulkLink& link)
+RunNs3Bulk(const BulkLink& link, const BulkSide& side)
 {
     const auto run_start = std::chrono::steady_clock::now(); // as `sim run` times its run
-    // ns-3's SegmentSize is the payload of a full segment; its options come on top
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(link.SegmentPayload()));
+    if (!side.linux_tcp)
+    {
+        // ns-3's SegmentSize is the payload of a full segment; its options come on top
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(link.SegmentPayload()));
+    }
 
     NodeContainer nodes;
     nodes.Create(2);
@@ -79,9 +91,19 @@ RunNs3Bulk(const BulkLink& link)
     p2p.SetChannelAttribute("Delay", TimeValue(NanoSeconds(std::llround(link.delay_ms * 1e6))));
     NetDeviceContainer devs = p2p.Install(nodes);
 
-    InternetStackHelper stack;
-    stack.SetIpv6StackInstall(false);
-    stack.Install(nodes);
+    if (side.linux_tcp)
+    {
+        LinuxTcpStackHelper stack;
+        stack.SetProfile(side.profile);
+        stack.Internet().SetIpv6StackInstall(false);
+        stack.Install(nodes);
+    }
+    else
+    {
+        InternetStackHelper stack;
+        stack.SetIpv6StackInstall(false);
+        stack.Install(nodes);
+    }
     Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.0");
     const Ipv4InterfaceContainer ifaces = addresses.Assign(devs);
 
@@ -99,8 +121,18 @@ RunNs3Bulk(const BulkLink& link)
         "Tx", MakeCallback(&TxCounter::OnTx, &sender));
     nodes.Get(1)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
         "Tx", MakeCallback(&TxCounter::OnTx, &receiver));
-    TypeIdValue congestion;
-    nodes.Get(0)->GetObject<TcpL4Protocol>()->GetAttribute("SocketType", congestion);
+    // which TCP: ns-3's congestion control, or our kernel profile
+    std::string which;
+    if (side.linux_tcp)
+    {
+        which = "profile=" + side.profile;
+    }
+    else
+    {
+        TypeIdValue congestion;
+        nodes.Get(0)->GetObject<TcpL4Protocol>()->GetAttribute("SocketType", congestion);
+        which = "congestion=" + congestion.Get().GetName();
+    }
 
     Simulator::Run();
     const uint64_t events = Simulator::GetEventCount();
@@ -117,13 +149,13 @@ RunNs3Bulk(const BulkLink& link)
     }
     std::ostream& out = stats.empty() ? std::cout : file;
     out << fmt::format("segments={}\npayload_bytes={}\npackets={}\nevents={}\nsegment_payload={}\n"
-                       "congestion={}\nrun_wall_s={:.9f}\n",
+                       "{}\nrun_wall_s={:.9f}\n",
                        sender.segments,
                        sender.payload_bytes,
                        sender.packets + receiver.packets,
                        events,
                        link.SegmentPayload(),
-                       congestion.Get().GetName(),
+                       which,
                        run_wall.count());
     if (!out)
     {
@@ -137,14 +169,20 @@ void
 AddBenchNs3TcpCommand(CLI::App& app, int& exit_code)
 {
     auto link = std::make_shared<BulkLink>();
-    CLI::App* cmd = app.add_subcommand("bench-ns3tcp", "ns-3's TCP on a bulk transfer (used by `sim bench`)");
+    auto side = std::make_shared<BulkSide>();
+    auto tcp = std::make_shared<std::string>("ns3");
+    CLI::App* cmd = app.add_subcommand("bench-ns3tcp", "a bulk transfer of ns-3's applications over ns-3's TCP or "
+                                                       "ours (used by `sim bench`)");
     cmd->group(""); // hidden: `sim bench` runs it as its own process
     cmd->add_option("--bytes", link->bytes)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
     cmd->add_option("--mtu", link->mtu)->check(CLI::Range(576, 65535));
     cmd->add_option("--rate-mbps", link->rate_mbps)->check(CLI::Range(uint64_t{1}, uint64_t{10000000}));
     cmd->add_option("--delay-ms", link->delay_ms)->check(CLI::Range(0.0, 3.6e6));
-    cmd->callback([link, &exit_code]() {
-        RunNs3Bulk(*link);
+    cmd->add_option("--tcp", *tcp)->check(CLI::IsMember({"ns3", "linux"}));
+    cmd->add_option("--profile", side->profile);
+    cmd->callback([link, side, tcp, &exit_code]() {
+        side->linux_tcp = *tcp == "linux";
+        RunNs3Bulk(*link, *side);
         exit_code = 0;
     });
 }

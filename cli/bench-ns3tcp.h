@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// `sim bench`'s reference point: a bulk transfer through ns-3's own TCP
-// (TcpSocketBase, BulkSendApplication to PacketSink) on the same kind of link our
-// side of the comparison uses, run in a process of its own (a hidden subcommand).
+// `sim bench`'s side-by-side: one ns-3 program, a bulk transfer from ns-3's
+// BulkSendApplication to a PacketSink on a point-to-point link, run once over ns-3's
+// own TCP (TcpSocketBase) and once over ours (LinuxTcpL4Protocol), each in a process
+// of its own (a hidden subcommand).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -24,10 +25,12 @@ struct BulkLink
     uint32_t SegmentPayload() const { return mtu - 52; }
 };
 
-// The hidden subcommand `sim bench-ns3tcp --bytes N --mtu M --rate-mbps R --delay-ms D`:
-// runs the ns-3 transfer and writes key=value lines (segments, payload_bytes, packets,
-// events, segment_payload, congestion, run_wall_s: set-up, run and Destroy(), the
-// process's start-up excluded) to the file named by SIM_STATS_FILE
+// The hidden subcommand `sim bench-ns3tcp --bytes N --mtu M --rate-mbps R --delay-ms D
+// [--tcp ns3|linux] [--profile NAME]`: runs the transfer over ns-3's TCP (default) or
+// ours with the kernel profile NAME, and writes key=value lines (segments,
+// payload_bytes, packets, events, segment_payload, congestion or profile, run_wall_s:
+// set-up, run and Destroy(), the process's start-up excluded) to the file named by
+// SIM_STATS_FILE
 void AddBenchNs3TcpCommand(CLI::App& app, int& exit_code);
 
 } // namespace sim

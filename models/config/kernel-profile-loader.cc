@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <utility>
 #include <algorithm>
@@ -187,6 +188,21 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
 
     top.Finish();
     return p;
+}
+
+} // namespace sim
+
+namespace sim
+{
+
+std::string
+ProfileRoot()
+{
+    if (const char* r = std::getenv("SIM_ROOT"); r && *r)
+    {
+        return r;
+    }
+    return SIM_SOURCE_DIR;
 }
 
 } // namespace sim

@@ -12,4 +12,8 @@ namespace sim
 // Throws InputError naming file, line and key.
 KernelProfile LoadKernelProfile(const std::string& name_or_path, const std::string& root);
 
+// Where models/profiles is: SIM_ROOT (set by ./sim), else the source folder the model
+// was built from
+std::string ProfileRoot();
+
 } // namespace sim

@@ -573,12 +573,15 @@ Executor::CallConnect(const Event& ev, CallDone done)
 }
 
 // sk->sk_err of a connection that a reset or a timeout ended (tcp_reset(),
-// tcp_write_err()), from the model's close callback
+// tcp_write_err()), from the model's close callback, or from its connection-failed
+// callback for a connect() that a reset or unanswered SYNs ended
 void
 Executor::WatchErrors(int fd)
 {
     m_fds[fd].sock->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                                        MakeCallback(&Executor::OnErrorClose, this));
+    m_fds[fd].sock->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                        MakeCallback(&Executor::OnErrorClose, this));
 }
 
 void

@@ -3,8 +3,10 @@
 
 #include "models/tcp/payload-store.h"
 
+#include "models/config/kernel-profile-loader.h"
 #include "models/config/splitmix64.h"
 #include "models/link/linux-loopback-net-device.h"
+#include "models/tcp/linux-tcp-socket-factory.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/options.h"
 
@@ -12,8 +14,11 @@
 #include <ns3/ipv4-l3-protocol.h>
 #include <ns3/ipv4.h>
 #include <ns3/log.h>
+#include <ns3/object-vector.h>
 #include <ns3/packet.h>
+#include <ns3/rng-seed-manager.h>
 #include <ns3/simulator.h>
+#include <ns3/string.h>
 
 #include <algorithm>
 
@@ -28,10 +33,23 @@ using namespace ns3;
 TypeId
 LinuxTcpL4Protocol::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::LinuxTcpL4Protocol")
-                            .SetParent<IpL4Protocol>()
-                            .SetGroupName("Internet")
-                            .AddConstructor<LinuxTcpL4Protocol>();
+    static TypeId tid =
+        TypeId("ns3::LinuxTcpL4Protocol")
+            .SetParent<IpL4Protocol>()
+            .SetGroupName("Internet")
+            .AddConstructor<LinuxTcpL4Protocol>()
+            .AddAttribute("Profile",
+                          "The kernel profile: a name in models/profiles (linux-6.18, linux-5.15, ...) "
+                          "or the path of a profile .toml file",
+                          StringValue("linux-6.18"),
+                          MakeStringAccessor(&LinuxTcpL4Protocol::SetProfileName,
+                                             &LinuxTcpL4Protocol::GetProfileName),
+                          MakeStringChecker())
+            .AddAttribute("SocketList",
+                          "The sockets of this node, in the order they were made, until closed for good",
+                          ObjectVectorValue(),
+                          MakeObjectVectorAccessor(&LinuxTcpL4Protocol::GetNSockets, &LinuxTcpL4Protocol::GetSocket),
+                          MakeObjectVectorChecker<LinuxTcpSocket>());
     return tid;
 }
 
@@ -39,9 +57,57 @@ LinuxTcpL4Protocol::LinuxTcpL4Protocol() = default;
 LinuxTcpL4Protocol::~LinuxTcpL4Protocol() = default;
 
 void
+LinuxTcpL4Protocol::NotifyConstructionCompleted()
+{
+    m_constructed = true;
+    IpL4Protocol::NotifyConstructionCompleted();
+}
+
+void
 LinuxTcpL4Protocol::SetProfile(const KernelProfile& profile)
 {
+    NS_ABORT_MSG_IF(!m_sockets.empty() && m_profileLoaded && profile.name != m_profile.name,
+                    "LinuxTcpL4Protocol: the kernel profile cannot change under existing sockets");
     m_profile = profile;
+    m_profileName = profile.name;
+    m_profileLoaded = true;
+}
+
+void
+LinuxTcpL4Protocol::SetProfileName(const std::string& name_or_path)
+{
+    NS_ABORT_MSG_IF(!m_sockets.empty(), "LinuxTcpL4Protocol: the kernel profile cannot change under existing sockets");
+    if (m_constructed)
+    {
+        // a bad name fails here, where it was set, and changes nothing
+        SetProfile(LoadKernelProfile(name_or_path, ProfileRoot()));
+        return;
+    }
+    m_profileName = name_or_path; // a default: loaded with the first socket
+    m_profileLoaded = false;
+}
+
+std::string
+LinuxTcpL4Protocol::GetProfileName() const
+{
+    return m_profileLoaded ? m_profile.name : m_profileName;
+}
+
+// What a node set up by ns-3's helpers has not been given: the profile named by the
+// attribute, and a secret for ISNs, TS offsets and ports from ns-3's seed and run
+void
+LinuxTcpL4Protocol::EnsureProfile()
+{
+    if (!m_profileLoaded)
+    {
+        m_profile = LoadKernelProfile(m_profileName, ProfileRoot());
+        m_profileLoaded = true;
+    }
+    if (!m_secretSet)
+    {
+        m_secret = SplitMix64(uint64_t{RngSeedManager::GetSeed()} << 32 ^ RngSeedManager::GetRun());
+        m_secretSet = true;
+    }
 }
 
 uint32_t
@@ -78,6 +144,10 @@ LinuxTcpL4Protocol::NotifyNewAggregate()
         m_node = node;
         ipv4->Insert(this);
         m_downTarget = MakeCallback(&Ipv4::Send, ipv4);
+        // as TcpL4Protocol does: Socket::CreateSocket(node, TcpSocketFactory::GetTypeId())
+        Ptr<LinuxTcpSocketFactory> factory = CreateObject<LinuxTcpSocketFactory>();
+        factory->SetTcp(this);
+        node->AggregateObject(factory);
     }
     IpL4Protocol::NotifyNewAggregate();
 }
@@ -85,12 +155,13 @@ LinuxTcpL4Protocol::NotifyNewAggregate()
 void
 LinuxTcpL4Protocol::DoDispose()
 {
-    for (auto& [port, sockets] : m_byPort)
+    // every socket made here (each registered one is in the list)
+    std::list<Ptr<LinuxTcpSocket>> sockets;
+    sockets.swap(m_sockets);
+    for (auto& s : sockets)
     {
-        for (auto& s : sockets)
-        {
-            s->Dispose();
-        }
+        s->m_isListed = false;
+        s->Dispose();
     }
     m_byPort.clear();
     m_established.clear();
@@ -107,11 +178,104 @@ LinuxTcpL4Protocol::DoDispose()
 }
 
 Ptr<LinuxTcpSocket>
+LinuxTcpL4Protocol::Track(Ptr<LinuxTcpSocket> s)
+{
+    s->SetTcp(this);
+    m_sockets.push_back(s);
+    s->m_listed = std::prev(m_sockets.end());
+    s->m_isListed = true;
+    return s;
+}
+
+Ptr<LinuxTcpSocket>
 LinuxTcpL4Protocol::CreateSocket()
 {
-    Ptr<LinuxTcpSocket> s = CreateObject<LinuxTcpSocket>();
-    s->SetTcp(this);
+    EnsureProfile();
+    return Track(CreateObject<LinuxTcpSocket>());
+}
+
+Ptr<LinuxTcpSocket>
+LinuxTcpL4Protocol::CreateNs3Socket()
+{
+    Ptr<LinuxTcpSocket> s = CreateSocket();
+    s->UseNs3Api();
     return s;
+}
+
+Ptr<LinuxTcpSocket>
+LinuxTcpL4Protocol::CreateChild(const LinuxTcpSocket& listener)
+{
+    return Track(CopyObject<LinuxTcpSocket>(Ptr<const LinuxTcpSocket>(&listener)));
+}
+
+Ptr<LinuxTcpSocket>
+LinuxTcpL4Protocol::GetSocket(uint32_t i) const
+{
+    if (i >= m_sockets.size())
+    {
+        return nullptr;
+    }
+    return *std::next(m_sockets.begin(), i);
+}
+
+bool
+LinuxTcpL4Protocol::PortInUse(const LinuxTcpSocket* self, Ipv4Address addr, uint16_t port) const
+{
+    auto bucket = m_byPort.find(port);
+    if (bucket == m_byPort.end())
+    {
+        return false;
+    }
+    for (const auto& s : bucket->second)
+    {
+        const TcpState st = s->GetTcb().state;
+        if (PeekPointer(s) == self || st == TcpState::Closed || st == TcpState::TimeWait)
+        {
+            continue;
+        }
+        // inet_rcv_saddr_equal() with wildcards
+        if (s->LocalAddress() == addr || s->LocalAddress().IsAny() || addr.IsAny())
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+uint16_t
+LinuxTcpL4Protocol::EphemeralPort(bool for_connect, Ipv4Address saddr, Ipv4Address daddr, uint16_t dport)
+{
+    constexpr uint32_t low = 32768; // net.ipv4.ip_local_port_range
+    constexpr uint32_t high = 60999;
+    constexpr uint32_t span = high - low + 1;
+    // the start: a hash of the connection's addresses and port (secure_ipv4_port_ephemeral())
+    // for connect(), a draw for bind(); then every second port, then the others
+    const uint64_t key = for_connect ? (uint64_t{saddr.Get()} << 32 | daddr.Get()) ^ dport : 0x62696e64ULL + m_bindPorts++;
+    uint32_t offset = static_cast<uint32_t>(SplitMix64(m_secret ^ SplitMix64(key)) % span);
+    offset = for_connect ? offset & ~1u : offset | 1u;
+    for (uint32_t parity = 0; parity < 2; ++parity)
+    {
+        for (uint32_t i = 0; i < span; i += 2)
+        {
+            const uint16_t port = static_cast<uint16_t>(low + (offset + i + parity) % span);
+            if (m_byPort.find(port) == m_byPort.end())
+            {
+                return port;
+            }
+        }
+    }
+    return 0;
+}
+
+bool
+LinuxTcpL4Protocol::IsLocalAddress(Ipv4Address addr) const
+{
+    if (addr.IsAny() || addr.CombineMask(Ipv4Mask("255.0.0.0")) == Ipv4Address("127.0.0.0"))
+    {
+        return true;
+    }
+    Ptr<Ipv4> ipv4 = m_node ? m_node->GetObject<Ipv4>() : nullptr;
+    return ipv4 && ipv4->GetInterfaceForAddress(addr) >= 0;
 }
 
 void
@@ -139,6 +303,11 @@ LinuxTcpL4Protocol::Unregister(LinuxTcpSocket* socket)
     {
         Ptr<LinuxTcpSocket> keep = *it;
         sockets.erase(it);
+        if (socket->m_isListed)
+        {
+            socket->m_isListed = false;
+            m_sockets.erase(socket->m_listed);
+        }
         Simulator::ScheduleNow([keep]() {});
     }
     if (socket->GetTcb().state != TcpState::Listen)
@@ -223,6 +392,10 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
     if (LinuxTcpSocket* s = Lookup(seg))
     {
         Ptr<LinuxTcpSocket> hold = s;
+        if (s->RxTraced())
+        {
+            s->TraceRx(packet, th);
+        }
         if (s->OwnedByUser())
         {
             s->AddBacklog(seg); // tcp_v4_rcv(): sock_owned_by_user() -> tcp_add_backlog()

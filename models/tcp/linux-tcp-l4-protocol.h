@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Our TCP as an ns-3 layer-4 protocol (IP protocol 6), installed on a node with
-// InternetStackHelper::SetTcp("ns3::LinuxTcpL4Protocol"). It demultiplexes arriving
-// segments to sockets (__inet_lookup_skb(): established first, then listeners),
-// answers segments for no socket with a reset (tcp_v4_send_reset()), and hands
-// outgoing segments to IPv4.
+// InternetStackHelper::SetTcp("ns3::LinuxTcpL4Protocol") or LinuxTcpStackHelper. It
+// demultiplexes arriving segments to sockets (__inet_lookup_skb(): established first,
+// then listeners), answers segments for no socket with a reset (tcp_v4_send_reset()),
+// and hands outgoing segments to IPv4. On a node it brings a TcpSocketFactory, so
+// that ns-3's applications (BulkSend, PacketSink, OnOff, ...) get our sockets.
+// Attributes: Profile (the kernel profile: a name in models/profiles or a .toml file,
+// linux-6.18 unless told) and SocketList (every socket not yet closed for good, as
+// TcpL4Protocol's, for Config paths such as
+// /NodeList/0/$ns3::LinuxTcpL4Protocol/SocketList/0/CongestionWindow).
 #pragma once
 
 #include "models/tcp/kernel-profile.h"
@@ -17,6 +22,8 @@
 #include <ns3/nstime.h>
 
 #include <functional>
+#include <list>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -37,22 +44,52 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
 
     void SetProfile(const KernelProfile& profile);
     const KernelProfile& Profile() const { return m_profile; }
+    // The Profile attribute: a profile by name or path, loaded when the first socket is
+    // made (or at once, once the object is constructed). Throws InputError for an
+    // unknown name or a bad file. The profile cannot change under existing sockets.
+    void SetProfileName(const std::string& name_or_path);
+    std::string GetProfileName() const;
     void SetClock(const TsClock& clock) { m_clock = clock; }
     const TsClock& Clock() const { return m_clock; }
 
     // secure_tcp_seq() and secure_tcp_ts_off(): what the kernel draws for a connection
     // the scenario gives no ISN or TS base for, from a keyed hash of its addresses and
     // ports (a secret from --seed, so runs repeat)
-    void SetSecret(uint64_t secret) { m_secret = secret; }
+    // (without one: from ns-3's RngSeedManager seed and run, so that --RngRun varies it)
+    void SetSecret(uint64_t secret)
+    {
+        m_secret = secret;
+        m_secretSet = true;
+    }
     uint32_t SecureTcpSeq(ns3::Ipv4Address saddr, ns3::Ipv4Address daddr, uint16_t sport, uint16_t dport) const;
     uint32_t SecureTsBase(ns3::Ipv4Address saddr, ns3::Ipv4Address daddr, uint16_t sport, uint16_t dport) const;
     ns3::Ptr<ns3::Node> GetNode() const { return m_node; }
 
     ns3::Ptr<LinuxTcpSocket> CreateSocket();
+    // What the node's TcpSocketFactory hands to ns-3's applications
+    ns3::Ptr<LinuxTcpSocket> CreateNs3Socket();
+    // A listener's new connection (inet_csk_clone_lock())
+    ns3::Ptr<LinuxTcpSocket> CreateChild(const LinuxTcpSocket& listener);
 
     // sockets register once bound, and leave when closed for good
     void Register(ns3::Ptr<LinuxTcpSocket> socket);
     void Unregister(LinuxTcpSocket* socket);
+
+    // bind(): another socket holds `port` on an address overlapping `addr`
+    // (inet_csk_bind_conflict(), no SO_REUSEADDR); sockets closing or in TIME_WAIT do not
+    bool PortInUse(const LinuxTcpSocket* self, ns3::Ipv4Address addr, uint16_t port) const;
+    // A free local port from net.ipv4.ip_local_port_range (32768-60999): bind() to
+    // port 0 (inet_csk_find_open_port(): odd ports, from a random start) or connect()
+    // of an unbound socket (__inet_hash_connect(): even ports, from a hash of the
+    // addresses and the destination port). 0 when none is free.
+    uint16_t EphemeralPort(bool for_connect, ns3::Ipv4Address saddr, ns3::Ipv4Address daddr, uint16_t dport);
+    // Whether `addr` is one of the node's (inet_addr_type() == RTN_LOCAL): an address
+    // of an interface, or any of 127.0.0.0/8
+    bool IsLocalAddress(ns3::Ipv4Address addr) const;
+
+    // The SocketList attribute
+    uint32_t GetNSockets() const { return static_cast<uint32_t>(m_sockets.size()); }
+    ns3::Ptr<LinuxTcpSocket> GetSocket(uint32_t i) const;
 
     // Hand a segment (TcpHeader already added) to IPv4. Inside the receive path
     // (softirq) it is queued with the CPU's backlog; see EndSoftirq().
@@ -85,9 +122,12 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
 
   protected:
     void NotifyNewAggregate() override;
+    void NotifyConstructionCompleted() override;
     void DoDispose() override;
 
   private:
+    void EnsureProfile();
+    ns3::Ptr<LinuxTcpSocket> Track(ns3::Ptr<LinuxTcpSocket> s);
     LinuxTcpSocket* Lookup(const Segment& seg) const;
     void BeginSoftirq();
     void EndSoftirq();
@@ -112,8 +152,15 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     // Ipv4L3Protocol::BuildHeader()'s identification counter, per source and destination
     std::unordered_map<uint64_t, uint16_t> m_ipId;
     KernelProfile m_profile;
+    std::string m_profileName; // the Profile attribute, until it is loaded
+    bool m_profileLoaded = false;
+    bool m_constructed = false;
     TsClock m_clock;
     uint64_t m_secret = 1;
+    bool m_secretSet = false;
+    uint32_t m_bindPorts = 0; // bind(0) calls so far: the next one starts elsewhere
+    // every socket made and not yet closed for good, in the order they were made
+    std::list<ns3::Ptr<LinuxTcpSocket>> m_sockets;
     // Sockets by local port, each list in the order of registration: a lookup scans
     // one port's sockets, not all (the kernel hashes them: inet_ehashfn(), lhash2)
     std::unordered_map<uint16_t, std::vector<ns3::Ptr<LinuxTcpSocket>>> m_byPort;

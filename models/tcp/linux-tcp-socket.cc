@@ -12,6 +12,7 @@
 #include "models/tcp/window.h"
 
 #include <ns3/abort.h>
+#include <ns3/inet6-socket-address.h>
 #include <ns3/ipv4-route.h>
 #include <ns3/ipv4-routing-protocol.h>
 #include <ns3/ipv4.h>
@@ -31,7 +32,6 @@ SyscallTime(int64_t ns_per_kib, uint32_t bytes)
 }
 
 NS_LOG_COMPONENT_DEFINE("LinuxTcpSocket");
-NS_OBJECT_ENSURE_REGISTERED(LinuxTcpSocket);
 
 using namespace ns3;
 
@@ -64,16 +64,6 @@ ToString(TcpState s)
         return "TIME_WAIT";
     }
     return "?";
-}
-
-TypeId
-LinuxTcpSocket::GetTypeId()
-{
-    static TypeId tid = TypeId("ns3::LinuxTcpSocket")
-                            .SetParent<Socket>()
-                            .SetGroupName("Internet")
-                            .AddConstructor<LinuxTcpSocket>();
-    return tid;
 }
 
 LinuxTcpSocket::LinuxTcpSocket() = default;
@@ -138,6 +128,10 @@ void
 LinuxTcpSocket::SetState(TcpState s)
 {
     NS_LOG_LOGIC(this << " " << ToString(m_tp.state) << " -> " << ToString(s));
+    if (m_traces && Ns3State(s) != Ns3State(m_tp.state))
+    {
+        m_traces->state(Ns3State(m_tp.state), Ns3State(s)); // the State trace source
+    }
     m_tp.state = s;
 }
 
@@ -265,17 +259,45 @@ LinuxTcpSocket::ProcessBacklog()
 
 // --- bind, listen, connect -------------------------------------------------------------
 
+// inet_bind() -> __inet_bind(): an IPv4 address of this host (EADDRNOTAVAIL), once
+// (EINVAL), a port nobody holds (EADDRINUSE), port 0 for one of the ephemeral range
+// (inet_csk_get_port())
 int
 LinuxTcpSocket::Bind(const Address& address)
 {
+    if (Inet6SocketAddress::IsMatchingType(address))
+    {
+        m_errno = ERROR_AFNOSUPPORT; // an IPv4 socket (AF_INET)
+        return -1;
+    }
     if (!InetSocketAddress::IsMatchingType(address))
     {
         m_errno = ERROR_INVAL;
         return -1;
     }
+    if (m_bound || m_tp.state != TcpState::Closed)
+    {
+        m_errno = ERROR_INVAL;
+        return -1;
+    }
     const InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
+    if (!m_tcp->IsLocalAddress(a.GetIpv4()))
+    {
+        m_errno = ERROR_ADDRNOTAVAIL;
+        return -1;
+    }
+    uint16_t port = a.GetPort();
+    if (port == 0)
+    {
+        port = m_tcp->EphemeralPort(false, a.GetIpv4(), Ipv4Address::GetAny(), 0);
+    }
+    if (port == 0 || m_tcp->PortInUse(this, a.GetIpv4(), port))
+    {
+        m_errno = ERROR_ADDRINUSE;
+        return -1;
+    }
     m_local = a.GetIpv4();
-    m_localPort = a.GetPort();
+    m_localPort = port;
     m_bound = true;
     m_tcp->Register(this);
     return 0;
@@ -290,13 +312,24 @@ LinuxTcpSocket::Bind()
 int
 LinuxTcpSocket::Bind6()
 {
-    m_errno = ERROR_AFNOSUPPORT;
+    m_errno = ERROR_AFNOSUPPORT; // no IPv6 in the model
     return -1;
 }
 
+// inet_listen(): from CLOSE only (EINVAL), bound to a port first if not yet
+// (inet_autobind())
 int
 LinuxTcpSocket::Listen()
 {
+    if (m_tp.state != TcpState::Closed && m_tp.state != TcpState::Listen)
+    {
+        m_errno = ERROR_INVAL;
+        return -1;
+    }
+    if (!m_bound && Bind() < 0)
+    {
+        return -1;
+    }
     SetState(TcpState::Listen);
     return 0;
 }
@@ -314,9 +347,27 @@ LinuxTcpSocket::SyncMss(uint32_t pmtu)
     m_tp.mss_cache = mss;
 }
 
+// __inet_stream_connect(): an unconnected IPv4 socket (EAFNOSUPPORT, EISCONN). A
+// socket whose connection failed is not connected again here (Linux allows it): the
+// model keeps what the first attempt left, so it says EISCONN rather than reuse it.
 int
 LinuxTcpSocket::Connect(const Address& address)
 {
+    if (Inet6SocketAddress::IsMatchingType(address))
+    {
+        m_errno = ERROR_AFNOSUPPORT;
+        return -1;
+    }
+    if (!InetSocketAddress::IsMatchingType(address))
+    {
+        m_errno = ERROR_INVAL;
+        return -1;
+    }
+    if (m_tp.state != TcpState::Closed || m_dead || m_peerPort != 0)
+    {
+        m_errno = m_dead ? ERROR_BADF : ERROR_ISCONN;
+        return -1;
+    }
     const InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
     m_peer = a.GetIpv4();
     m_peerPort = a.GetPort();
@@ -333,13 +384,19 @@ LinuxTcpSocket::Connect(const Address& address)
         m_errno = ERROR_NOROUTETOHOST;
         return -1;
     }
-    if (m_local == Ipv4Address::GetAny())
+    if (!m_bound || m_local == Ipv4Address::GetAny())
     {
         m_local = route->GetSource();
     }
     if (!m_bound)
     {
-        Bind(InetSocketAddress(m_local, m_localPort));
+        // inet_hash_connect(): a port for this destination
+        if (m_localPort == 0)
+        {
+            m_localPort = m_tcp->EphemeralPort(true, m_local, m_peer, m_peerPort);
+        }
+        m_bound = true;
+        m_tcp->Register(this);
     }
     const uint32_t mtu = route->GetOutputDevice()->GetMtu();
 
@@ -360,6 +417,12 @@ LinuxTcpSocket::Connect(const Address& address)
     SyncMss(mtu);
     m_tp.advmss = TcpMssClamp(m_tp, Ipv4DefaultAdvmss(mtu));
     TcpInitializeRcvMss(m_tp);
+    // a receive buffer set with SO_RCVBUF bounds the window
+    if ((m_tp.userlocks & SOCK_RCVBUF_LOCK) &&
+        (m_tp.window_clamp == 0 || m_tp.window_clamp > static_cast<uint32_t>(TcpFullSpace(m_tp, *m_prof))))
+    {
+        m_tp.window_clamp = static_cast<uint32_t>(TcpFullSpace(m_tp, *m_prof));
+    }
     const InitialWindow w = TcpSelectInitialWindow(*m_prof,
                                                    TcpFullSpace(m_tp, *m_prof),
                                                    m_tp.advmss,
@@ -384,26 +447,6 @@ LinuxTcpSocket::Connect(const Address& address)
 }
 
 // --- send and receive ------------------------------------------------------------------
-
-uint32_t
-LinuxTcpSocket::GetTxAvailable() const
-{
-    return static_cast<uint32_t>(std::max(0, m_tp.sndbuf - WmemQueued()));
-}
-
-int
-LinuxTcpSocket::Send(Ptr<Packet> p, uint32_t /* flags */)
-{
-    std::string data(p->GetSize(), '\0');
-    p->CopyData(reinterpret_cast<uint8_t*>(data.data()), data.size());
-    return Write(std::move(data));
-}
-
-int
-LinuxTcpSocket::SendTo(Ptr<Packet> p, uint32_t flags, const Address&)
-{
-    return Send(p, flags);
-}
 
 // tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
 int
@@ -621,16 +664,27 @@ LinuxTcpSocket::WaitForSpace()
 void
 LinuxTcpSocket::CheckSpace()
 {
-    if (!m_sendmsgWaiting)
+    if (!m_sendmsgWaiting && !m_nospace)
     {
         return;
     }
-    if (m_tp.packets_out < m_tp.snd_cwnd)
+    // tcp_should_expand_sndbuf(): not a buffer set with SO_SNDBUF
+    if (m_tp.packets_out < m_tp.snd_cwnd && !(m_tp.userlocks & SOCK_SNDBUF_LOCK))
     {
         TcpSndbufExpand(m_tp, *m_prof);
     }
     if (!SkStreamIsWriteable(m_tp, WmemQueued()))
     {
+        return;
+    }
+    if (!m_sendmsgWaiting)
+    {
+        // an ns-3 application's Send() found no room (SOCK_NOSPACE): NotifySend()
+        if (GetTxAvailable() > 0)
+        {
+            m_nospace = false;
+            RaiseUpcall(UP_SEND);
+        }
         return;
     }
     m_sendmsgWaiting = false;
@@ -795,42 +849,10 @@ LinuxTcpSocket::CleanupRbuf(int copied)
     }
 }
 
-Ptr<Packet>
-LinuxTcpSocket::Recv(uint32_t maxSize, uint32_t /* flags */)
-{
-    std::string out;
-    LockSock();
-    m_recvmsg = RecvmsgCall{maxSize, {}, [&out](const Payload& data) { out = data.ToString(); }, false};
-    RecvmsgLoop();
-    if (out.empty())
-    {
-        if (!(m_tp.shutdown & RCV_SHUTDOWN) && m_tp.state != TcpState::Closed)
-        {
-            m_errno = ERROR_AGAIN;
-        }
-        return nullptr;
-    }
-    return Create<Packet>(reinterpret_cast<const uint8_t*>(out.data()), out.size());
-}
-
-Ptr<Packet>
-LinuxTcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags, Address& from)
-{
-    from = InetSocketAddress(m_peer, m_peerPort);
-    return Recv(maxSize, flags);
-}
-
 int
 LinuxTcpSocket::GetSockName(Address& address) const
 {
     address = InetSocketAddress(m_local, m_localPort);
-    return 0;
-}
-
-int
-LinuxTcpSocket::GetPeerName(Address& address) const
-{
-    address = InetSocketAddress(m_peer, m_peerPort);
     return 0;
 }
 
@@ -891,6 +913,11 @@ LinuxTcpSocket::Close()
     }
     // a program's close() comes after its read() returned; the copy loop holds the queue
     NS_ABORT_MSG_IF(m_recvmsg, "close() while the same task is inside read()");
+    if (m_dead)
+    {
+        m_errno = ERROR_BADF; // closed already
+        return -1;
+    }
     m_dead = true;
     m_waiter.reset();
     m_tp.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
@@ -898,6 +925,7 @@ LinuxTcpSocket::Close()
     {
         SetState(TcpState::Closed);
         m_tcp->Unregister(this);
+        NormalCloseOnce(); // as TcpSocketBase's CloseAndNotify()
         return 0;
     }
     uint32_t data_was_unread = 0;
@@ -910,6 +938,10 @@ LinuxTcpSocket::Close()
     switch (m_tp.state)
     {
     case TcpState::Closed:
+        if (m_bound)
+        {
+            m_tcp->Unregister(this); // its port is free again (inet_release())
+        }
         return 0;
     case TcpState::SynSent:
         Done();
@@ -981,8 +1013,9 @@ LinuxTcpSocket::DoDispose()
     }
     m_waiter.reset();
     m_acceptQueue.clear();
+    m_upcalls = 0;
     m_tcp = nullptr;
-    Socket::DoDispose();
+    TcpSocket::DoDispose();
 }
 
 // tcp_slow_start_after_idle_check() -> tcp_cwnd_restart(): new data after the

@@ -8,6 +8,10 @@
 //   tcp-timers.cc        delayed ACK and TIME_WAIT
 // Programs may block on it the way a process does: Wait() runs a continuation when
 // the socket becomes readable, connected or acceptable, after the scheduler latency.
+// ns-3 applications use it through ns3::Socket and ns3::TcpSocket (a socket made by the
+// node's TcpSocketFactory): non-blocking calls, callbacks for what a blocked task
+// would have been woken for, and ns-3's attributes and trace sources
+// (linux-tcp-socket-ns3.cc).
 #pragma once
 
 #include "models/tcp/cubic.h"
@@ -18,19 +22,29 @@
 
 #include <ns3/event-id.h>
 #include <ns3/inet-socket-address.h>
-#include <ns3/socket.h>
+#include <ns3/nstime.h>
+#include <ns3/tcp-header.h>
+#include <ns3/tcp-socket.h>
+#include <ns3/traced-callback.h>
 
 #include <deque>
-#include <vector>
 #include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace ns3
+{
+class TcpSocketBase;
+}
 
 namespace sim
 {
 
 class LinuxTcpL4Protocol;
+class WireTcpHeader;
 struct LoopbackSoftirq;
 
 // A queued buffer: one skb of the write or receive queue
@@ -125,14 +139,52 @@ struct RequestSock
     uint32_t last_oow_ack = 0;  // jiffy of the last SYN-ACK for a repeated SYN
 };
 
-class LinuxTcpSocket : public ns3::Socket
+// ns-3's name for a state (the State trace source)
+ns3::TcpSocket::TcpStates_t Ns3State(TcpState s);
+
+class LinuxTcpSocket : public ns3::TcpSocket
 {
   public:
     static ns3::TypeId GetTypeId();
     LinuxTcpSocket();
+    // A connection a listener accepts (sk_clone_lock()): ns-3's Socket part (the close
+    // and accept callbacks, IP options) and the ns-3 API, nothing else; CompleteHandshake()
+    // copies the socket options. For CopyObject().
+    LinuxTcpSocket(const LinuxTcpSocket& listener);
+    LinuxTcpSocket& operator=(const LinuxTcpSocket&) = delete;
     ~LinuxTcpSocket() override;
 
     void SetTcp(ns3::Ptr<LinuxTcpL4Protocol> tcp);
+
+    // ns-3's application interface: Send() and Recv() never block, and what a blocked
+    // task would have been woken for reaches the application through ns3::Socket's
+    // callbacks, a wake-up latency later. The node's TcpSocketFactory sets it; the
+    // connections of such a listener inherit it. ns3::TcpSocket attributes whose
+    // defaults the user changed (Config::SetDefault) apply to such a socket.
+    void UseNs3Api();
+    // The Rx trace source, for LinuxTcpL4Protocol: a segment demultiplexed to us
+    bool RxTraced() const { return m_traces && !m_traces->rx.IsEmpty(); }
+    void TraceRx(ns3::Ptr<const ns3::Packet> p, const WireTcpHeader& th);
+
+    // The trace sources (GetTypeId() names them as ns3::TcpSocketBase does), made when
+    // something first connects to one: a socket nobody traces carries one pointer
+    struct Ns3Traces
+    {
+        using TxRx = ns3::TracedCallback<ns3::Ptr<const ns3::Packet>,
+                                         const ns3::TcpHeader&,
+                                         ns3::Ptr<const ns3::TcpSocketBase>>;
+        ns3::TracedCallback<uint32_t, uint32_t> cwnd;
+        ns3::TracedCallback<uint32_t, uint32_t> ssthresh;
+        ns3::TracedCallback<ns3::Time, ns3::Time> rtt;
+        // a TracedValue's callbacks: (old, new) on each change
+        ns3::TracedCallback<ns3::TcpSocket::TcpStates_t, ns3::TcpSocket::TcpStates_t> state;
+        TxRx tx;
+        TxRx rx;
+        uint32_t cwnd_traced = 0;
+        uint32_t ssthresh_traced = 0;
+        ns3::Time rtt_traced;
+    };
+    Ns3Traces& Traces();
 
     // Scenario inputs: the ISN this socket uses (secure_tcp_seq() otherwise) and the
     // TS value its clock shows at time 0 (the base of secure_tcp_ts_off()).
@@ -216,7 +268,7 @@ class LinuxTcpSocket : public ns3::Socket
     // Called by LinuxTcpL4Protocol for a segment demultiplexed to this socket.
     void Receive(const Segment& seg);
 
-    // ns3::Socket
+    // ns3::Socket (linux-tcp-socket.cc, linux-tcp-socket-ns3.cc)
     SocketErrno GetErrno() const override { return m_errno; }
     SocketType GetSocketType() const override { return NS3_SOCK_STREAM; }
     ns3::Ptr<ns3::Node> GetNode() const override;
@@ -241,8 +293,72 @@ class LinuxTcpSocket : public ns3::Socket
 
   protected:
     void DoDispose() override;
+    void NotifyConstructionCompleted() override;
+
+    // ns3::TcpSocket's attributes (linux-tcp-socket-ns3.cc): SndBufSize is SO_SNDBUF,
+    // RcvBufSize SO_RCVBUF, SegmentSize TCP_MAXSEG, TcpNoDelay TCP_NODELAY; the others
+    // are the kernel's or the profile's and read only
+    void SetSndBufSize(uint32_t size) override;
+    uint32_t GetSndBufSize() const override;
+    void SetRcvBufSize(uint32_t size) override;
+    uint32_t GetRcvBufSize() const override;
+    void SetSegSize(uint32_t size) override;
+    uint32_t GetSegSize() const override;
+    void SetInitialSSThresh(uint32_t threshold) override;
+    uint32_t GetInitialSSThresh() const override;
+    void SetInitialCwnd(uint32_t cwnd) override;
+    uint32_t GetInitialCwnd() const override;
+    void SetConnTimeout(ns3::Time timeout) override;
+    ns3::Time GetConnTimeout() const override;
+    void SetSynRetries(uint32_t count) override;
+    uint32_t GetSynRetries() const override;
+    void SetDataRetries(uint32_t retries) override;
+    uint32_t GetDataRetries() const override;
+    void SetDelAckTimeout(ns3::Time timeout) override;
+    ns3::Time GetDelAckTimeout() const override;
+    void SetDelAckMaxCount(uint32_t count) override;
+    uint32_t GetDelAckMaxCount() const override;
+    void SetTcpNoDelay(bool noDelay) override;
+    bool GetTcpNoDelay() const override;
+    void SetPersistTimeout(ns3::Time timeout) override;
+    ns3::Time GetPersistTimeout() const override;
 
   private:
+    // --- linux-tcp-socket-ns3.cc: ns-3's callbacks and trace sources
+    // What a task blocked on the socket would be woken for, as ns3::Socket's callbacks
+    enum Upcall : uint16_t
+    {
+        UP_CONNECTED = 1,       // NotifyConnectionSucceeded(), then NotifySend()
+        UP_CONNECT_FAILED = 2,  // NotifyConnectionFailed()
+        UP_ACCEPT = 4,          // NotifyNewConnectionCreated() for the accept queue
+        UP_DATA_SENT = 8,       // NotifyDataSent() of m_dataSentBytes
+        UP_SEND = 16,           // NotifySend(): room in the send buffer again
+        UP_RECV = 32,           // NotifyDataRecv()
+        UP_NORMAL_CLOSE = 64,   // NotifyNormalClose()
+        UP_ERROR_CLOSE = 128,   // NotifyErrorClose()
+    };
+    void RaiseUpcall(uint16_t what);
+    void DeliverUpcalls();
+    void NotifyUpcall(uint16_t what);
+    // NotifyNormalClose() once: the peer's FIN, TIME_WAIT, or the end of LAST_ACK
+    void NormalCloseOnce();
+    void NewDataSent(uint32_t bytes);
+    // The congestion window and ssthresh trace sources, when someone listens: after
+    // each segment processed and each timer
+    void TraceCwnd()
+    {
+        if (m_traces)
+        {
+            SyncCwndTrace();
+        }
+    }
+    void SyncCwndTrace();
+    void TraceTx(ns3::Ptr<const ns3::Packet> p, const WireTcpHeader& th);
+    void TraceRtt(int64_t rtt_us);
+    uint32_t PendingWriteBytes() const;
+    void ApplySndBuf(uint32_t size);
+    void ApplyRcvBuf(uint32_t size);
+
     // --- tcp-input.cc
     void ListenRx(const Segment& seg);
     void ConnRequest(const Segment& seg);
@@ -255,6 +371,7 @@ class LinuxTcpSocket : public ns3::Socket
     void DataQueue(const Segment& seg);
     void TcpFin();
     void TcpReset();
+    void ConnectFailed();
     void AckSndCheck();
     void StoreTimestamps(const Segment& seg);
     int64_t UpdateRtt(int64_t seq_rtt_us, int64_t sack_rtt_us, int64_t ca_rtt_us, uint32_t flag);
@@ -405,12 +522,29 @@ class LinuxTcpSocket : public ns3::Socket
     int WmemQueued() const; // sk_wmem_queued
     void Done();
 
+    friend class LinuxTcpL4Protocol; // m_listed
     ns3::Ptr<LinuxTcpL4Protocol> m_tcp;
     const KernelProfile* m_prof = nullptr;
+    // its place in the protocol's SocketList, while it is listed
+    std::list<ns3::Ptr<LinuxTcpSocket>>::iterator m_listed;
+    bool m_isListed = false;
+    // The ns-3 application interface (UseNs3Api()) and its state
+    bool m_ns3Api = false;
+    bool m_constructed = false; // ns3::TcpSocket's defaults have been set (ConstructSelf())
+    bool m_nospace = false;     // SOCK_NOSPACE: a Send() found no room; NotifySend() when there is
+    bool m_closeNotified = false;
+    bool m_upcallScheduled = false;
+    bool m_upcallsHeld = false; // a connection not yet handed to the application
+    // accepted by a listener the application shut down for sending (PacketSink's):
+    // closed when the peer closes, as TcpSocketBase::DoPeerClose() closes it
+    bool m_closeOnPeerFin = false;
+    uint16_t m_upcalls = 0;
+    uint32_t m_dataSentBytes = 0;
+    std::unique_ptr<Ns3Traces> m_traces;
     Jiffies m_j{250};
     Tcb m_tp;
     CubicState m_ca; // icsk_ca_priv: the congestion control's own state (Cubic's struct bictcp)
-    SocketErrno m_errno = ERROR_NOTERROR;
+    mutable SocketErrno m_errno = ERROR_NOTERROR; // GetPeerName() const sets it
 
     ns3::Ipv4Address m_local;
     uint16_t m_localPort = 0;

@@ -109,6 +109,31 @@ Payload::Payload(std::string bytes)
     }
 }
 
+namespace
+{
+
+const std::shared_ptr<const PayloadSource>&
+ZeroSource()
+{
+    static const std::shared_ptr<const PayloadSource> zeros = std::make_shared<PatternSource>(std::string(1, '\0'));
+    return zeros;
+}
+
+} // namespace
+
+Payload
+Payload::Zeros(uint64_t len)
+{
+    return len ? Payload(ZeroSource(), 0, len) : Payload();
+}
+
+bool
+Payload::IsZeros() const
+{
+    const PayloadSource* zeros = ZeroSource().get();
+    return std::all_of(m_pieces.begin(), m_pieces.end(), [zeros](const Piece& p) { return p.src.get() == zeros; });
+}
+
 Payload::Payload(std::shared_ptr<const PayloadSource> src, uint64_t off, uint64_t len)
 {
     if (len > 0)
@@ -126,11 +151,12 @@ Payload::AppendPiece(const Piece& p)
         return;
     }
     // the next bytes of the same source extend the last piece: a write copied into skbs
-    // piece by piece stays one piece per skb
+    // piece by piece stays one piece per skb; zeros are zeros at any offset, so the
+    // writes of an ns-3 application join up too
     if (!m_pieces.empty())
     {
         Piece& last = m_pieces.back();
-        if (last.src == p.src && last.off + last.len == p.off)
+        if (last.src == p.src && (last.off + last.len == p.off || p.src == ZeroSource()))
         {
             last.len += p.len;
             m_size += p.len;

@@ -72,8 +72,14 @@ class Payload
     // `len` bytes of `src` from `off`
     Payload(std::shared_ptr<const PayloadSource> src, uint64_t off, uint64_t len);
 
+    // `len` zero bytes, produced on demand (the content of an ns-3 application's
+    // Create<Packet>(size): ns-3's virtual zero-filled area)
+    static Payload Zeros(uint64_t len);
+
     size_t size() const { return static_cast<size_t>(m_size); }
     bool empty() const { return m_size == 0; }
+    // Every byte from Zeros(): the content can stay virtual on its way back into ns-3
+    bool IsZeros() const;
 
     // Appends bytes [pos, pos + n) of `other` (as std::string::append does)
     void append(const Payload& other, size_t pos, size_t n);

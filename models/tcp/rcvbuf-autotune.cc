@@ -162,7 +162,8 @@ TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof)
         const uint64_t oldval = tp.rcvq_space.space;
         const uint64_t newval = static_cast<uint64_t>(copied);
         tp.rcvq_space.space = static_cast<uint32_t>(newval);
-        if (prof.tcp_moderate_rcvbuf)
+        // a buffer set with SO_RCVBUF is not tuned (SOCK_RCVBUF_LOCK)
+        if (prof.tcp_moderate_rcvbuf && !(tp.userlocks & SOCK_RCVBUF_LOCK))
         {
             uint64_t rcvbuf = TcpRcvbufFor(tp, prof, oldval, newval);
             rcvbuf = std::min<uint64_t>(rcvbuf, static_cast<uint64_t>(prof.tcp_rmem[2]));

@@ -54,6 +54,10 @@ inline constexpr uint8_t ICSK_ACK_NOW = 16;
 inline constexpr uint8_t RCV_SHUTDOWN = 1;
 inline constexpr uint8_t SEND_SHUTDOWN = 2;
 
+// sk_userlocks bits: a buffer size the application set (SO_SNDBUF, SO_RCVBUF)
+inline constexpr uint8_t SOCK_SNDBUF_LOCK = 1;
+inline constexpr uint8_t SOCK_RCVBUF_LOCK = 2;
+
 // tcp_skb_cb->sacked bits of a sent skb (enum tcp_skb_cb_sacked_flags)
 inline constexpr uint8_t TCPCB_SACKED_ACKED = 0x01;
 inline constexpr uint8_t TCPCB_SACKED_RETRANS = 0x02;
@@ -238,6 +242,7 @@ struct Tcb
     // struct sock memory accounting (bytes)
     int rcvbuf = 0;
     int sndbuf = 0;
+    uint8_t userlocks = 0; // sk_userlocks: no autotuning of a buffer the application sized
     int rmem_alloc = 0;
     // sk_backlog.len: truesize of what waits in the backlog. __release_sock() zeroes it
     // only when the backlog is empty, so skbs it has moved to the receive queue count

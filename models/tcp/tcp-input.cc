@@ -40,7 +40,7 @@ LinuxTcpSocket::Receive(const Segment& seg)
         return;
     case TcpState::SynSent:
         SynSentRx(seg);
-        return;
+        break;
     case TcpState::Closed:
         return;
     case TcpState::TimeWait:
@@ -57,8 +57,9 @@ LinuxTcpSocket::Receive(const Segment& seg)
         return;
     default:
         StateProcess(seg);
-        return;
+        break;
     }
+    TraceCwnd();
 }
 
 // --- listener --------------------------------------------------------------------------
@@ -201,6 +202,12 @@ GsoMaxSize(Ptr<Node> node, Ipv4Address dst, const KernelProfile& prof)
 void
 LinuxTcpSocket::ConnRequest(const Segment& seg)
 {
+    // ns-3's accept callback may refuse the connection: the SYN is dropped, as
+    // TcpSocketBase drops it
+    if (!NotifyConnectionRequest(InetSocketAddress(seg.src, seg.sport)))
+    {
+        return;
+    }
     RequestSock req;
     req.laddr = seg.dst;
     req.raddr = seg.src;
@@ -219,11 +226,18 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
 
     const uint32_t advmss = TcpMssClamp(m_tp, Ipv4DefaultAdvmss(PathMtu(GetNode(), seg.src)));
     req.advmss = advmss;
+    // tcp_openreq_init_rwin(): a listener's receive buffer set with SO_RCVBUF bounds the window
+    uint32_t window_clamp = m_tp.window_clamp;
+    if ((m_tp.userlocks & SOCK_RCVBUF_LOCK) &&
+        (window_clamp == 0 || window_clamp > static_cast<uint32_t>(TcpFullSpace(m_tp, *m_prof))))
+    {
+        window_clamp = static_cast<uint32_t>(TcpFullSpace(m_tp, *m_prof));
+    }
     const InitialWindow w =
         TcpSelectInitialWindow(*m_prof,
                                TcpFullSpace(m_tp, *m_prof),
                                advmss - (req.tstamp_ok ? TCPOLEN_TSTAMP_ALIGNED : 0),
-                               m_tp.window_clamp,
+                               window_clamp,
                                req.wscale_ok,
                                0);
     req.rcv_wnd = w.rcv_wnd;
@@ -253,15 +267,29 @@ LinuxTcpSocket::ConnRequest(const Segment& seg)
 void
 LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
 {
-    Ptr<LinuxTcpSocket> child = m_tcp->CreateSocket();
+    Ptr<LinuxTcpSocket> child = m_tcp->CreateChild(*this);
     child->m_local = req.laddr;
     child->m_localPort = m_localPort;
     child->m_peer = req.raddr;
     child->m_peerPort = req.rport;
     child->m_bound = true;
+    // an ns-3 application hears of the connection's events once it has been handed it
+    child->m_upcallsHeld = m_ns3Api;
+    child->m_closeOnPeerFin = m_ns3Api && (m_tp.shutdown & SEND_SHUTDOWN);
 
     Tcb& tp = child->m_tp;
-    tp.state = TcpState::SynRecv;
+    child->SetState(TcpState::SynRecv);
+    // sk_clone_lock() copies the listener: buffers the application sized, and TCP_NODELAY
+    if (m_tp.userlocks & SOCK_SNDBUF_LOCK)
+    {
+        tp.sndbuf = m_tp.sndbuf;
+    }
+    if (m_tp.userlocks & SOCK_RCVBUF_LOCK)
+    {
+        tp.rcvbuf = m_tp.rcvbuf;
+    }
+    tp.userlocks = m_tp.userlocks;
+    tp.nodelay = m_tp.nodelay;
     tp.iss = req.snt_isn;
     tp.snd_una = tp.snd_nxt = tp.write_seq = req.snt_isn + 1;
     tp.pushed_seq = tp.write_seq; // tcp_create_openreq_child()
@@ -313,7 +341,14 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     if (child->m_tp.state != TcpState::Closed)
     {
         m_acceptQueue.push_back(child);
-        NotifyNewConnectionCreated(child, InetSocketAddress(req.raddr, req.rport));
+        if (m_ns3Api)
+        {
+            RaiseUpcall(UP_ACCEPT); // the accept queue, handed over by callback
+        }
+        else
+        {
+            NotifyNewConnectionCreated(child, InetSocketAddress(req.raddr, req.rport));
+        }
         Wake(WaitFor::Acceptable);
     }
 }
@@ -336,7 +371,7 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         if (seg.Has(TCPHDR_RST))
         {
             m_errno = ERROR_NOTCONN; // ECONNREFUSED
-            TcpReset();
+            ConnectFailed();
             return;
         }
         if (!seg.Has(TCPHDR_SYN))
@@ -386,11 +421,27 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         m_tp.lsndtime = m_tp.ack.lrcvtime; // tcp_init_transfer()
         CaInit();
         TcpInitBufferSpace(m_tp, *m_prof);
-        NotifyConnectionSucceeded();
+        RaiseUpcall(UP_CONNECTED);
         Wake(WaitFor::Connected);
         // No write is pending (the process blocks in connect()): ACK at once
-        WhyScope why(*this, {SendWhy::HandshakeAck});
-        SendAck();
+        {
+            WhyScope why(*this, {SendWhy::HandshakeAck});
+            SendAck();
+        }
+        if (!m_sendmsg.empty())
+        {
+            // what an ns-3 application sent while connecting: its write() woke
+            // from sk_stream_wait_connect() and copies now
+            Ptr<LinuxTcpSocket> self = this;
+            m_tcp->WakeTask(NanoSeconds(m_prof->wakeup_latency_ns), [self]() {
+                if (!self->m_sendmsg.empty() && !self->m_sendmsgWaiting && !self->m_sendmsgReturning &&
+                    !self->m_sendmsgStep.IsRunning() &&
+                    (self->m_tp.state == TcpState::Established || self->m_tp.state == TcpState::CloseWait))
+                {
+                    self->StartSendmsg();
+                }
+            });
+        }
         return;
     }
     // A SYN without ACK (simultaneous open) or a stray RST: not modelled, dropped.
@@ -449,6 +500,10 @@ LinuxTcpSocket::UpdateRtt(int64_t seq_rtt_us, int64_t sack_rtt_us, int64_t ca_rt
     if (seq_rtt_us < 0)
     {
         return ca_rtt_us;
+    }
+    if (m_traces)
+    {
+        TraceRtt(seq_rtt_us);
     }
     TcpUpdateRttMin(m_tp, static_cast<uint32_t>(ca_rtt_us), m_prof->hz);
     TcpRttEstimator(m_tp, std::max<long>(static_cast<long>(seq_rtt_us), 1), static_cast<uint32_t>(m_prof->tcp_rto_min_us));
@@ -816,6 +871,7 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
         if (all_acked)
         {
             Done();
+            NormalCloseOnce();
             return;
         }
         break;
@@ -959,7 +1015,7 @@ LinuxTcpSocket::QueueInOrder(const Segment& seg)
     }
     if (!m_dead)
     {
-        NotifyDataRecv();
+        RaiseUpcall(UP_RECV);
         Wake(WaitFor::Readable);
     }
 }
@@ -1075,6 +1131,7 @@ LinuxTcpSocket::TcpFin()
     case TcpState::Established:
         SetState(TcpState::CloseWait);
         EnterPingpongMode(m_tp, *m_prof);
+        NormalCloseOnce(); // ns-3 tells the application of the peer's FIN so
         break;
     case TcpState::FinWait1:
         // simultaneous close
@@ -1103,7 +1160,24 @@ LinuxTcpSocket::TcpReset()
     Done();
     if (!m_dead)
     {
-        NotifyErrorClose();
+        m_closeNotified = true;
+        RaiseUpcall(UP_ERROR_CLOSE);
+    }
+}
+
+// The connection attempt ended (a reset, or SYNs unanswered): what the application
+// sent meanwhile is dropped, and it hears NotifyConnectionFailed()
+void
+LinuxTcpSocket::ConnectFailed()
+{
+    m_sendmsg.clear();
+    m_sendmsgOff = 0;
+    m_afterSendmsg = nullptr;
+    Done();
+    if (!m_dead)
+    {
+        m_closeNotified = true;
+        RaiseUpcall(UP_CONNECT_FAILED);
     }
 }
 

@@ -91,6 +91,10 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, s
     }
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
                                std::move(dataref));
+    if (m_traces && !m_traces->tx.IsEmpty())
+    {
+        TraceTx(p, th); // the Tx trace source: payload and header, as TcpSocketBase's
+    }
     FinishHeader(th, p);
     // __ip_queue_xmit(): the socket's TOS (IP_TOS, inet->tos) in every packet
     if (GetIpTos())
@@ -187,6 +191,16 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     m_tp.packets_out_peak = std::max(m_tp.packets_out_peak, m_tp.packets_out);
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
+        if (m_ns3Api && !skb.data.empty())
+        {
+            // ns-3's NotifyDataSent(): the bytes past snd_nxt that leave the first time
+            const uint32_t data_end = skb.seq + static_cast<uint32_t>(skb.data.size());
+            const uint32_t from = SeqAfter(m_tp.snd_nxt, skb.seq) ? m_tp.snd_nxt : skb.seq;
+            if (SeqAfter(data_end, from))
+            {
+                NewDataSent(data_end - from);
+            }
+        }
         m_tp.snd_nxt = skb.end_seq;
     }
     m_tcp->Transmit(p, m_local, m_peer);

@@ -189,6 +189,7 @@ LinuxTcpSocket::XmitTimerFired()
     case XmitTimer::None:
         break;
     }
+    TraceCwnd();
 }
 
 // tcp_model_timeout(): how long `boundary` backed-off RTOs from rto_base take, in ms
@@ -240,10 +241,16 @@ LinuxTcpSocket::RetransmitTimer()
         if (expired)
         {
             m_errno = ERROR_NOTERROR; // ETIMEDOUT (tcp_write_err()); ns-3 has no code for it
+            if (m_tp.state == TcpState::SynSent)
+            {
+                ConnectFailed(); // connect() fails
+                return;
+            }
             Done();
             if (!m_dead)
             {
-                NotifyErrorClose();
+                m_closeNotified = true;
+                RaiseUpcall(UP_ERROR_CLOSE);
             }
             return;
         }
@@ -408,7 +415,8 @@ LinuxTcpSocket::ProbeTimer()
         Done(); // tcp_write_err(): ETIMEDOUT
         if (!m_dead)
         {
-            NotifyErrorClose();
+            m_closeNotified = true;
+            RaiseUpcall(UP_ERROR_CLOSE);
         }
         return;
     }

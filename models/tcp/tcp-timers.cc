@@ -75,6 +75,7 @@ LinuxTcpSocket::EnterTimeWait()
     {
         Wake(WaitFor::Readable);
     }
+    NormalCloseOnce(); // ns-3's applications hear of the close here at the latest
 }
 
 void

@@ -211,7 +211,10 @@ TcpGrowWindow(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int skb_true
 void
 TcpInitBufferSpace(Tcb& tp, const KernelProfile& prof)
 {
-    TcpSndbufExpand(tp, prof);
+    if (!(tp.userlocks & SOCK_SNDBUF_LOCK)) // not a send buffer set with SO_SNDBUF
+    {
+        TcpSndbufExpand(tp, prof);
+    }
     const uint32_t maxwin = static_cast<uint32_t>(TcpFullSpace(tp, prof));
     const int tcp_app_win = prof.tcp_app_win;
     if (tp.window_clamp >= maxwin)
