@@ -93,8 +93,6 @@ Executor::CallSetsockopt(const Event& ev, CallDone done)
             const int64_t capped = std::min<int64_t>(std::max<int64_t>(v, 0), m_tcp->Profile().wmem_max);
             const int bytes = static_cast<int>(std::max<int64_t>(capped * 2, 2 * (2048 + 256)));
             f->sock->SetSndBuf(bytes);
-            f->user_sndbuf = bytes;
-            f->user_sndbuf_line = ev.line;
             done({0, 0});
             return;
         }

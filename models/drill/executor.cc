@@ -273,10 +273,6 @@ Executor::Step()
     m_kickPending = false;
     while (!m_failed && m_phase != Phase::Done)
     {
-        if (!SndbufLocksHeld())
-        {
-            return;
-        }
         if (m_phase == Phase::Finishing)
         {
             // syscalls_free(): the system call task gets a second to finish
@@ -825,24 +821,6 @@ Executor::Finish()
     m_waitUntilUs = NowUs() + 1000000;
 }
 
-// SO_SNDBUF locks the send buffer (SOCK_SNDBUF_LOCK); the model has no such lock and
-// tcp_sndbuf_expand() may raise it: a run whose outcome could depend on that is refused
-bool
-Executor::SndbufLocksHeld()
-{
-    for (const auto& [fd, f] : m_fds)
-    {
-        if (f.user_sndbuf && f.sock->GetTcb().sndbuf != f.user_sndbuf)
-        {
-            Unsupported(f.user_sndbuf_line,
-                        fmt::format("SO_SNDBUF {}: the model raised the send buffer to {} (SOCK_SNDBUF_LOCK is not "
-                                    "modelled)",
-                                    f.user_sndbuf, f.sock->GetTcb().sndbuf));
-            return false;
-        }
-    }
-    return true;
-}
 
 // The simulation ran out of events while the script waited for something only the
 // stack could do: packetdrill would wait there until its timeout, or forever

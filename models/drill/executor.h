@@ -114,8 +114,6 @@ class Executor
         bool listening = false;
         bool bound = false;
         int sk_err = 0; // a reset or timeout, reported once (sock_error())
-        int user_sndbuf = 0;    // SO_SNDBUF set (SOCK_SNDBUF_LOCK), or 0
-        int user_sndbuf_line = 0;
         bool inq = false; // TCP_INQ: recvmsg() reports what is left to read
 
         // sock_error(): the pending error, cleared as it is read
@@ -178,7 +176,6 @@ class Executor
     void Unsupported(int line, const std::string& what);
     void Finish();
     void Stalled();
-    bool SndbufLocksHeld();
 
     // --- executor-syscalls.cc, executor-sockopt.cc, executor-data.cc
     bool SyscallEvent(Event& ev);

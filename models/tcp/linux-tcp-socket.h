@@ -199,9 +199,13 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // TCP_USER_TIMEOUT: how long data may stay unacknowledged, or the window shut
     // under probes, before the connection is given up (ms; 0: the sysctls decide)
     void SetUserTimeout(uint32_t ms) { m_userTimeoutMs = ms; }
-    // setsockopt(SO_SNDBUF) as sock_setsockopt() computes it (doubled, capped). The
-    // model has no SOCK_SNDBUF_LOCK: tcp_sndbuf_expand() may still raise it later.
-    void SetSndBuf(int bytes) { m_tp.sndbuf = bytes; }
+    // setsockopt(SO_SNDBUF) as sock_setsockopt() computes it (doubled, capped):
+    // SOCK_SNDBUF_LOCK keeps tcp_sndbuf_expand() off it
+    void SetSndBuf(int bytes)
+    {
+        m_tp.sndbuf = bytes;
+        m_tp.userlocks |= SOCK_SNDBUF_LOCK;
+    }
     // A listener that answers a SYN only after `delay` (slirp's tcp_input() first
     // connects to the real server, tcp_fconnect(), and sends the SYN-ACK once that
     // connect completes): the time that connect takes is a scenario input.
