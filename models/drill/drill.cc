@@ -158,7 +158,7 @@ RunDrillScript(const std::string& path, const DrillOptions& opt)
         if (script.init_command)
         {
             RunShellCommand(*script.init_command, cfg.script_dir, script.init_command_line, cfg.profile, out.notes,
-                            &cfg.tso);
+                            TunSettings{&cfg.tso, nullptr});
         }
         // packetdrill's first event must be at time 0 (get_next_event())
         if (script.events.front().time_us != 0)

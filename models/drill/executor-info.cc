@@ -82,6 +82,7 @@ Executor::TcpInfo(const LinuxTcpSocket& s) const
     set("tcpi_ca_state", static_cast<int64_t>(tp.ca_state));
     set("tcpi_retransmits", tp.icsk_retransmits);
     set("tcpi_backoff", tp.icsk_backoff);
+    set("tcpi_probes", s.ProbesOut());
     set("tcpi_options", (tp.tstamp_ok ? 1 : 0) | (tp.sack_ok ? 2 : 0) | (tp.wscale_ok ? 4 : 0));
     set("tcpi_snd_wscale", tp.wscale_ok ? tp.snd_wscale : 0);
     set("tcpi_rcv_wscale", tp.wscale_ok ? tp.rcv_wscale : 0);

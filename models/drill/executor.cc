@@ -130,6 +130,11 @@ Executor::Build()
 void
 Executor::Xmit(Ptr<Packet> segment, Ipv4Address src, Ipv4Address dst, uint8_t protocol, Ptr<Ipv4Route>)
 {
+    if (m_tcp->QdiscDropsAll())
+    {
+        PayloadStore::Lost(segment->GetUid()); // a qdisc of no room: dropped before the tun
+        return;
+    }
     WireTcpHeader peek;
     segment->PeekHeader(peek);
     bool dont_fragment = true;
@@ -391,7 +396,9 @@ Executor::StepEvent(Event& ev)
         KernelProfile p = m_tcp->Profile();
         try
         {
-            RunShellCommand(ev.text, m_cfg.script_dir, ev.line, p, m_result.notes, nullptr);
+            bool drops_all = m_tcp->QdiscDropsAll();
+            RunShellCommand(ev.text, m_cfg.script_dir, ev.line, p, m_result.notes, TunSettings{nullptr, &drops_all});
+            m_tcp->SetQdiscDropsAll(drops_all);
         }
         catch (const ScriptError& e)
         {
@@ -803,7 +810,7 @@ Executor::Finish()
         try
         {
             RunShellCommand(*m_script.cleanup_command, m_cfg.script_dir, m_script.cleanup_command_line, p,
-                            m_result.notes, nullptr);
+                            m_result.notes, TunSettings{});
         }
         catch (const ScriptError& e)
         {

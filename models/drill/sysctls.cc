@@ -227,7 +227,7 @@ Triple(const std::string& name, const std::string& value, int line)
 }
 
 void RunLines(const std::string& text, const std::string& dir, int line, KernelProfile& profile,
-              std::vector<std::string>& notes, bool* tso, int depth);
+              std::vector<std::string>& notes, const TunSettings& tun, int depth);
 
 // /sys/module/tcp_cubic/parameters/NAME: the module parameters the profile keeps
 // (kernel-profile.h). beta and bic_scale are refused: cubictcp_register() computed its
@@ -297,7 +297,7 @@ RunEcho(const std::vector<std::string>& w, const std::string& file, int line, Ke
 // One command of a backquoted line; `stdout_to`: where its output is redirected
 void
 RunCommand(const std::vector<std::string>& w, const std::string& stdout_to, const std::string& dir, int line,
-           KernelProfile& profile, std::vector<std::string>& notes, bool* tso, int depth)
+           KernelProfile& profile, std::vector<std::string>& notes, const TunSettings& tun, int depth)
 {
     if (w.empty())
     {
@@ -360,7 +360,7 @@ RunCommand(const std::vector<std::string>& w, const std::string& stdout_to, cons
         }
         std::ostringstream text;
         text << in.rdbuf();
-        RunLines(text.str(), path.parent_path().string(), line, profile, notes, tso, depth + 1);
+        RunLines(text.str(), path.parent_path().string(), line, profile, notes, tun, depth + 1);
         return;
     }
     // set_sysctls.py's restore script: the run ends with the script, nothing persists
@@ -373,21 +373,41 @@ RunCommand(const std::vector<std::string>& w, const std::string& stdout_to, cons
     {
         return;
     }
-    // the tun device's qdisc: the simulated device has none, packets leave at once
+    // the tun device's qdisc: the simulated device has none, packets leave at once,
+    // unless a FIFO of no room is installed: then every packet is dropped before the
+    // device (__dev_queue_xmit() returns NET_XMIT_DROP to the sender)
     if (cmd == "tc" && w.size() > 1 && w[1] == "qdisc")
     {
-        // as a FIFO that never fills; fq would pace the flow (sch_fq), a limit would
-        // drop packets before the tun: neither is modelled
+        const std::string verb = w.size() > 2 ? w[2] : "";
         auto root = std::find(w.begin(), w.end(), "root");
+        if ((verb == "delete" || verb == "del") && root != w.end() && root + 1 == w.end())
+        {
+            if (tun.drops_all)
+            {
+                *tun.drops_all = false; // back to the default qdisc
+            }
+            return;
+        }
+        // as a FIFO that never fills; fq would pace the flow (sch_fq): not modelled
         const std::string kind = root != w.end() && root + 1 != w.end() ? *(root + 1) : "";
         if (kind != "pfifo" && kind != "pfifo_fast" && kind != "bfifo" && kind != "noqueue")
         {
             Unsupported(line, "qdisc '" + kind + "' on the tun (its pacing and queueing are not modelled)");
         }
-        if (root + 2 < w.end())
+        const bool no_room = (kind == "pfifo" || kind == "bfifo") && root + 4 == w.end() && *(root + 2) == "limit" &&
+                             *(root + 3) == "0";
+        if (root + 2 < w.end() && !no_room)
         {
-            Unsupported(line, "qdisc parameters '" + *(root + 2) + " ...' on the tun (its queue and drops are not "
-                                                                  "modelled)");
+            Unsupported(line, "qdisc parameters '" + *(root + 2) + " ...' on the tun (a queue that fills is not "
+                                                                  "modelled, only one of no room)");
+        }
+        if (no_room && !tun.drops_all)
+        {
+            Unsupported(line, "a qdisc of no room before the run starts");
+        }
+        if (tun.drops_all)
+        {
+            *tun.drops_all = no_room;
         }
         return;
     }
@@ -401,11 +421,11 @@ RunCommand(const std::vector<std::string>& w, const std::string& stdout_to, cons
             {
                 Unsupported(line, "ethtool feature '" + w[i] + "'");
             }
-            if (!tso)
+            if (!tun.tso)
             {
                 Unsupported(line, "ethtool after the first event (the device is built when the run starts)");
             }
-            *tso = w[i + 1] == "on";
+            *tun.tso = w[i + 1] == "on";
             any = true;
         }
         if (any)
@@ -432,7 +452,7 @@ RunCommand(const std::vector<std::string>& w, const std::string& stdout_to, cons
 
 void
 RunLines(const std::string& text, const std::string& dir, int line, KernelProfile& profile,
-         std::vector<std::string>& notes, bool* tso, int depth)
+         std::vector<std::string>& notes, const TunSettings& tun, int depth)
 {
     // backslash-newline continues a line; '#' starts a comment; ';' and && separate
     std::string joined;
@@ -471,7 +491,7 @@ RunLines(const std::string& text, const std::string& dir, int line, KernelProfil
             const size_t end = std::min({semi, amp, l.size()});
             std::string stdout_to;
             const std::vector<std::string> words = Words(l.substr(start, end - start), line, &stdout_to);
-            RunCommand(words, stdout_to, dir, line, profile, notes, tso, depth);
+            RunCommand(words, stdout_to, dir, line, profile, notes, tun, depth);
             start = end + (end == amp ? 2 : 1);
         }
     }
@@ -485,9 +505,9 @@ RunShellCommand(const std::string& command,
                 int line,
                 KernelProfile& profile,
                 std::vector<std::string>& notes,
-                bool* tso)
+                const TunSettings& tun)
 {
-    RunLines(command, script_dir, line, profile, notes, tso, 0);
+    RunLines(command, script_dir, line, profile, notes, tun, 0);
 }
 
 void

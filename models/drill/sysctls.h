@@ -17,17 +17,25 @@
 namespace sim::drill
 {
 
+// The tun device's settings shell lines change. `tso`: its TSO, which `ethtool -K
+// tun0 tso off gso off` turns off; null once the run has started (the device is
+// built). `drops_all`: a qdisc of no room (`tc qdisc add dev tun0 root pfifo limit 0`)
+// drops every packet; null before the run starts.
+struct TunSettings
+{
+    bool* tso = nullptr;
+    bool* drops_all = nullptr;
+};
+
 // Runs the sysctl settings of `command` (the text between the backquotes) on
 // `profile`. `script_dir`: where the script's relative paths start.
-// Notes on accepted no-op settings go to `notes`. `tso`: the tun's TSO, which
-// `ethtool -K tun0 tso off gso off` turns off; null once the run has started (the
-// device is built). Throws ScriptError at `line`.
+// Notes on accepted no-op settings go to `notes`. Throws ScriptError at `line`.
 void RunShellCommand(const std::string& command,
                      const std::string& script_dir,
                      int line,
                      KernelProfile& profile,
                      std::vector<std::string>& notes,
-                     bool* tso);
+                     const TunSettings& tun);
 
 // One sysctl, by its dotted name ("net.ipv4.tcp_rmem") and value as written
 // ("4096 540000 15728640"). Throws ScriptError at `line`.

@@ -50,6 +50,11 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     void SetProfileName(const std::string& name_or_path);
     std::string GetProfileName() const;
     void SetClock(const TsClock& clock) { m_clock = clock; }
+    // A local qdisc with no room (packetdrill's `tc qdisc add dev tun0 root pfifo limit
+    // 0`): every segment is dropped before the device, and the sender is told
+    // (__dev_queue_xmit() returns NET_XMIT_DROP)
+    void SetQdiscDropsAll(bool on) { m_qdiscDropsAll = on; }
+    bool QdiscDropsAll() const { return m_qdiscDropsAll; }
     const TsClock& Clock() const { return m_clock; }
 
     // secure_tcp_seq() and secure_tcp_ts_off(): what the kernel draws for a connection
@@ -155,6 +160,7 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     std::string m_profileName; // the Profile attribute, until it is loaded
     bool m_profileLoaded = false;
     bool m_constructed = false;
+    bool m_qdiscDropsAll = false;
     TsClock m_clock;
     uint64_t m_secret = 1;
     bool m_secretSet = false;

@@ -263,6 +263,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     ns3::Ptr<LinuxTcpSocket> Accept();
 
     const Tcb& GetTcb() const { return m_tp; }
+    uint8_t ProbesOut() const { return m_probesOut; } // icsk_probes_out (tcpi_probes)
     ns3::Ipv4Address LocalAddress() const { return m_local; }
     uint16_t LocalPort() const { return m_localPort; }
     ns3::Ipv4Address PeerAddress() const { return m_peer; }
@@ -385,7 +386,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
                                        uint8_t flags,
                                        const Payload& data,
                                        std::shared_ptr<const int> dataref = nullptr);
-    void TransmitSkb(Skb& skb);
+    bool TransmitSkb(Skb& skb);
     void WriteXmit(int nonagle, bool push_one = false, bool probe = false);
     void PushFullSkb();
     void Push(int nonagle, bool more);
@@ -440,6 +441,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void EnterRecovery();
     void EnterLoss();
     void InitCwndReduction();
+    void EnterCwr();
     void EndCwndReduction();
     void CwndReduction(uint32_t newly_acked_sacked, uint32_t newly_lost, uint32_t flag);
     void TryKeepOpen();

@@ -142,8 +142,9 @@ LinuxTcpSocket::EventAckSent()
     m_compressedAckTimer.Cancel();
 }
 
-// tcp_transmit_skb() for a queued skb, then tcp_event_new_data_sent()
-void
+// tcp_transmit_skb() for a queued skb, then tcp_event_new_data_sent(). False: a local
+// qdisc dropped it, and it stays unsent.
+bool
 LinuxTcpSocket::TransmitSkb(Skb& skb)
 {
     uint8_t flags = skb.flags;
@@ -177,6 +178,14 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         }
         TcpEventDataSent(m_tp, *m_prof, NowJiffies());
     }
+    if (m_tcp->QdiscDropsAll())
+    {
+        // __tcp_transmit_skb(): NET_XMIT_DROP from the qdisc is a local congestion
+        // signal (tcp_enter_cwr()); tcp_write_xmit() stops, the skb stays unsent
+        PayloadStore::Lost(p->GetUid());
+        EnterCwr();
+        return false;
+    }
     skb.sent = true;
     skb.sent_ns = NowNs();
     skb.pcount = std::max(skb.pcount, 1u);
@@ -204,6 +213,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         m_tp.snd_nxt = skb.end_seq;
     }
     m_tcp->Transmit(p, m_local, m_peer);
+    return true;
 }
 
 void
@@ -396,7 +406,10 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
         }
         Skb& out = m_writeQueue[i];
         out.pcount = m_tp.gso_max_size ? TcpSkbPcount(static_cast<uint32_t>(out.data.size()), mss_now) : 1;
-        TransmitSkb(out);
+        if (!TransmitSkb(out))
+        {
+            break;
+        }
         // tcp_minshall_update(): the end of a packet short of its segments' full size
         if (out.data.size() < uint64_t{out.pcount} * mss_now)
         {

@@ -307,6 +307,20 @@ LinuxTcpSocket::InitCwndReduction()
     m_tp.snd_ssthresh = Ssthresh();
 }
 
+// tcp_enter_cwr(): a congestion signal without loss (ECN, a local drop): the window is
+// reduced once, by PRR, with nothing to undo
+void
+LinuxTcpSocket::EnterCwr()
+{
+    m_tp.prior_ssthresh = 0;
+    if (m_tp.ca_state < CaState::CWR)
+    {
+        m_tp.undo_marker = 0;
+        InitCwndReduction();
+        SetCaState(CaState::CWR);
+    }
+}
+
 // tcp_end_cwnd_reduction(): cwnd drops to ssthresh, unless an undo restored it
 void
 LinuxTcpSocket::EndCwndReduction()

@@ -435,6 +435,7 @@ LinuxTcpSocket::SendProbe0()
     {
         ++head;
     }
+    bool dropped = false; // tcp_write_wakeup() > 0: a local qdisc dropped the probe
     {
         WhyScope why(*this, {SendWhy::WindowProbe, m_probesOut});
         const uint32_t wnd_end = m_tp.snd_una + m_tp.snd_wnd;
@@ -447,12 +448,13 @@ LinuxTcpSocket::SendProbe0()
             }
             m_writeQueue[head].flags |= TCPHDR_PSH;
             m_writeQueue[head].pcount = 1;
-            TransmitSkb(m_writeQueue[head]);
+            dropped = !TransmitSkb(m_writeQueue[head]);
         }
         else
         {
             Ptr<Packet> p = BuildSegment(m_tp.snd_una - 1, TCPHDR_ACK, Payload());
             EventAckSent();
+            dropped = m_tcp->QdiscDropsAll();
             m_tcp->Transmit(p, m_local, m_peer);
         }
     }
@@ -464,13 +466,30 @@ LinuxTcpSocket::SendProbe0()
         return;
     }
     m_probesOut++;
-    if (m_tp.icsk_backoff < m_prof->tcp_retries2)
+    uint32_t timeout = 0;
+    if (!dropped)
     {
-        m_tp.icsk_backoff++;
+        if (m_tp.icsk_backoff < m_prof->tcp_retries2)
+        {
+            m_tp.icsk_backoff++;
+        }
+        timeout = Probe0When(m_tp.icsk_rto, m_j.RtoMin(), m_tp.icsk_backoff, TcpRtoMax(m_prof->hz));
     }
-    ResetXmitTimer(XmitTimer::Probe0,
-                   Probe0When(m_tp.icsk_rto, m_j.RtoMin(), m_tp.icsk_backoff, TcpRtoMax(m_prof->hz)),
-                   TcpRtoMax(m_prof->hz));
+    else
+    {
+        // the probe never left: no backoff, try again at TCP_RESOURCE_PROBE_INTERVAL
+        timeout = static_cast<uint32_t>(m_prof->hz / 2);
+    }
+    // tcp_clamp_probe0_to_user_timeout(): not past TCP_USER_TIMEOUT from the first probe
+    if (m_userTimeoutMs && m_probesTstamp)
+    {
+        const int64_t elapsed = std::max<int64_t>(static_cast<int32_t>(NowJiffies() - m_probesTstamp), 0);
+        const int64_t remaining = std::max<int64_t>(
+            static_cast<int64_t>(UsecsToJiffies(uint64_t{m_userTimeoutMs} * 1000, m_prof->hz)) - elapsed,
+            int64_t{2}); // TCP_TIMEOUT_MIN jiffies
+        timeout = static_cast<uint32_t>(std::min<int64_t>(remaining, timeout));
+    }
+    ResetXmitTimer(XmitTimer::Probe0, timeout, TcpRtoMax(m_prof->hz));
 }
 
 // tcp_ack_probe(): an ACK with nothing in flight: if the window now takes the send
