@@ -595,7 +595,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     bool rtt_sample = false;
     uint64_t first_ackt = 0;
     uint64_t last_ackt = 0;
-    uint32_t reord = prior_snd_una;
+    uint32_t reord = m_tp.snd_nxt; // the lowest ACKed seq sent once and never SACKed
     uint32_t pkts_acked = 0;
     while (!m_writeQueue.empty() && m_writeQueue.front().sent)
     {
@@ -641,7 +641,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
                 first_ackt = last_ackt;
                 rtt_sample = true;
             }
-            if (reord == prior_snd_una || SeqBefore(skb.seq, reord))
+            if (SeqBefore(skb.seq, reord))
             {
                 reord = skb.seq;
             }

@@ -6,6 +6,7 @@
 // start some of it are in tcp-rtx-timer.cc.
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/payload-store.h"
 #include "models/tcp/prr-rack.h"
 #include "models/tcp/rto.h"
 #include "models/tcp/send-policy.h"
@@ -931,6 +932,19 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
     m_tp.total_retrans += pcount;
     skb->sacked |= TCPCB_EVER_RETRANS;
     skb->sent_ns = NowNs(); // its place in the time-sorted list moves to the tail
+    if (m_tcp->QdiscDropsAll())
+    {
+        // a local qdisc dropped it (NET_XMIT_DROP, > 0): not counted as retransmitted
+        // (tcp_retransmit_skb()), a local congestion signal (tcp_enter_cwr()); the
+        // first attempt still stamps retrans_stamp (__tcp_retransmit_skb())
+        PayloadStore::Lost(p->GetUid());
+        EnterCwr();
+        if (!m_tp.retrans_stamp)
+        {
+            m_tp.retrans_stamp = TsNow();
+        }
+        return 1;
+    }
     if (count)
     {
         skb->sacked |= TCPCB_RETRANS;

@@ -263,7 +263,13 @@ LinuxTcpSocket::RetransmitTimer()
     }
     {
         WhyScope why(*this, {SendWhy::RtoRetransmit, m_tp.icsk_backoff});
-        RetransmitSkb(0, 1, true);
+        if (RetransmitSkb(0, 1, true) > 0)
+        {
+            // the head never left (a local qdisc dropped it): no backoff, try again
+            // at TCP_RESOURCE_PROBE_INTERVAL
+            ResetXmitTimer(XmitTimer::Retrans, static_cast<uint32_t>(m_prof->hz / 2), TcpRtoMax(m_prof->hz));
+            return;
+        }
     }
     // the first tcp_syn_linear_timeouts SYN timeouts do not back off (6.5+)
     if (m_tp.state != TcpState::SynSent || m_tp.total_rto > static_cast<uint32_t>(m_prof->tcp_syn_linear_timeouts))
