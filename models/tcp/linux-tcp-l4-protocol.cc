@@ -281,11 +281,13 @@ LinuxTcpL4Protocol::IsLocalAddress(Ipv4Address addr) const
 void
 LinuxTcpL4Protocol::Register(Ptr<LinuxTcpSocket> socket)
 {
-    auto& sockets = m_byPort[socket->LocalPort()];
-    if (std::find(sockets.begin(), sockets.end(), socket) == sockets.end())
+    if (socket->m_inPortBucket)
     {
-        sockets.push_back(socket);
+        return;
     }
+    auto& sockets = m_byPort[socket->LocalPort()];
+    socket->m_portPlace = sockets.insert(sockets.end(), socket);
+    socket->m_inPortBucket = true;
 }
 
 void
@@ -298,11 +300,11 @@ LinuxTcpL4Protocol::Unregister(LinuxTcpSocket* socket)
         return;
     }
     auto& sockets = bucket->second;
-    auto it = std::find(sockets.begin(), sockets.end(), socket);
-    if (it != sockets.end())
+    if (socket->m_inPortBucket)
     {
-        Ptr<LinuxTcpSocket> keep = *it;
-        sockets.erase(it);
+        Ptr<LinuxTcpSocket> keep = *socket->m_portPlace;
+        sockets.erase(socket->m_portPlace);
+        socket->m_inPortBucket = false;
         if (socket->m_isListed)
         {
             socket->m_isListed = false;
@@ -312,9 +314,21 @@ LinuxTcpL4Protocol::Unregister(LinuxTcpSocket* socket)
     }
     if (socket->GetTcb().state != TcpState::Listen)
     {
-        m_established.erase({socket->PeerAddress().Get(), socket->LocalAddress().Get(), socket->PeerPort(),
-                             socket->LocalPort()});
+        // a newer socket of the same tuple keeps its entry
+        auto hit = m_established.find(
+            {socket->PeerAddress().Get(), socket->LocalAddress().Get(), socket->PeerPort(), socket->LocalPort()});
+        if (hit != m_established.end() && hit->second == socket)
+        {
+            m_established.erase(hit);
+        }
     }
+}
+
+void
+LinuxTcpL4Protocol::Hash(LinuxTcpSocket* socket)
+{
+    m_established[{socket->PeerAddress().Get(), socket->LocalAddress().Get(), socket->PeerPort(),
+                   socket->LocalPort()}] = socket;
 }
 
 // __inet_lookup_skb(): an established (or half-open) socket first, then a listener
@@ -330,18 +344,11 @@ LinuxTcpL4Protocol::Lookup(const Segment& seg) const
         }
         m_established.erase(hit);
     }
+    // every socket with a peer is in m_established (Hash()): past it, only listeners
     auto bucket = m_byPort.find(seg.dport);
     if (bucket == m_byPort.end())
     {
         return nullptr;
-    }
-    for (const auto& s : bucket->second)
-    {
-        if (s->Matches(seg, false))
-        {
-            m_established[key] = PeekPointer(s);
-            return PeekPointer(s);
-        }
     }
     for (const auto& s : bucket->second)
     {

@@ -79,6 +79,9 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     // sockets register once bound, and leave when closed for good
     void Register(ns3::Ptr<LinuxTcpSocket> socket);
     void Unregister(LinuxTcpSocket* socket);
+    // inet_ehash_insert(): a socket with its four-tuple (connect(), or a child the
+    // handshake made) is found by it; a segment of no such tuple goes to a listener
+    void Hash(LinuxTcpSocket* socket);
 
     // bind(): another socket holds `port` on an address overlapping `addr`
     // (inet_csk_bind_conflict(), no SO_REUSEADDR); sockets closing or in TIME_WAIT do not
@@ -169,7 +172,8 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     std::list<ns3::Ptr<LinuxTcpSocket>> m_sockets;
     // Sockets by local port, each list in the order of registration: a lookup scans
     // one port's sockets, not all (the kernel hashes them: inet_ehashfn(), lhash2)
-    std::unordered_map<uint16_t, std::vector<ns3::Ptr<LinuxTcpSocket>>> m_byPort;
+    // each port's sockets in the order they were bound (a list: one leaves in O(1))
+    std::unordered_map<uint16_t, std::list<ns3::Ptr<LinuxTcpSocket>>> m_byPort;
     // The socket a segment's 4-tuple last found (the established hash), checked again
     // each time it is used
     struct TupleKey

@@ -398,6 +398,7 @@ LinuxTcpSocket::Connect(const Address& address)
         m_bound = true;
         m_tcp->Register(this);
     }
+    m_tcp->Hash(this);
     const uint32_t mtu = route->GetOutputDevice()->GetMtu();
 
     // tcp_v4_connect(): ISN and TS offset (scenario inputs here)

@@ -534,6 +534,9 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // its place in the protocol's SocketList, while it is listed
     std::list<ns3::Ptr<LinuxTcpSocket>>::iterator m_listed;
     bool m_isListed = false;
+    // its place in the protocol's list of its port's sockets, while it is in it
+    std::list<ns3::Ptr<LinuxTcpSocket>>::iterator m_portPlace;
+    bool m_inPortBucket = false;
     // The ns-3 application interface (UseNs3Api()) and its state
     bool m_ns3Api = false;
     bool m_constructed = false; // ns3::TcpSocket's defaults have been set (ConstructSelf())

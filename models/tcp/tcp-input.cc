@@ -322,6 +322,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
     tp.advmss = TcpMssClamp(tp, Ipv4DefaultAdvmss(mtu));
     TcpInitializeRcvMss(tp);
     m_tcp->Register(child);
+    m_tcp->Hash(PeekPointer(child));
 
     // tcp_synack_rtt_meas(): the child's first RTT, from the SYN-ACK to this ACK, unless
     // the SYN-ACK was sent again (then the TS echo, if any, gives one)
