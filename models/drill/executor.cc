@@ -130,11 +130,6 @@ Executor::Build()
 void
 Executor::Xmit(Ptr<Packet> segment, Ipv4Address src, Ipv4Address dst, uint8_t protocol, Ptr<Ipv4Route>)
 {
-    if (m_tcp->QdiscDropsAll())
-    {
-        PayloadStore::Lost(segment->GetUid()); // a qdisc of no room: dropped before the tun
-        return;
-    }
     WireTcpHeader peek;
     segment->PeekHeader(peek);
     bool dont_fragment = true;

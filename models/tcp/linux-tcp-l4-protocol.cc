@@ -523,15 +523,21 @@ LinuxTcpL4Protocol::EndSoftirq()
     }
 }
 
-void
+bool
 LinuxTcpL4Protocol::Transmit(Ptr<Packet> packet, Ipv4Address src, Ipv4Address dst)
 {
+    if (m_qdiscDropsAll)
+    {
+        PayloadStore::Lost(packet->GetUid()); // never reaches the device, or the capture
+        return false;
+    }
     if (m_inSoftirq)
     {
         m_backlog.push_back({packet, src, dst});
-        return;
+        return true;
     }
     m_downTarget(packet, src, dst, PROT_NUMBER, nullptr);
+    return true;
 }
 
 void

@@ -101,7 +101,8 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
 
     // Hand a segment (TcpHeader already added) to IPv4. Inside the receive path
     // (softirq) it is queued with the CPU's backlog; see EndSoftirq().
-    void Transmit(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst);
+    // false: a local qdisc dropped it (NET_XMIT_DROP, SetQdiscDropsAll())
+    bool Transmit(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst);
 
     // A host whose only link is lo: segments go to the device and come back from it with
     // just their IPv4 header, built as ns-3's Ipv4L3Protocol builds it (see

@@ -8,6 +8,7 @@
 #include "models/tcp/cubic.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/send-policy.h"
 #include "models/tcp/tcp-cong.h"
 
 #include <algorithm>
@@ -136,6 +137,20 @@ LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t
         }
     }
     UpdatePacingRate();
+}
+
+// tcp_update_pacing_rate() (not for BBR: bbr_main() is its cong_control and paces at
+// its own rate, which the model does not follow; its GSO sizing stays at the
+// unlimited rate's)
+void
+LinuxTcpSocket::UpdatePacingRate()
+{
+    if (m_prof->congestion_control == CongestionControl::Bbr)
+    {
+        return;
+    }
+    m_tp.sk_pacing_rate = TcpPacingRate(m_tp, static_cast<uint32_t>(m_prof->tcp_pacing_ss_ratio),
+                                        static_cast<uint32_t>(m_prof->tcp_pacing_ca_ratio));
 }
 
 } // namespace sim

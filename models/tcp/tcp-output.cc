@@ -182,7 +182,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         // __tcp_transmit_skb(): NET_XMIT_DROP from the qdisc is a local congestion
         // signal (tcp_enter_cwr()); tcp_write_xmit() stops, the skb stays unsent
-        PayloadStore::Lost(p->GetUid());
+        m_tcp->Transmit(p, m_local, m_peer);
         EnterCwr();
         return false;
     }
@@ -261,6 +261,19 @@ LinuxTcpSocket::CurrentMss() const
 {
     const int nblocks = TcpSackBlocksToSend(m_tp, EstablishedOptionsLen(m_tp.tstamp_ok));
     return nblocks ? m_tp.mss_cache - (4 + 8 * static_cast<uint32_t>(nblocks)) : m_tp.mss_cache;
+}
+
+// tcp_tso_segs()
+uint32_t
+LinuxTcpSocket::TsoSegs(uint32_t mss_now) const
+{
+    TsoSizing in;
+    in.gso_max_size = m_tp.gso_max_size;
+    in.pacing_rate = m_tp.sk_pacing_rate;
+    in.min_rtt_us = m_tp.rtt_min_us;
+    in.tso_rtt_log = static_cast<uint32_t>(m_prof->tcp_tso_rtt_log);
+    in.min_tso_segs = static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
+    return TcpTsoSegs(mss_now, in);
 }
 
 // tcp_xmit_size_goal(): how much tcp_sendmsg() puts in one skb (GSO on)

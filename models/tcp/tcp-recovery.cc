@@ -6,7 +6,6 @@
 // start some of it are in tcp-rtx-timer.cc.
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
-#include "models/tcp/payload-store.h"
 #include "models/tcp/prr-rack.h"
 #include "models/tcp/rto.h"
 #include "models/tcp/send-policy.h"
@@ -780,33 +779,6 @@ LinuxTcpSocket::FastretransAlert(uint32_t prior_snd_una, int num_dupack, uint32_
     }
 }
 
-// tcp_update_pacing_rate() (not for BBR: bbr_main() is its cong_control and paces at
-// its own rate, which the model does not follow; its GSO sizing stays at the
-// unlimited rate's)
-void
-LinuxTcpSocket::UpdatePacingRate()
-{
-    if (m_prof->congestion_control == CongestionControl::Bbr)
-    {
-        return;
-    }
-    m_tp.sk_pacing_rate = TcpPacingRate(m_tp, static_cast<uint32_t>(m_prof->tcp_pacing_ss_ratio),
-                                        static_cast<uint32_t>(m_prof->tcp_pacing_ca_ratio));
-}
-
-// tcp_tso_segs()
-uint32_t
-LinuxTcpSocket::TsoSegs(uint32_t mss_now) const
-{
-    TsoSizing in;
-    in.gso_max_size = m_tp.gso_max_size;
-    in.pacing_rate = m_tp.sk_pacing_rate;
-    in.min_rtt_us = m_tp.rtt_min_us;
-    in.tso_rtt_log = static_cast<uint32_t>(m_prof->tcp_tso_rtt_log);
-    in.min_tso_segs = static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
-    return TcpTsoSegs(mss_now, in);
-}
-
 // tcp_xmit_recovery()
 void
 LinuxTcpSocket::XmitRecovery(Rexmit rexmit)
@@ -937,7 +909,7 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
         // a local qdisc dropped it (NET_XMIT_DROP, > 0): not counted as retransmitted
         // (tcp_retransmit_skb()), a local congestion signal (tcp_enter_cwr()); the
         // first attempt still stamps retrans_stamp (__tcp_retransmit_skb())
-        PayloadStore::Lost(p->GetUid());
+        m_tcp->Transmit(p, m_local, m_peer);
         EnterCwr();
         if (!m_tp.retrans_stamp)
         {

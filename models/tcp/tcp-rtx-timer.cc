@@ -460,8 +460,7 @@ LinuxTcpSocket::SendProbe0()
         {
             Ptr<Packet> p = BuildSegment(m_tp.snd_una - 1, TCPHDR_ACK, Payload());
             EventAckSent();
-            dropped = m_tcp->QdiscDropsAll();
-            m_tcp->Transmit(p, m_local, m_peer);
+            dropped = !m_tcp->Transmit(p, m_local, m_peer);
         }
     }
     const bool unsent = !m_writeQueue.empty() && !m_writeQueue.back().sent;
