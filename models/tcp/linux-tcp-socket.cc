@@ -531,7 +531,7 @@ LinuxTcpSocket::SendmsgRun()
         if (m_sendmsgOff == data.size())
         {
             WhyScope why(*this, {SendWhy::WriteEnd, data.size()});
-            if (m_sendmsg.front().eor && !m_writeQueue.empty() && !m_writeQueue.back().sent)
+            if (m_sendmsg.front().eor && HasSendHead())
             {
                 m_writeQueue.back().eor = true; // tcp_sendmsg_locked(): MSG_EOR
             }

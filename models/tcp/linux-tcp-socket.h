@@ -391,6 +391,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void PushFullSkb();
     void Push(int nonagle, bool more);
     void PushPendingFrames();
+    bool ForcedPush() const;
     void SendAck();
     void SendDelayedAck();
     void SendFin();

@@ -564,7 +564,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         {
             m_tp.snd_wnd = nwin;
             // a window that opens on data waiting: idle time counts (tcp_ack_update_window())
-            if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
+            if (HasSendHead())
             {
                 SlowStartAfterIdleCheck();
             }
@@ -696,8 +696,8 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
             RemoveRenoSacks(pkts_acked);
         }
         // a hole below the highest SACK filled by data sent once (reord: the lowest
-        // such skb this ACK covers; rtt_sample: there was one) is reordering
-        else if (rtt_sample && SeqBefore(reord, prior_fack))
+        // such skb this ACK covers, snd_nxt if none) is reordering
+        else if (SeqBefore(reord, prior_fack))
         {
             CheckSackReordering(reord);
         }

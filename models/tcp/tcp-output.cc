@@ -223,9 +223,9 @@ LinuxTcpSocket::SetNoDelay(bool on)
     if (on)
     {
         m_tp.nagle_push = true;
-        if ((m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait) && HasSendHead())
+        if (m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait)
         {
-            WriteXmit(Nonagle()); // tcp_push_pending_frames()
+            PushPendingFrames();
         }
     }
 }
@@ -240,9 +240,9 @@ LinuxTcpSocket::SetCork(bool on)
         {
             m_tp.nagle_push = true;
         }
-        if ((m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait) && HasSendHead())
+        if (m_tp.state == TcpState::Established || m_tp.state == TcpState::CloseWait)
         {
-            WriteXmit(Nonagle()); // tcp_push_pending_frames()
+            PushPendingFrames();
         }
     }
 }
@@ -435,7 +435,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
     }
     // __tcp_push_pending_frames(): nothing in flight and data held back (by the peer's
     // window): the window probe timer
-    if (!push_one && !m_tp.packets_out && !m_writeQueue.empty() && !m_writeQueue.back().sent)
+    if (!push_one && !m_tp.packets_out && HasSendHead())
     {
         CheckProbeTimer();
     }
@@ -457,6 +457,13 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
     }
 }
 
+// forced_push(): more than half the peer's largest window written since the last push
+bool
+LinuxTcpSocket::ForcedPush() const
+{
+    return SeqAfter(m_tp.write_seq, m_tp.pushed_seq + (m_tp.max_window >> 1));
+}
+
 // tcp_sendmsg_locked(), an skb filled to the size goal with more of the write to come:
 // past half the peer's largest window since the last push (forced_push()) it is
 // marked PSH and everything that may go goes (__tcp_push_pending_frames(), Nagle
@@ -464,7 +471,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
 void
 LinuxTcpSocket::PushFullSkb()
 {
-    if (SeqAfter(m_tp.write_seq, m_tp.pushed_seq + (m_tp.max_window >> 1)))
+    if (ForcedPush())
     {
         m_writeQueue.back().flags |= TCPHDR_PSH; // tcp_mark_push()
         m_tp.pushed_seq = m_tp.write_seq;
@@ -489,8 +496,8 @@ LinuxTcpSocket::Push(int nonagle, bool more)
     }
     Skb& tail = m_writeQueue.back();
     // a MSG_MORE write is marked too once past half the peer's largest window since
-    // the last push (forced_push())
-    if (!more || SeqAfter(m_tp.write_seq, m_tp.pushed_seq + (m_tp.max_window >> 1)))
+    // the last push
+    if (!more || ForcedPush())
     {
         // tcp_mark_push()
         tail.flags |= TCPHDR_PSH;
@@ -513,7 +520,7 @@ LinuxTcpSocket::Push(int nonagle, bool more)
 void
 LinuxTcpSocket::PushPendingFrames()
 {
-    if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
+    if (HasSendHead())
     {
         WriteXmit(Nonagle());
     }
@@ -551,7 +558,7 @@ void
 LinuxTcpSocket::SendFin()
 {
     WhyScope why(*this, {SendWhy::Fin});
-    if (!m_writeQueue.empty() && !m_writeQueue.back().sent)
+    if (HasSendHead())
     {
         Skb& tail = m_writeQueue.back();
         tail.flags |= TCPHDR_FIN;

@@ -610,7 +610,7 @@ LinuxTcpSocket::ProcessLoss(uint32_t flag, int num_dupack, Rexmit* rexmit)
         else if ((flag & FLAG_SND_UNA_ADVANCED) && !recovered)
         {
             m_tp.high_seq = m_tp.snd_nxt;
-            const bool unsent = !m_writeQueue.empty() && !m_writeQueue.back().sent;
+            const bool unsent = HasSendHead();
             if (unsent && SeqAfter(m_tp.snd_una + m_tp.snd_wnd, m_tp.snd_nxt))
             {
                 *rexmit = Rexmit::New;

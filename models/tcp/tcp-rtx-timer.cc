@@ -395,7 +395,7 @@ LinuxTcpSocket::CheckProbeTimer()
 void
 LinuxTcpSocket::ProbeTimer()
 {
-    const bool unsent = !m_writeQueue.empty() && !m_writeQueue.back().sent;
+    const bool unsent = HasSendHead();
     if (m_tp.packets_out || !unsent)
     {
         m_probesOut = 0;
@@ -463,7 +463,7 @@ LinuxTcpSocket::SendProbe0()
             dropped = !m_tcp->Transmit(p, m_local, m_peer);
         }
     }
-    const bool unsent = !m_writeQueue.empty() && !m_writeQueue.back().sent;
+    const bool unsent = HasSendHead();
     if (m_tp.packets_out || !unsent)
     {
         m_probesOut = 0;
