@@ -1076,9 +1076,14 @@ LinuxTcpSocket::DataQueue(const Segment& seg)
         return;
     }
     m_tp.dsack = false; // a D-SACK not yet sent is dropped by the next data segment
+    // out_of_window: tcp_enter_quickack_mode() and inet_csk_schedule_ack(), which marks
+    // the ACK due but not ICSK_ACK_NOW. So __tcp_ack_snd_check() still decides: over
+    // rcv_mss unacknowledged, its __tcp_select_window() call clears the quick ACKs when
+    // less than half the buffer is free, and a duplicate then waits for the delayed-ACK
+    // timer (seen here: a loss probe's D-SACK 36-40 ms after it, tests/data/real/overflow)
     auto out_of_window = [this]() {
         TcpEnterQuickackMode(m_tp, m_j, TCP_MAX_QUICKACKS);
-        m_tp.ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
+        m_tp.ack.pending |= ICSK_ACK_SCHED;
     };
     if (seg.seq == m_tp.rcv_nxt)
     {

@@ -3,6 +3,7 @@
 // tcp_minisocks.c (tcp_time_wait()).
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
+#include "models/tcp/rto.h"
 #include "models/tcp/ts-clock.h"
 
 #include <ns3/simulator.h>
@@ -17,13 +18,14 @@ using namespace ns3;
 // TCP_TIMEWAIT_LEN: 60 s in TIME_WAIT
 inline constexpr int64_t TCP_TIMEWAIT_LEN_S = 60;
 
-// The timer wheel runs expired timers on the tick: a timer due now runs at the next one
+// sk_reset_timer() -> mod_timer(): the timer wheel (calc_wheel_index()) runs a timer on
+// the first tick of its level's granularity after `expires`, so never early and a
+// level-0 one a tick late
 void
 LinuxTcpSocket::ArmDelackTimer(uint32_t timeout_jiffies)
 {
     m_delackTimer.Cancel();
-    const uint32_t next_tick = NowJiffies() + 1;
-    const uint64_t at = m_j.ToNs(static_cast<int32_t>(timeout_jiffies - next_tick) < 0 ? next_tick : timeout_jiffies);
+    const uint64_t at = m_j.ToNs(TimerWheelExpiry(NowJiffies(), timeout_jiffies));
     const uint64_t now = NowNs();
     m_delackTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at > now ? at - now : 0)),
                                         &LinuxTcpSocket::DelackTimer,
