@@ -48,6 +48,25 @@ AfterHold(Time hold, F&& work)
     work();
 }
 
+// A send() held up the same way: tcp_sendmsg() takes the socket (lock_sock()) before it
+// copies, so what arrives during the hold waits in the backlog until the call's
+// release_sock(), after its own segments have gone
+template <class F>
+static void
+AfterHeldLock(const Ptr<LinuxTcpSocket>& sock, Time hold, F&& work)
+{
+    if (hold.IsStrictlyPositive())
+    {
+        sock->LockSock();
+        Simulator::Schedule(hold, [sock, work = std::forward<F>(work)]() mutable {
+            work();
+            sock->ReleaseSock();
+        });
+        return;
+    }
+    work();
+}
+
 std::string
 UpperRepeat(const std::string& s, uint32_t n)
 {
@@ -203,7 +222,7 @@ EchoServer::Reply(size_t call, const std::string& data)
     }
     const ProcessTiming& t = m_cfg.timing;
     Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, call, data]() {
-        AfterHold(m_cfg.timing.Hold("reply", call), [this, call, data]() { Send(call, data); });
+        AfterHeldLock(m_conn, m_cfg.timing.Hold("reply", call), [this, call, data]() { Send(call, data); });
     });
 }
 
@@ -324,7 +343,7 @@ EchoClient::Next(uint64_t i)
                 Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
             });
         };
-        AfterHold(m_cfg.timing.Hold("send", s.index), std::move(work));
+        AfterHeldLock(m_sock, m_cfg.timing.Hold("send", s.index), std::move(work));
         return;
     }
     case ClientStep::Recv:
