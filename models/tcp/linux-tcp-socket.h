@@ -386,6 +386,16 @@ class LinuxTcpSocket : public ns3::TcpSocket
                                        uint8_t flags,
                                        const Payload& data,
                                        std::shared_ptr<const int> dataref = nullptr);
+    WireTcpHeader SegmentHeader(uint32_t seq, uint8_t flags);
+    ns3::Ptr<ns3::Packet> FinishSegment(WireTcpHeader& th, const Payload& data, std::shared_ptr<const int> dataref);
+    // A GSO skb of `pcount` segments as the device gets it: one packet, or (too long
+    // for the device) its segments of `gso_size` bytes
+    std::vector<ns3::Ptr<ns3::Packet>> BuildGsoPackets(uint32_t seq,
+                                                       uint8_t flags,
+                                                       const Payload& data,
+                                                       uint32_t pcount,
+                                                       uint32_t gso_size,
+                                                       std::shared_ptr<const int> dataref);
     bool TransmitSkb(Skb& skb);
     void WriteXmit(int nonagle, bool push_one = false, bool probe = false);
     void PushFullSkb();

@@ -26,6 +26,7 @@ using namespace ns3;
 // sk_gso_max_size of the loopback and Ethernet devices, and MAX_TCP_HEADER on x86_64
 inline constexpr uint32_t GSO_MAX_SIZE = 65536;
 inline constexpr uint32_t MAX_TCP_HEADER = 320;
+inline constexpr uint32_t ETH_HLEN = 14; // the header lo's eth_header() puts in front
 
 // The payload rides beside the packet (PayloadStore); in the packet it is ns-3's
 // virtual zero-filled area, which costs no copy and no memory. The capture writes the
@@ -46,9 +47,57 @@ FinishHeader(WireTcpHeader& th, Ptr<Packet> p)
     p->AddHeader(th);
 }
 
-// The header of a segment of this connection: __tcp_transmit_skb()
+// A segment of this connection: __tcp_transmit_skb()
 Ptr<Packet>
 LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, std::shared_ptr<const int> dataref)
+{
+    WireTcpHeader th = SegmentHeader(seq, flags);
+    return FinishSegment(th, data, std::move(dataref));
+}
+
+// __tcp_transmit_skb() for a GSO skb. validate_xmit_skb() -> gso_features_check():
+// a GSO packet of the device's gso_max_size or more (65536 on lo; the length counts the
+// Ethernet, IP and TCP headers) loses GSO, and skb_gso_segment() -> tcp_gso_segment()
+// cuts it into gso_size pieces before the capture (dev_queue_xmit_nit()): the header
+// copied to each, seq advanced, PSH and FIN on the last only (CWR, first only, is not
+// modelled: no ECN).
+// The pieces are new skbs sharing the page frags (skb_segment()), not clones.
+std::vector<Ptr<Packet>>
+LinuxTcpSocket::BuildGsoPackets(uint32_t seq,
+                                uint8_t flags,
+                                const Payload& data,
+                                uint32_t pcount,
+                                uint32_t gso_size,
+                                std::shared_ptr<const int> dataref)
+{
+    WireTcpHeader th = SegmentHeader(seq, flags);
+    const uint64_t wire = uint64_t{ETH_HLEN} + IPV4_TCP_HEADERS + (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN) +
+                          data.size();
+    if (pcount <= 1 || gso_size == 0 || wire < GSO_MAX_SIZE || data.size() <= gso_size)
+    {
+        return {FinishSegment(th, data, std::move(dataref))};
+    }
+    std::vector<Ptr<Packet>> out;
+    for (size_t off = 0; off < data.size(); off += gso_size)
+    {
+        const size_t len = std::min<size_t>(gso_size, data.size() - off);
+        const bool last = off + len == data.size();
+        uint8_t f = flags;
+        if (!last)
+        {
+            f &= static_cast<uint8_t>(~(TCPHDR_FIN | TCPHDR_PSH));
+        }
+        WireTcpHeader piece = th;
+        piece.SetSequenceNumber(SequenceNumber32(seq + static_cast<uint32_t>(off)));
+        piece.SetFlags(f);
+        out.push_back(FinishSegment(piece, data.substr(off, len), nullptr));
+    }
+    return out;
+}
+
+// The header of a segment of this connection, options included: __tcp_transmit_skb()
+WireTcpHeader
+LinuxTcpSocket::SegmentHeader(uint32_t seq, uint8_t flags)
 {
     WireTcpHeader th;
     th.SetSourcePort(m_localPort);
@@ -89,6 +138,12 @@ LinuxTcpSocket::BuildSegment(uint32_t seq, uint8_t flags, const Payload& data, s
         TcpSackBlocksWritten(m_tp, blocks, nblocks);
         AppendEstablishedOptions(th, m_tp.tstamp_ok, TcpTsval(m_tp), m_tp.ts_recent, blocks, nblocks);
     }
+    return th;
+}
+
+Ptr<Packet>
+LinuxTcpSocket::FinishSegment(WireTcpHeader& th, const Payload& data, std::shared_ptr<const int> dataref)
+{
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
                                std::move(dataref));
     if (m_traces && !m_traces->tx.IsEmpty())
@@ -164,7 +219,9 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         skb.dataref = std::make_shared<const int>(0);
     }
-    Ptr<Packet> p = BuildSegment(skb.seq, flags, skb.data, m_tp.gso_max_size ? skb.dataref : nullptr);
+    const std::vector<Ptr<Packet>> packets =
+        BuildGsoPackets(skb.seq, flags, skb.data, m_tp.gso_max_size ? skb.pcount : 1, CurrentMss(),
+                        m_tp.gso_max_size ? skb.dataref : nullptr);
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
@@ -182,7 +239,10 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         // __tcp_transmit_skb(): NET_XMIT_DROP from the qdisc is a local congestion
         // signal (tcp_enter_cwr()); tcp_write_xmit() stops, the skb stays unsent
-        m_tcp->Transmit(p, m_local, m_peer);
+        for (const Ptr<Packet>& p : packets)
+        {
+            m_tcp->Transmit(p, m_local, m_peer);
+        }
         EnterCwr();
         return false;
     }
@@ -212,7 +272,10 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         }
         m_tp.snd_nxt = skb.end_seq;
     }
-    m_tcp->Transmit(p, m_local, m_peer);
+    for (const Ptr<Packet>& p : packets)
+    {
+        m_tcp->Transmit(p, m_local, m_peer);
+    }
     return true;
 }
 
@@ -394,11 +457,8 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
         uint32_t limit = mss_now;
         if (tso_segs > 1)
         {
+            // over lo's gso_max_size the device gets it in pieces (BuildGsoPackets())
             limit = TcpMssSplitPoint(m_tp, skb.seq, len, is_tail, mss_now, cwnd_quota, nonagle);
-            // Not Linux: the model's IPv4 carries what its 16-bit total length can
-            // say. Two mss of 65483 could make a larger GSO packet, which the kernel
-            // would send with tot_len 0 (iph_set_totlen()); no recording shows one.
-            limit = std::min(limit, IPV4_MAX_PMTU - IPV4_TCP_HEADERS - (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN));
         }
         if (len > limit)
         {
