@@ -239,10 +239,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
     {
         // __tcp_transmit_skb(): NET_XMIT_DROP from the qdisc is a local congestion
         // signal (tcp_enter_cwr()); tcp_write_xmit() stops, the skb stays unsent
-        for (const Ptr<Packet>& p : packets)
-        {
-            m_tcp->Transmit(p, m_local, m_peer);
-        }
+        TransmitPackets(packets);
         EnterCwr();
         return false;
     }
@@ -272,11 +269,17 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         }
         m_tp.snd_nxt = skb.end_seq;
     }
+    TransmitPackets(packets);
+    return true;
+}
+
+void
+LinuxTcpSocket::TransmitPackets(const std::vector<Ptr<Packet>>& packets)
+{
     for (const Ptr<Packet>& p : packets)
     {
         m_tcp->Transmit(p, m_local, m_peer);
     }
-    return true;
 }
 
 void

@@ -887,7 +887,8 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
         flags |= TCPHDR_PSH;
     }
     WhyScope why(*this, {SendWhy::Retransmit});
-    Ptr<Packet> p = BuildSegment(skb->seq, flags, skb->data);
+    const std::vector<Ptr<Packet>> packets =
+        BuildGsoPackets(skb->seq, flags, skb->data, m_tp.gso_max_size ? pcount : 1, mss, nullptr);
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
@@ -909,7 +910,7 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
         // a local qdisc dropped it (NET_XMIT_DROP, > 0): not counted as retransmitted
         // (tcp_retransmit_skb()), a local congestion signal (tcp_enter_cwr()); the
         // first attempt still stamps retrans_stamp (__tcp_retransmit_skb())
-        m_tcp->Transmit(p, m_local, m_peer);
+        TransmitPackets(packets);
         EnterCwr();
         if (!m_tp.retrans_stamp)
         {
@@ -931,7 +932,7 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
         }
         m_tp.undo_retrans += static_cast<int>(pcount);
     }
-    m_tcp->Transmit(p, m_local, m_peer);
+    TransmitPackets(packets);
     return 0;
 }
 
