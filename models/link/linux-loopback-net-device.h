@@ -30,6 +30,7 @@ struct LoopbackSoftirq
 {
     int in_flight = 0;   // enqueued by netif_rx(), not yet through tcp_v4_rcv()
     uint32_t wakes = 0;  // tasks woken by those deliveries (sk_data_ready() and friends)
+    uint32_t paid = 0;   // of those wakes, how many the sending call has spent time on
     std::function<void()> drained;
 };
 

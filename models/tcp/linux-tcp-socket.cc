@@ -573,11 +573,20 @@ LinuxTcpSocket::SendmsgRun()
                 SendmsgCopy(m_sendmsg.front().data, m_sendmsgOff, copy, size_goal);
             }
             // a full skb sent mid-write runs its softirq at once too (the peer's
-            // receive path and its ACK, before the next copy): the write goes on after
+            // receive path and its ACK, before the next copy, and the try_to_wake_up()
+            // of a reader that data wakes): the write goes on after
             if (m_sendmsgSoftirq && m_sendmsgSoftirq->in_flight > 0)
             {
                 Ptr<LinuxTcpSocket> self = this;
-                m_sendmsgSoftirq->drained = [self]() { self->SendmsgRun(); };
+                m_sendmsgSoftirq->drained = [self]() {
+                    const Time wakes = self->UnpaidWakes();
+                    if (!wakes.IsStrictlyPositive())
+                    {
+                        self->SendmsgRun();
+                        return;
+                    }
+                    self->m_sendmsgStep = Simulator::Schedule(wakes, &LinuxTcpSocket::SendmsgRun, self);
+                };
                 return;
             }
             SendmsgRun();
@@ -598,8 +607,7 @@ LinuxTcpSocket::SendmsgRun()
     m_sendmsgReturning = true;
     Ptr<LinuxTcpSocket> self = this;
     auto drained = [self]() {
-        const Time wakes = NanoSeconds(self->m_prof->loopback_softirq_wake_ns *
-                                       static_cast<int64_t>(self->m_sendmsgSoftirq->wakes));
+        const Time wakes = self->UnpaidWakes();
         if (!wakes.IsStrictlyPositive())
         {
             self->SendmsgReturn();
@@ -613,6 +621,16 @@ LinuxTcpSocket::SendmsgRun()
         return;
     }
     drained();
+}
+
+// The time the call's softirq spent on wake-ups (try_to_wake_up()) not yet paid for:
+// each woken task costs the sender loopback_softirq_wake_ns once
+Time
+LinuxTcpSocket::UnpaidWakes()
+{
+    const uint32_t unpaid = m_sendmsgSoftirq->wakes - m_sendmsgSoftirq->paid;
+    m_sendmsgSoftirq->paid = m_sendmsgSoftirq->wakes;
+    return NanoSeconds(m_prof->loopback_softirq_wake_ns * static_cast<int64_t>(unpaid));
 }
 
 // The end of tcp_sendmsg(): release_sock() processes what arrived meanwhile (the ACK
