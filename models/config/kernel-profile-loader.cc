@@ -176,6 +176,10 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.loopback_send_runs_softirq = lo.Bool("send_runs_softirq", p.loopback_send_runs_softirq);
     p.loopback_softirq_wake_ns =
         static_cast<int64_t>(lo.Number("softirq_wake_us", 0, 1e6, static_cast<double>(p.loopback_softirq_wake_ns) / 1e3) * 1e3);
+    if (lo.Has("midwrite_wake_us"))
+    {
+        p.loopback_midwrite_wake_ns = static_cast<int64_t>(lo.Number("midwrite_wake_us", 0, 1e6, 0) * 1e3);
+    }
     lo.Finish();
 
     TomlReader sched = top.Table("scheduler");

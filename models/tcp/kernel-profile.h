@@ -150,6 +150,10 @@ struct KernelProfile
     // call, as the profiles fitted with instant sends assume.
     bool loopback_send_runs_softirq = false;
     int64_t loopback_softirq_wake_ns = 0;
+    // What a task woken by a full skb sent mid-write costs the writer before its next
+    // copy; -1: loopback_softirq_wake_ns. A host property measured from recordings,
+    // not a kernel rule.
+    int64_t loopback_midwrite_wake_ns = -1;
     int64_t wakeup_latency_ns = 4000;   // a task woken by a socket event gets the CPU
     // Time a system call spends per KiB, the host's speed. sendmsg: the copy into skbs
     // (skb_copy_to_page_nocache()) and, on loopback, the receiving softirq that each

@@ -573,13 +573,13 @@ LinuxTcpSocket::SendmsgRun()
                 SendmsgCopy(m_sendmsg.front().data, m_sendmsgOff, copy, size_goal);
             }
             // a full skb sent mid-write runs its softirq at once too (the peer's
-            // receive path and its ACK, before the next copy, and the try_to_wake_up()
-            // of a reader that data wakes): the write goes on after
+            // receive path and its ACK, before the next copy; a reader it wakes costs
+            // the writer loopback_midwrite_wake_ns): the write goes on after
             if (m_sendmsgSoftirq && m_sendmsgSoftirq->in_flight > 0)
             {
                 Ptr<LinuxTcpSocket> self = this;
                 m_sendmsgSoftirq->drained = [self]() {
-                    const Time wakes = self->UnpaidWakes();
+                    const Time wakes = self->UnpaidWakes(true);
                     if (!wakes.IsStrictlyPositive())
                     {
                         self->SendmsgRun();
@@ -607,7 +607,7 @@ LinuxTcpSocket::SendmsgRun()
     m_sendmsgReturning = true;
     Ptr<LinuxTcpSocket> self = this;
     auto drained = [self]() {
-        const Time wakes = self->UnpaidWakes();
+        const Time wakes = self->UnpaidWakes(false);
         if (!wakes.IsStrictlyPositive())
         {
             self->SendmsgReturn();
@@ -624,13 +624,16 @@ LinuxTcpSocket::SendmsgRun()
 }
 
 // The time the call's softirq spent on wake-ups (try_to_wake_up()) not yet paid for:
-// each woken task costs the sender loopback_softirq_wake_ns once
+// each woken task costs the sender loopback_softirq_wake_ns once, or, when the write
+// goes on after it, loopback_midwrite_wake_ns
 Time
-LinuxTcpSocket::UnpaidWakes()
+LinuxTcpSocket::UnpaidWakes(bool midwrite)
 {
     const uint32_t unpaid = m_sendmsgSoftirq->wakes - m_sendmsgSoftirq->paid;
     m_sendmsgSoftirq->paid = m_sendmsgSoftirq->wakes;
-    return NanoSeconds(m_prof->loopback_softirq_wake_ns * static_cast<int64_t>(unpaid));
+    const int64_t each = midwrite && m_prof->loopback_midwrite_wake_ns >= 0 ? m_prof->loopback_midwrite_wake_ns
+                                                                              : m_prof->loopback_softirq_wake_ns;
+    return NanoSeconds(each * static_cast<int64_t>(unpaid));
 }
 
 // The end of tcp_sendmsg(): release_sock() processes what arrived meanwhile (the ACK

@@ -397,7 +397,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
                                                        uint32_t gso_size,
                                                        std::shared_ptr<const int> dataref);
     bool TransmitSkb(Skb& skb);
-    ns3::Time UnpaidWakes();
+    ns3::Time UnpaidWakes(bool midwrite);
     void TransmitPackets(const std::vector<ns3::Ptr<ns3::Packet>>& packets);
     void WriteXmit(int nonagle, bool push_one = false, bool probe = false);
     void PushFullSkb();
