@@ -388,8 +388,8 @@ class LinuxTcpSocket : public ns3::TcpSocket
                                        std::shared_ptr<const int> dataref = nullptr);
     WireTcpHeader SegmentHeader(uint32_t seq, uint8_t flags);
     ns3::Ptr<ns3::Packet> FinishSegment(WireTcpHeader& th, const Payload& data, std::shared_ptr<const int> dataref);
-    // A GSO skb of `pcount` segments as the device gets it: one packet, or (too long
-    // for the device) its segments of `gso_size` bytes
+    // A GSO skb of `pcount` segments as the device gets it: one packet, or (GSO on and
+    // too long for the device) its segments of `gso_size` bytes
     std::vector<ns3::Ptr<ns3::Packet>> BuildGsoPackets(uint32_t seq,
                                                        uint8_t flags,
                                                        const Payload& data,

@@ -73,7 +73,7 @@ LinuxTcpSocket::BuildGsoPackets(uint32_t seq,
     WireTcpHeader th = SegmentHeader(seq, flags);
     const uint64_t wire = uint64_t{ETH_HLEN} + IPV4_TCP_HEADERS + (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN) +
                           data.size();
-    if (pcount <= 1 || gso_size == 0 || wire < GSO_MAX_SIZE || data.size() <= gso_size)
+    if (!m_tp.gso_max_size || pcount <= 1 || wire < GSO_MAX_SIZE || data.size() <= gso_size)
     {
         return {FinishSegment(th, data, std::move(dataref))};
     }
@@ -220,8 +220,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         skb.dataref = std::make_shared<const int>(0);
     }
     const std::vector<Ptr<Packet>> packets =
-        BuildGsoPackets(skb.seq, flags, skb.data, m_tp.gso_max_size ? skb.pcount : 1, CurrentMss(),
-                        m_tp.gso_max_size ? skb.dataref : nullptr);
+        BuildGsoPackets(skb.seq, flags, skb.data, skb.pcount, CurrentMss(), m_tp.gso_max_size ? skb.dataref : nullptr);
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
@@ -465,20 +464,9 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
         }
         if (len > limit)
         {
-            // tso_fragment(): split at limit; flags like FIN and PSH go with the tail
-            Skb tail;
-            tail.seq = skb.seq + limit;
-            tail.end_seq = skb.end_seq;
-            tail.flags = skb.flags;
-            tail.eor = skb.eor; // tso_fragment(): the record's end goes with the tail
-            skb.eor = false;
-            tail.data = skb.data.substr(limit);
-            tail.truesize = static_cast<int>(tail.data.size());
-            skb.data.resize(limit);
-            skb.end_seq = tail.seq;
-            skb.flags &= static_cast<uint8_t>(~(TCPHDR_FIN | TCPHDR_PSH));
-            skb.truesize -= tail.truesize;
-            m_writeQueue.insert(m_writeQueue.begin() + static_cast<long>(i) + 1, tail);
+            // tso_fragment(): tcp_fragment()'s split of an unsent skb (FIN, PSH and the
+            // record's end go with the tail)
+            SplitSkb(i, limit);
         }
         Skb& out = m_writeQueue[i];
         out.pcount = m_tp.gso_max_size ? TcpSkbPcount(static_cast<uint32_t>(out.data.size()), mss_now) : 1;

@@ -799,7 +799,8 @@ LinuxTcpSocket::XmitRecovery(Rexmit rexmit)
     XmitRetransmitQueue();
 }
 
-// tcp_fragment() of a sent skb at `len`: the tail keeps FIN and PSH
+// tcp_fragment() of an skb at `len` (tso_fragment() for one not yet sent): the tail
+// keeps FIN, PSH and the record's end
 void
 LinuxTcpSocket::SplitSkb(size_t i, uint32_t len)
 {
@@ -888,7 +889,7 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
     }
     WhyScope why(*this, {SendWhy::Retransmit});
     const std::vector<Ptr<Packet>> packets =
-        BuildGsoPackets(skb->seq, flags, skb->data, m_tp.gso_max_size ? pcount : 1, mss, nullptr);
+        BuildGsoPackets(skb->seq, flags, skb->data, pcount, mss, nullptr);
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
