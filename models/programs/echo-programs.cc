@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/programs/echo-programs.h"
 
+#include "models/programs/held-calls.h"
+
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
 
@@ -32,39 +34,6 @@ NewSocket(Ptr<Node> node, std::optional<uint32_t> isn, std::optional<uint32_t> t
         s->SetTsBase(*ts_base);
     }
     return s;
-}
-
-// A call held up before its work (the process lost the CPU inside it): the work runs
-// `hold` later, or at once (no event of its own) when there is none
-template <class F>
-static void
-AfterHold(Time hold, F&& work)
-{
-    if (hold.IsStrictlyPositive())
-    {
-        Simulator::Schedule(hold, std::forward<F>(work));
-        return;
-    }
-    work();
-}
-
-// A send() held up the same way: tcp_sendmsg() takes the socket (lock_sock()) before it
-// copies, so what arrives during the hold waits in the backlog until the call's
-// release_sock(), after its own segments have gone
-template <class F>
-static void
-AfterHeldLock(const Ptr<LinuxTcpSocket>& sock, Time hold, F&& work)
-{
-    if (hold.IsStrictlyPositive())
-    {
-        sock->LockSock();
-        Simulator::Schedule(hold, [sock, work = std::forward<F>(work)]() mutable {
-            work();
-            sock->ReleaseSock();
-        });
-        return;
-    }
-    work();
 }
 
 std::string

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/programs/http-programs.h"
 
+#include "models/programs/held-calls.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 
 #include <ns3/inet-socket-address.h>
@@ -58,6 +59,10 @@ void
 HttpServer::StartApplication()
 {
     m_listen = GetNode()->GetObject<LinuxTcpL4Protocol>()->CreateSocket();
+    if (m_cfg.isn)
+    {
+        m_listen->SetIsn(*m_cfg.isn);
+    }
     if (m_cfg.ts_base)
     {
         m_listen->SetTsBase(*m_cfg.ts_base);
@@ -75,29 +80,56 @@ HttpServer::AcceptNext()
 {
     const size_t call = m_accepts++;
     m_accepting = true;
-    m_listen->Wait(WaitFor::Acceptable, m_cfg.timing.Wake("accept", call), [this, call]() {
-        m_accepting = false;
-        const uint64_t id = m_nextSession++;
-        m_sessions[id].sock = m_listen->Accept();
-        Simulator::Schedule(m_cfg.timing.Think("accept", call), &HttpServer::WaitRequest, this, id);
-        if (m_sessions.size() < m_cfg.concurrency)
-        {
-            AcceptNext();
-        }
-    });
+    m_listen->Wait(
+        WaitFor::Acceptable, m_cfg.timing.Wake("accept", call),
+        [this, call]() {
+            m_accepting = false;
+            const uint64_t id = m_nextSession++;
+            m_sessions[id].sock = m_listen->Accept();
+            RecvAfter(id, m_cfg.timing.Think("accept", call));
+            if (m_sessions.size() < m_cfg.concurrency)
+            {
+                AcceptNext();
+            }
+        },
+        m_cfg.timing.NotBefore("accept", call));
+}
+
+// The next recv() after `think`, or at its recorded start
+void
+HttpServer::RecvAfter(uint64_t id, Time think)
+{
+    Simulator::Schedule(m_cfg.timing.Delay("recv", m_recvs, think, Simulator::Now()), &HttpServer::WaitRequest,
+                        this, id);
+}
+
+// The next recv() at once (the loop goes straight back to it), or at its recorded start
+void
+HttpServer::RecvNow(uint64_t id)
+{
+    if (m_cfg.timing.Pinned("recv", m_recvs))
+    {
+        RecvAfter(id, Time(0));
+        return;
+    }
+    WaitRequest(id);
 }
 
 // recv() with the idle timeout: the connection is closed when no request comes in time
 void
 HttpServer::WaitRequest(uint64_t id)
 {
+    const size_t call = m_recvs++;
     Session& s = m_sessions.at(id);
     s.idle = Simulator::Schedule(m_cfg.idle_timeout, &HttpServer::IdleTimeout, this, id);
-    s.sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("recv", m_requests), [this, id]() {
-        Session& s = m_sessions.at(id);
-        s.idle.Cancel();
-        s.sock->Read(65536, [this, id](const Payload& data) { GotRequest(id, data.ToString()); });
-    });
+    s.sock->Wait(
+        WaitFor::Readable, m_cfg.timing.Wake("recv", call),
+        [this, id]() {
+            Session& s = m_sessions.at(id);
+            s.idle.Cancel();
+            s.sock->Read(65536, [this, id](const Payload& data) { GotRequest(id, data.ToString()); });
+        },
+        m_cfg.timing.NotBefore("recv", call));
 }
 
 void
@@ -105,7 +137,7 @@ HttpServer::GotRequest(uint64_t id, const std::string& data)
 {
     if (data.empty())
     {
-        Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this, id);
+        CloseAfterThink(id);
         return;
     }
     std::string& pending = m_sessions.at(id).pending;
@@ -113,7 +145,7 @@ HttpServer::GotRequest(uint64_t id, const std::string& data)
     const size_t end = pending.find("\r\n\r\n");
     if (end == std::string::npos)
     {
-        WaitRequest(id); // the rest of the request is still coming
+        RecvNow(id); // the rest of the request is still coming
         return;
     }
     const std::string request = pending.substr(0, end + 4);
@@ -125,7 +157,16 @@ void
 HttpServer::IdleTimeout(uint64_t id)
 {
     m_sessions.at(id).sock->CancelWait();
-    Simulator::Schedule(m_cfg.timing.Think("close", 0), &HttpServer::CloseConnection, this, id);
+    CloseAfterThink(id);
+}
+
+void
+HttpServer::CloseAfterThink(uint64_t id)
+{
+    const ProcessTiming& t = m_cfg.timing;
+    Simulator::Schedule(t.Delay("close", 0, t.Think("close", 0), Simulator::Now()), [this, id]() {
+        AfterHold(m_cfg.timing.Hold("close", 0), [this, id]() { CloseConnection(id); });
+    });
 }
 
 // A 200 with the file, or a 404: the header in one send(), the body in another
@@ -144,21 +185,31 @@ HttpServer::Respond(uint64_t id, const std::string& request)
     const std::string header = std::string(found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
                                "\r\nConnection: keep-alive\r\nContent-Length: " + std::to_string(size) +
                                "\r\n\r\n";
-    Simulator::Schedule(m_cfg.timing.Think("reply", call), [this, id, header, size, call]() {
-        m_sessions.at(id).sock->Write(header);
-        // the body's send() comes after the header's returns
-        m_sessions.at(id).sock->AfterWrite([this, id, size, call]() {
-            Simulator::Schedule(m_cfg.timing.Think("body", call), [this, id, size]() {
+    const ProcessTiming& t = m_cfg.timing;
+    Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, id, header, size,
+                                                                                          call]() {
+        const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
+        AfterHeldLock(sock, m_cfg.timing.Hold("reply", call), [this, id, header, size, call, sock]() {
+            sock->Write(header);
+            // the body's send() comes after the header's returns
+            sock->AfterWrite([this, id, size, call]() {
+                const ProcessTiming& t = m_cfg.timing;
                 if (size == 0)
                 {
-                    WaitRequest(id);
+                    RecvAfter(id, t.Think("body", call));
                     return;
                 }
-                // sendall() returns once the body is in the socket (and, on loopback,
-                // the softirq of its last segment is done): then the next request
-                const Ptr<LinuxTcpSocket>& sock = m_sessions.at(id).sock;
-                sock->Write(Body(size));
-                sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { WaitRequest(id); });
+                Simulator::Schedule(t.Delay("body", call, t.Think("body", call), Simulator::Now()), [this, id, size,
+                                                                                                    call]() {
+                    const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
+                    AfterHeldLock(sock, m_cfg.timing.Hold("body", call), [this, id, size, sock]() {
+                        // sendall() returns once the body is in the socket (and, on
+                        // loopback, the softirq of its last segment is done): then the
+                        // next request
+                        sock->Write(Body(size));
+                        sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { RecvNow(id); });
+                    });
+                });
             });
         });
     });
@@ -230,19 +281,34 @@ Browser::Open(const std::string& name)
 {
     const auto it = std::find_if(m_cfg.connections.begin(), m_cfg.connections.end(),
                                  [&](const BrowserConnection& c) { return c.name == name; });
+    const size_t call = static_cast<size_t>(it - m_cfg.connections.begin());
     Conn& c = m_conns[name];
     c.sock = GetNode()->GetObject<LinuxTcpL4Protocol>()->CreateSocket();
+    if (it->isn)
+    {
+        c.sock->SetIsn(*it->isn);
+    }
     if (m_cfg.ts_base)
     {
         c.sock->SetTsBase(*m_cfg.ts_base);
     }
     c.sock->Bind(InetSocketAddress(m_cfg.address, it->port));
     c.sock->Connect(InetSocketAddress(m_cfg.server, m_cfg.server_port));
-    c.sock->Wait(WaitFor::Connected, m_cfg.timing.Wake("connect", 0), [this, name]() {
-        m_conns[name].connected = true;
-        ReadMore(name);
-        SendNext(name);
-    });
+    c.sock->Wait(
+        WaitFor::Connected, m_cfg.timing.Wake("connect", call),
+        [this, name]() {
+            m_conns[name].connected = true;
+            if (m_cfg.timing.Pinned("read", m_reads))
+            {
+                ReadAfter(name, Time(0));
+            }
+            else
+            {
+                ReadMore(name);
+            }
+            SendNext(name);
+        },
+        m_cfg.timing.NotBefore("connect", call));
 }
 
 // The next request on this connection: at its time, or once the one before is done
@@ -261,11 +327,15 @@ Browser::SendNext(const std::string& name)
     {
         when = std::max(when, *r.at - Simulator::Now());
     }
+    when = m_cfg.timing.Delay("send", index, when, Simulator::Now());
     c.busy = true;
     c.next++;
     Simulator::Schedule(when, [this, name, index]() {
-        const BrowserRequest& req = m_cfg.requests[index];
-        m_conns[name].sock->Write(HttpRequest(req.path, req.size));
+        const Ptr<LinuxTcpSocket> sock = m_conns[name].sock;
+        AfterHeldLock(sock, m_cfg.timing.Hold("send", index), [this, sock, index]() {
+            const BrowserRequest& req = m_cfg.requests[index];
+            sock->Write(HttpRequest(req.path, req.size));
+        });
     });
 }
 
@@ -275,9 +345,20 @@ void
 Browser::ReadMore(const std::string& name)
 {
     Conn& c = m_conns[name];
-    c.sock->Wait(WaitFor::Readable, m_cfg.timing.Wake("read", m_reads), [this, name]() {
-        m_conns[name].sock->Read(m_cfg.read_size, [this, name](const Payload& data) { GotData(name, data); });
-    });
+    c.sock->Wait(
+        WaitFor::Readable, m_cfg.timing.Wake("read", m_reads),
+        [this, name]() {
+            m_conns[name].sock->Read(m_cfg.read_size, [this, name](const Payload& data) { GotData(name, data); });
+        },
+        m_cfg.timing.NotBefore("read", m_reads));
+}
+
+// The next read after `think`, or at its recorded start
+void
+Browser::ReadAfter(const std::string& name, Time think)
+{
+    Simulator::Schedule(m_cfg.timing.Delay("read", m_reads, think, Simulator::Now()), &Browser::ReadMore, this,
+                        name);
 }
 
 // read() returned: a whole response lets the next request go; the socket thread reads
@@ -326,7 +407,10 @@ Browser::GotData(const std::string& name, const Payload& data)
     ++m_reads;
     if (data.empty())
     {
-        Simulator::Schedule(m_cfg.timing.Think("close", 0), [this, name]() { m_conns[name].sock->Close(); });
+        const ProcessTiming& t = m_cfg.timing;
+        Simulator::Schedule(t.Delay("close", 0, t.Think("close", 0), Simulator::Now()), [this, name]() {
+            AfterHold(m_cfg.timing.Hold("close", 0), [this, name]() { m_conns[name].sock->Close(); });
+        });
         return;
     }
     Time stall;
@@ -343,7 +427,7 @@ Browser::GotData(const std::string& name, const Payload& data)
         conn.busy = false;
         SendNext(name);
     }
-    Simulator::Schedule(m_cfg.timing.Think("read", m_reads) + stall, &Browser::ReadMore, this, name);
+    ReadAfter(name, m_cfg.timing.Think("read", m_reads) + stall);
 }
 
 // The pause before the next read if the outstanding request's stall point is reached

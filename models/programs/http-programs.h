@@ -31,6 +31,7 @@ struct HttpServerConfig
 {
     ns3::Ipv4Address address = ns3::Ipv4Address::GetAny();
     uint16_t port = 0;
+    std::optional<uint32_t> isn; // of every connection it accepts (else drawn)
     std::optional<uint32_t> ts_base;
     std::map<std::string, uint32_t> files; // "/a/b/6.jpg" -> size in bytes ("/" is "/index.html")
     ns3::Time idle_timeout = ns3::Seconds(1);
@@ -38,7 +39,9 @@ struct HttpServerConfig
     // connections served at once: 1 is a sequential server (Part B's); more, a threaded
     // one (socketserver.ThreadingMixIn), a thread per connection up to this many
     uint32_t concurrency = 1;
-    ProcessTiming timing; // steps: accept, reply (request -> header), body (header -> body), close
+    // steps: accept, recv, reply (request -> header), body (header -> body), close; a
+    // recorded run's `at` and `returned` are per call of the whole server
+    ProcessTiming timing;
 };
 
 struct BrowserConnection
@@ -46,6 +49,7 @@ struct BrowserConnection
     std::string name; // e.g. "34662"
     uint16_t port = 0;
     ns3::Time open_at;
+    std::optional<uint32_t> isn; // else drawn
 };
 
 struct BrowserRequest
@@ -73,7 +77,9 @@ struct BrowserConfig
     std::vector<BrowserRequest> requests;
     uint32_t read_size = 65536; // bytes per read() of the socket
     bool reuseaddr = false;     // SO_REUSEADDR on each connection before bind()
-    ProcessTiming timing;       // steps: read (between reads), close (server closed -> close)
+    // steps: connect, send (a request: `at` and `hold` of a recorded run; else the
+    // request's own at and after), read (between reads), close (server closed -> close)
+    ProcessTiming timing;
 };
 
 // The GET a browser sends for `path`, `size` bytes long (headers padded to it)
@@ -94,10 +100,13 @@ class HttpServer : public ns3::Application, public ReportsBlockedCalls
     void StartApplication() override;
     void StopApplication() override {}
     void AcceptNext();
+    void RecvAfter(uint64_t id, ns3::Time think);
+    void RecvNow(uint64_t id);
     void WaitRequest(uint64_t id);
     void GotRequest(uint64_t id, const std::string& data);
     void IdleTimeout(uint64_t id);
     void Respond(uint64_t id, const std::string& request);
+    void CloseAfterThink(uint64_t id);
     void CloseConnection(uint64_t id);
 
     // One accepted connection and what its thread holds
@@ -114,6 +123,7 @@ class HttpServer : public ns3::Application, public ReportsBlockedCalls
     uint64_t m_nextSession = 0;
     bool m_accepting = false; // the accept loop waits in accept()
     size_t m_accepts = 0;
+    size_t m_recvs = 0;
     size_t m_requests = 0;
 };
 
@@ -155,6 +165,7 @@ class Browser : public ns3::Application, public ReportsBlockedCalls
     void StopApplication() override {}
     void Open(const std::string& name);
     void SendNext(const std::string& name);
+    void ReadAfter(const std::string& name, ns3::Time think);
     void ReadMore(const std::string& name);
     void GotData(const std::string& name, const Payload& data);
     ns3::Time StallNow(Conn& conn);

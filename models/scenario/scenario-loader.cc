@@ -219,6 +219,7 @@ LoadHttpServer(TomlReader& s, const KernelProfile& prof)
     ExpectProgram(s, "server", "http-server");
     c.address = Address(s, "address", "0.0.0.0");
     c.port = static_cast<uint16_t>(s.Integer("port", 1, 65535));
+    c.isn = OptionalU32(s, "isn");
     c.ts_base = OptionalU32(s, "ts_base");
     c.idle_timeout = Ms(s.Number("idle_timeout", 0.001, 3600, 1.0) * 1e3);
     c.reuseaddr = s.Bool("reuseaddr", false);
@@ -261,6 +262,7 @@ LoadBrowser(TomlReader& s,
         conn.name = t.String("name");
         conn.port = static_cast<uint16_t>(t.Integer("port", 1, 65535));
         conn.open_at = Ms(t.Number("open_at", 0, 3.6e3, 0) * 1e3);
+        conn.isn = OptionalU32(t, "isn");
         t.Finish();
         // each connection binds its port before connect()
         CheckBind(t, "port", binds, {"connection " + conn.name, c.address, conn.port, c.reuseaddr, false});
@@ -325,7 +327,7 @@ LoadBrowser(TomlReader& s,
         c.requests.push_back(r);
     }
     c.requests.insert(c.requests.end(), crowd_requests.begin(), crowd_requests.end());
-    c.timing = Timing(s, {"connect", "read", "close"}, prof);
+    c.timing = Timing(s, {"connect", "send", "read", "close"}, prof);
     s.Finish();
     return c;
 }
