@@ -45,22 +45,48 @@ TcpInitializeRcvMss(Tcb& tp)
     tp.ack.rcv_mss = hint;
 }
 
+// tcp_set_window_clamp(): a smaller clamp also lowers rcv_ssthresh
+// (__tcp_adjust_rcv_ssthresh(), no SO_RESERVE_MEM); a larger one lets rcv_ssthresh
+// rise to the current window
+static void
+TcpSetWindowClamp(Tcb& tp, int val)
+{
+    const uint32_t old_clamp = tp.window_clamp;
+    const uint32_t new_clamp = static_cast<uint32_t>(std::max(SOCK_MIN_RCVBUF / 2, val));
+    if (new_clamp == old_clamp)
+    {
+        return;
+    }
+    tp.window_clamp = new_clamp;
+    if (new_clamp < old_clamp)
+    {
+        tp.rcv_ssthresh = std::min(tp.rcv_ssthresh, new_clamp);
+    }
+    else
+    {
+        tp.rcv_ssthresh = std::max(std::min(tp.rcv_wnd, new_clamp), tp.rcv_ssthresh);
+    }
+}
+
 void
-TcpMeasureRcvMss(Tcb& tp, const KernelProfile& prof, uint32_t len, int truesize,
-                 uint32_t hdr_len, bool psh, bool remnant)
+TcpMeasureRcvMss(Tcb& tp, const KernelProfile& prof, uint32_t skb_len, int truesize,
+                 uint32_t hdr_len, bool psh, bool remnant, uint32_t gso_size)
 {
     const uint32_t lss = tp.ack.last_seg_size;
     tp.ack.last_seg_size = 0;
+    // a GSO skb (loopback passes the sender's on) counts by its segments' size
+    uint32_t len = gso_size ? gso_size : skb_len;
     if (len >= tp.ack.rcv_mss)
     {
         if (prof.win_from_space == WinFromSpace::ScalingRatio && len != tp.ack.rcv_mss && truesize > 0)
         {
-            const uint64_t ratio = (static_cast<uint64_t>(len) << 8) / static_cast<uint64_t>(truesize);
+            const uint64_t ratio = (static_cast<uint64_t>(skb_len) << 8) / static_cast<uint64_t>(truesize);
             const uint8_t old_ratio = tp.scaling_ratio;
             tp.scaling_ratio = static_cast<uint8_t>(std::min<uint64_t>(ratio ? ratio : 1, 255));
             if (old_ratio != tp.scaling_ratio)
             {
-                tp.window_clamp = static_cast<uint32_t>(TcpWinFromSpace(tp, prof, tp.rcvbuf));
+                TcpSetWindowClamp(tp, TcpWinFromSpace(tp, prof, tp.rcvbuf));
+                tp.rcvq_space.space = std::min(tp.rcvq_space.space, tp.window_clamp);
             }
         }
         tp.ack.rcv_mss = std::min(len, tp.advmss);

@@ -47,10 +47,11 @@ void IncPingpongCnt(Tcb& tp);
 void TcpInitializeRcvMss(Tcb& tp);
 
 // tcp_measure_rcv_mss(): `len` is the payload, `hdr_len` the TCP header with options,
-// `remnant` whether FIN/URG/SYN/PSH is set (TCP_REMNANT). From 6.5 a segment that
-// changes rcv_mss also sets scaling_ratio from its len/truesize, and the window clamp.
+// `remnant` whether FIN/URG/SYN/PSH is set (TCP_REMNANT), `gso_size` the size of the
+// segments a GSO skb stands for (0: it is one segment). From 6.5 a segment that changes
+// rcv_mss also sets scaling_ratio from its len/truesize, and the window clamp.
 void TcpMeasureRcvMss(Tcb& tp, const KernelProfile& prof, uint32_t len, int truesize,
-                      uint32_t hdr_len, bool psh, bool remnant);
+                      uint32_t hdr_len, bool psh, bool remnant, uint32_t gso_size = 0);
 
 // tcp_incr_quickack(), tcp_enter_quickack_mode()
 void TcpIncrQuickack(Tcb& tp, uint32_t max_quickacks);

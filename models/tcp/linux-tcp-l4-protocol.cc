@@ -379,7 +379,7 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
     seg.hdr_len = th.GetLength() * 4u;
     // Our segments' content rides beside the packet (PayloadStore); a packet from
     // elsewhere carries its bytes
-    if (std::optional<Payload> payload = PayloadStore::Take(packet->GetUid(), &seg.dataref))
+    if (std::optional<Payload> payload = PayloadStore::Take(packet->GetUid(), &seg.dataref, &seg.gso_size))
     {
         seg.payload = std::move(*payload);
     }

@@ -28,10 +28,6 @@ using namespace ns3;
 namespace
 {
 
-// SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF (include/net/sock.h): TCP_SKB_MIN_TRUESIZE
-// (2048 + SKB_DATA_ALIGN(sizeof(struct sk_buff))) twice, and once
-constexpr int SOCK_MIN_RCVBUF = 2048 + 256;
-constexpr int SOCK_MIN_SNDBUF = 2 * SOCK_MIN_RCVBUF;
 // TCP_DELACK_MAX (HZ/5), TCP_TIMEOUT_INIT (1 s): the delayed-ACK timer's longest
 // wait and the first SYN's timeout
 constexpr int64_t TCP_DELACK_MAX_MS = 200;

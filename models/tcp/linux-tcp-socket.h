@@ -387,7 +387,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
                                        const Payload& data,
                                        std::shared_ptr<const int> dataref = nullptr);
     WireTcpHeader SegmentHeader(uint32_t seq, uint8_t flags);
-    ns3::Ptr<ns3::Packet> FinishSegment(WireTcpHeader& th, const Payload& data, std::shared_ptr<const int> dataref);
+    ns3::Ptr<ns3::Packet> FinishSegment(WireTcpHeader& th,
+                                        const Payload& data,
+                                        std::shared_ptr<const int> dataref,
+                                        uint32_t gso_size = 0);
     // A GSO skb of `pcount` segments as the device gets it: one packet, or (GSO on and
     // too long for the device) its segments of `gso_size` bytes
     std::vector<ns3::Ptr<ns3::Packet>> BuildGsoPackets(uint32_t seq,

@@ -29,12 +29,16 @@ class PayloadStore
 
     // A segment without payload is kept only for its note. `dataref`: the sender's
     // skb on loopback, whose data the receiver's skb shares (a clone) until the sender
-    // frees it
-    static void Put(uint64_t uid, Payload p, const SendNote& note, std::shared_ptr<const int> dataref = nullptr)
+    // frees it. `gso_size`: the segments' size of a GSO packet (0: not one)
+    static void Put(uint64_t uid,
+                    Payload p,
+                    const SendNote& note,
+                    std::shared_ptr<const int> dataref = nullptr,
+                    uint32_t gso_size = 0)
     {
         if (!p.empty() || NotesOn())
         {
-            Map()[uid] = Entry{std::move(p), note, std::move(dataref)};
+            Map()[uid] = Entry{std::move(p), note, std::move(dataref), 0, gso_size};
         }
     }
     static const Payload* PeekPayload(uint64_t uid)
@@ -49,12 +53,18 @@ class PayloadStore
     }
     // The content, for the receiving TCP (empty for a segment without payload); the
     // entry is gone after
-    static std::optional<Payload> Take(uint64_t uid, std::shared_ptr<const int>* dataref = nullptr)
+    static std::optional<Payload> Take(uint64_t uid,
+                                       std::shared_ptr<const int>* dataref = nullptr,
+                                       uint32_t* gso_size = nullptr)
     {
         auto it = Map().find(uid);
         if (it == Map().end())
         {
             return std::nullopt;
+        }
+        if (gso_size)
+        {
+            *gso_size = it->second.gso_size;
         }
         if (it->second.copies > 0)
         {
@@ -94,6 +104,7 @@ class PayloadStore
         SendNote note;
         std::shared_ptr<const int> dataref;
         int copies = 0;
+        uint32_t gso_size = 0;
     };
     static bool& NotesOn()
     {

@@ -55,6 +55,9 @@ struct Segment
     // on loopback the skb arrives as a clone of the sender's (tcp_transmit_skb()
     // clones it for the retransmit queue): this is shared with that copy
     std::shared_ptr<const int> dataref;
+    // skb_shinfo(skb)->gso_size: on loopback a GSO skb arrives whole, standing for
+    // segments of this size (0: it is one segment)
+    uint32_t gso_size = 0;
 
     bool Has(uint8_t f) const { return (flags & f) != 0; }
     uint32_t Len() const { return static_cast<uint32_t>(payload.size()); }

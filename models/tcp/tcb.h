@@ -37,6 +37,10 @@ inline constexpr uint32_t TCP_BASE_HEADER_LEN = 20;
 inline constexpr uint32_t IPV4_MAX_PMTU = 65535;
 inline constexpr uint32_t IPV4_TCP_HEADERS = 40;
 inline constexpr uint32_t TCP_INIT_CWND = 10;
+// SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF (include/net/sock.h): TCP_SKB_MIN_TRUESIZE
+// (2048 + SKB_DATA_ALIGN(sizeof(struct sk_buff))) twice, and once
+inline constexpr int SOCK_MIN_RCVBUF = 2048 + 256;
+inline constexpr int SOCK_MIN_SNDBUF = 2 * SOCK_MIN_RCVBUF;
 // SKB_TRUESIZE(X) - X on x86_64: SKB_DATA_ALIGN(sizeof(struct sk_buff)) +
 // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 inline constexpr int SKB_TRUESIZE_FIXED = 256 + 320;

@@ -989,7 +989,8 @@ LinuxTcpSocket::QueueInOrder(const Segment& seg)
                          seg.truesize,
                          seg.hdr_len,
                          seg.Has(TCPHDR_PSH),
-                         seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH));
+                         seg.flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH),
+                         seg.gso_size);
         TcpRcvRttMeasure(m_tp, *m_prof);
         TcpEventDataRecv(m_tp, m_j, NowJiffies(), m_tp.icsk_rto);
         if (seg.Len() >= 128)

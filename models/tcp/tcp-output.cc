@@ -32,10 +32,10 @@ inline constexpr uint32_t ETH_HLEN = 14; // the header lo's eth_header() puts in
 // virtual zero-filled area, which costs no copy and no memory. The capture writes the
 // content and the TCP checksum over it (CaptureTap).
 static Ptr<Packet>
-MakePacket(const Payload& data, const SendNote& note, std::shared_ptr<const int> dataref = nullptr)
+MakePacket(const Payload& data, const SendNote& note, std::shared_ptr<const int> dataref = nullptr, uint32_t gso_size = 0)
 {
     Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(data.size()));
-    PayloadStore::Put(p->GetUid(), data, note, std::move(dataref));
+    PayloadStore::Put(p->GetUid(), data, note, std::move(dataref), gso_size);
     return p;
 }
 
@@ -73,9 +73,14 @@ LinuxTcpSocket::BuildGsoPackets(uint32_t seq,
     WireTcpHeader th = SegmentHeader(seq, flags);
     const uint64_t wire = uint64_t{ETH_HLEN} + IPV4_TCP_HEADERS + (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN) +
                           data.size();
-    if (!m_tp.gso_max_size || pcount <= 1 || wire < GSO_MAX_SIZE || data.size() <= gso_size)
+    if (!m_tp.gso_max_size || pcount <= 1 || data.size() <= gso_size)
     {
         return {FinishSegment(th, data, std::move(dataref))};
+    }
+    if (wire < GSO_MAX_SIZE)
+    {
+        // one GSO packet: the receiver's skb stands for segments of gso_size
+        return {FinishSegment(th, data, std::move(dataref), gso_size)};
     }
     std::vector<Ptr<Packet>> out;
     for (size_t off = 0; off < data.size(); off += gso_size)
@@ -142,10 +147,13 @@ LinuxTcpSocket::SegmentHeader(uint32_t seq, uint8_t flags)
 }
 
 Ptr<Packet>
-LinuxTcpSocket::FinishSegment(WireTcpHeader& th, const Payload& data, std::shared_ptr<const int> dataref)
+LinuxTcpSocket::FinishSegment(WireTcpHeader& th,
+                              const Payload& data,
+                              std::shared_ptr<const int> dataref,
+                              uint32_t gso_size)
 {
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
-                               std::move(dataref));
+                               std::move(dataref), gso_size);
     if (m_traces && !m_traces->tx.IsEmpty())
     {
         TraceTx(p, th); // the Tx trace source: payload and header, as TcpSocketBase's

@@ -53,6 +53,46 @@ BOOST_AUTO_TEST_CASE(first_data_enters_quickack_mode_with_16_acks)
     BOOST_TEST((TcpAckSndCheck(tp, Prof()) == AckDecision::Now));
 }
 
+// tcp_measure_rcv_mss(): a GSO skb (on loopback the sender's, whole) counts by its
+// gso_size, so rcv_mss stays below what came, and tcp_cleanup_rbuf()'s "more than one
+// rcv_mss unacknowledged" sends the ACK (a recorded HTTP body's zero-window ACK)
+BOOST_AUTO_TEST_CASE(a_gso_skb_sets_rcv_mss_to_its_gso_size)
+{
+    Tcb tp = Connected();
+    TcpMeasureRcvMss(tp, Prof(), 32768, 33536, 32, false, false);
+    BOOST_TEST(tp.ack.rcv_mss == 32768u);
+    TcpMeasureRcvMss(tp, Prof(), 62464, 63232, 32, true, true, 47616);
+    BOOST_TEST(tp.ack.rcv_mss == 47616u);
+    Tcb whole = Connected();
+    TcpMeasureRcvMss(whole, Prof(), 32768, 33536, 32, false, false);
+    TcpMeasureRcvMss(whole, Prof(), 62464, 63232, 32, true, true);
+    BOOST_TEST(whole.ack.rcv_mss == 62464u);
+}
+
+// tcp_set_window_clamp() from tcp_measure_rcv_mss() (6.18): a larger clamp lets
+// rcv_ssthresh rise to the current window, a smaller one lowers it
+BOOST_AUTO_TEST_CASE(a_new_scaling_ratio_moves_rcv_ssthresh_with_the_clamp)
+{
+    KernelProfile p = Prof();
+    p.win_from_space = WinFromSpace::ScalingRatio;
+    Tcb tp = Connected();
+    tp.scaling_ratio = 128;
+    tp.rcv_ssthresh = 60000;
+    tp.rcv_wnd = 64000;
+    tp.rcvq_space.space = 100000;
+    // 32768 of 33536: ratio 250, clamp 131072 * 250 / 256 = 128000
+    TcpMeasureRcvMss(tp, p, 32768, 33536, 32, false, false);
+    BOOST_TEST(tp.scaling_ratio == 250);
+    BOOST_TEST(tp.window_clamp == 128000u);
+    BOOST_TEST(tp.rcv_ssthresh == 64000u); // min(rcv_wnd, clamp)
+    BOOST_TEST(tp.rcvq_space.space == 100000u);
+    // a segment with much overhead: ratio 1, the clamp at its floor SOCK_MIN_RCVBUF / 2
+    TcpMeasureRcvMss(tp, p, 40000, 10000000, 32, false, false);
+    BOOST_TEST(tp.window_clamp == 1152u);
+    BOOST_TEST(tp.rcv_ssthresh == 1152u);
+    BOOST_TEST(tp.rcvq_space.space == 1152u);
+}
+
 BOOST_AUTO_TEST_CASE(pingpong_delays_the_ack)
 {
     const Jiffies j{250};
