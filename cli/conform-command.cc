@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `sim conform --seed S -n N [--runs R] [--out DIR]`: how often the model reproduces
-// experiments nobody wrote down. N random echo experiments (models/scenario/random-echo.h), each
-// recorded R times on this host's kernel; each recording is simulated from its own
+// experiments nobody wrote down. N random experiments, echo and HTTP
+// (models/scenario/random-experiment.h), each recorded R times on this host's kernel; each recording is simulated from its own
 // recorded.toml (its measured call times, ISNs, ports and TS clocks: so the comparison
 // measures the kernel model alone) and compared packet by packet in the relative
 // fields. Mismatches are grouped by their first differing field and the kind of packet.
@@ -9,13 +9,13 @@
 
 #include "cli/app-paths.h"
 #include "cli/bench-process.h"
-#include "models/scenario/random-echo.h"
 #include "cli/record-command.h"
 #include "cli/run-command.h"
 #include "models/capture/compare.h"
 #include "models/capture/pcap-file.h"
 #include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
+#include "models/scenario/random-experiment.h"
 #include "models/scenario/recorded-scenario.h"
 #include "models/scenario/scenario.h"
 
@@ -50,11 +50,12 @@ struct ConformArgs
     std::string profile = "linux-6.18";
     double timeout_s = 10;
     bool replay = false; // simulate the recordings already in --out again
+    ExperimentPrograms programs = ExperimentPrograms::Both;
 };
 
 struct RunResult
 {
-    EchoExperiment exp;
+    Experiment exp;
     uint64_t run = 0;
     size_t real_packets = 0;
     size_t sim_packets = 0;
@@ -179,24 +180,44 @@ struct Tally
     double Percent() const { return finished == 0 ? 0.0 : 100.0 * static_cast<double>(exact) / finished; }
 };
 
+std::string
+ProgramsName(ExperimentPrograms p)
+{
+    return p == ExperimentPrograms::Echo ? "echo" : p == ExperimentPrograms::Http ? "http" : "both";
+}
+
 void
 WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunResult>& results, double wall_s)
 {
-    std::string csv = "experiment,run,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
-                      "interleave,shortened,hung,real_packets,sim_packets,matched,slots,exact,class,first_difference\n";
+    std::string csv = "experiment,run,programs,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
+                      "interleave,files,request_size,read_size,shortened,hung,real_packets,sim_packets,matched,slots,"
+                      "exact,class,first_difference\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
     for (const RunResult& r : results)
     {
-        std::string reads;
-        for (uint32_t s : r.exp.recv_sizes)
+        auto list = [](const std::vector<uint32_t>& v) {
+            std::string out;
+            for (uint32_t x : v)
+            {
+                out += (out.empty() ? "" : " ") + std::to_string(x);
+            }
+            return out;
+        };
+        // the other kind's columns stay empty
+        std::string echo = ",,,,,,,";
+        std::string http = ",,";
+        if (const auto& e = r.exp.echo)
         {
-            reads += (reads.empty() ? "" : " ") + std::to_string(s);
+            echo = fmt::format("{},{},{},{},{},{},{},{}", e->MessageBytes(), e->sends, list(e->recv_sizes),
+                               e->recv_size, e->reply_multiplier, e->sleep_s, e->nodelay, e->interleave);
         }
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
-                           r.exp.MessageBytes(), r.exp.sends, reads, r.exp.recv_size, r.exp.reply_multiplier,
-                           r.exp.sleep_s, r.exp.nodelay, r.exp.interleave, r.exp.shortened, r.hung, r.real_packets,
-                           r.sim_packets, r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass),
-                           CsvField(r.detail));
+        if (const auto& h = r.exp.http)
+        {
+            http = fmt::format("{},{},{}", list(h->files), h->request_size, h->read_size);
+        }
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run, r.exp.Programs(),
+                           echo, http, r.exp.Shortened(), r.hung, r.real_packets, r.sim_packets, r.matched, r.slots,
+                           r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail));
         if (!r.exact)
         {
             classes[r.klass].push_back(&r);
@@ -205,18 +226,32 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
     WriteFileAtomic((dir / "results.csv").string(), csv);
 
     std::string md = fmt::format("# Conformance: {} experiments x {} runs\n\n", a.n, a.runs);
+    const std::string options = (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) +
+                                (a.programs != ExperimentPrograms::Both ? " --programs " + ProgramsName(a.programs)
+                                                                        : std::string()) +
+                                (a.replay ? " --replay" : "");
     md += fmt::format("Command: `./sim conform --seed {} -n {} --runs {}{}` (as root), on {}; profile `{}`; "
                       "{:.0f} s.\n\n",
-                      a.seed, a.n, a.runs, (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) + (a.replay ? " --replay" : ""),
-                      Kernel(),
-                      a.profile, wall_s);
+                      a.seed, a.n, a.runs, options, Kernel(), a.profile, wall_s);
     const Tally t(results);
     md += fmt::format("**Exact: {} of {} runs ({:.1f}%)** whose programs finished: every packet equal in every "
                       "relative field (direction, flags, relative seq/ack, length, scaled window, options, frame "
                       "length). {} more runs hung (the real programs deadlocked and were stopped) and are not "
                       "compared.\n\n",
                       t.exact, t.finished, t.Percent(), t.hung);
-    md += "| class (first difference) | runs | example |\n|---|---|---|\n";
+    for (const char* kind : {"echo", "http"})
+    {
+        std::vector<RunResult> of_kind;
+        std::copy_if(results.begin(), results.end(), std::back_inserter(of_kind),
+                     [kind](const RunResult& r) { return std::string(r.exp.Programs()) == kind; });
+        const Tally k(of_kind);
+        if (!of_kind.empty())
+        {
+            md += fmt::format("- {} experiments: {} of {} finished runs exact ({:.1f}%), {} hung\n", kind, k.exact,
+                              k.finished, k.Percent(), k.hung);
+        }
+    }
+    md += "\n| class (first difference) | runs | example |\n|---|---|---|\n";
     std::vector<std::pair<std::string, std::vector<const RunResult*>>> sorted(classes.begin(), classes.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& x, const auto& y) { return x.second.size() > y.second.size(); });
@@ -236,14 +271,14 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
             ++j;
         }
         md += fmt::format("| {} | {}{} | {}/{} |\n", results[i].exp.number, results[i].exp.Summary(),
-                          results[i].exp.shortened ? " (bounded)" : "", ok, j - i);
+                          results[i].exp.Shortened() ? " (bounded)" : "", ok, j - i);
         i = j;
     }
     WriteFileAtomic((dir / "conformance.md").string(), md);
 }
 
 RunResult
-OneRun(const ConformArgs& a, const EchoExperiment& exp, const fs::path& scenario_path, uint64_t run)
+OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_path, uint64_t run)
 {
     const std::string root = RootDir();
     RunResult res;
@@ -319,10 +354,10 @@ Conform(const ConformArgs& a)
             const fs::path scenario = dir / fmt::format("exp-{:03}", i) / "scenario.toml";
             std::ifstream in(scenario);
             const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (!in || text != DrawEchoExperiment(a.seed, i).Toml(a.seed))
+            if (!in || text != DrawExperiment(a.seed, i, a.programs).Toml(a.seed))
             {
-                throw InputError(fmt::format("conform --replay: {} is {} (give the --seed, -n and --first of "
-                                             "the campaign that recorded it)",
+                throw InputError(fmt::format("conform --replay: {} is {} (give the --seed, -n, --first and "
+                                             "--programs of the campaign that recorded it)",
                                              scenario.string(), in ? "another seed's experiment" : "missing"));
             }
         }
@@ -332,7 +367,7 @@ Conform(const ConformArgs& a)
         // Fail before the first recording when this host cannot record
         const fs::path probe = dir / fmt::format("exp-{:03}", a.first);
         fs::create_directories(probe);
-        const EchoExperiment e = DrawEchoExperiment(a.seed, a.first);
+        const Experiment e = DrawExperiment(a.seed, a.first, a.programs);
         WriteFileAtomic((probe / "scenario.toml").string(), e.Toml(a.seed));
         CheckRecordable(LoadScenario((probe / "scenario.toml").string(), root), "conform");
     }
@@ -341,7 +376,7 @@ Conform(const ConformArgs& a)
     const uint64_t total = a.n * a.runs;
     for (uint64_t i = a.first; i < a.first + a.n; ++i)
     {
-        const EchoExperiment e = DrawEchoExperiment(a.seed, i);
+        const Experiment e = DrawExperiment(a.seed, i, a.programs);
         const fs::path exp_dir = dir / fmt::format("exp-{:03}", i);
         fs::create_directories(exp_dir);
         const fs::path scenario = exp_dir / "scenario.toml";
@@ -374,7 +409,7 @@ AddConformCommand(CLI::App& app, int& exit_code)
 {
     auto a = std::make_shared<ConformArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "conform", "Record random echo experiments on this host's kernel, simulate each run from its own "
+        "conform", "Record random echo and HTTP experiments on this host's kernel, simulate each run from its own "
                    "timeline, and count the exact ones (needs root)");
     cmd->add_option("--seed", a->seed, "draws the experiments (the same seed, the same experiments)");
     cmd->add_option("-n", a->n, "how many experiments")->check(CLI::Range(uint64_t{1}, uint64_t{100000}));
@@ -391,9 +426,12 @@ AddConformCommand(CLI::App& app, int& exit_code)
                   "and compare them; needs no root");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
-    cmd->footer("The experiments are the echo programs' (sim record runs those only; the HTTP server and browser "
-                "are not drawn yet).\nExit status: 0 when the campaign ran (whatever its score), 2 on bad input or "
-                "without root.");
+    cmd->add_option("--programs", a->programs,
+                    "which programs the experiments run: echo, http, or both (each experiment HTTP with "
+                    "probability 1/4; an echo one is the same as with echo)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, ExperimentPrograms>{
+            {"echo", ExperimentPrograms::Echo}, {"http", ExperimentPrograms::Http}, {"both", ExperimentPrograms::Both}}));
+    cmd->footer("Exit status: 0 when the campaign ran (whatever its score), 2 on bad input or without root.");
     cmd->callback([a, &exit_code]() {
         Conform(*a);
         exit_code = 0;

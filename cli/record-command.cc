@@ -155,6 +155,37 @@ CheckEthernetRecordable(const Scenario& sc)
     }
 }
 
+// The real programs are a sequential server and a browser with one connection whose
+// requests follow each other: what a recording's call times can replay
+void
+CheckHttpRecordable(const Scenario& sc)
+{
+    const auto fail = [&](const std::string& why) {
+        throw InputError(fmt::format("record: {}: {}; a recording runs a sequential HTTP server and a browser "
+                                     "with one connection whose requests follow each other", sc.name, why));
+    };
+    if (sc.link.kind != "loopback")
+    {
+        fail("its link is not loopback");
+    }
+    if (sc.http_server->concurrency != 1)
+    {
+        fail("[server] concurrency is not 1");
+    }
+    const BrowserConfig& b = *sc.browser;
+    if (b.connections.size() != 1)
+    {
+        fail(fmt::format("the browser opens {} connections", b.connections.size()));
+    }
+    for (const BrowserRequest& r : b.requests)
+    {
+        if (r.at || r.stall_after)
+        {
+            fail(fmt::format("a request for {} has an `at` or a `stall`", r.path));
+        }
+    }
+}
+
 } // namespace
 
 void
@@ -162,8 +193,7 @@ CheckRecordable(const Scenario& sc, const std::string& name)
 {
     if (sc.http_server)
     {
-        throw InputError(fmt::format("record: {} runs the HTTP server and browser; recording is done for "
-                                     "the echo programs only", sc.name));
+        CheckHttpRecordable(sc);
     }
     if (sc.link.kind == "loopback" && sc.link.faults.Any())
     {
@@ -206,6 +236,11 @@ RecordRun(Scenario sc, double timeout_s)
             rec.port = FreeTcpPort();
             sc.server.port = rec.port;
             sc.client.server_port = rec.port;
+            if (sc.http_server)
+            {
+                sc.http_server->port = rec.port;
+                sc.browser->server_port = rec.port;
+            }
         }
         else
         {
@@ -248,9 +283,14 @@ RecordRun(Scenario sc, double timeout_s)
     Programs programs;
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
-    const pid_t server = in_host(link ? link->ServerNs() : "", [&] { return StartRealEchoServer(sc.server, &server_log); });
+    const pid_t server = in_host(link ? link->ServerNs() : "", [&] {
+        return sc.http_server ? StartRealHttpServer(*sc.http_server, &server_log)
+                              : StartRealEchoServer(sc.server, &server_log);
+    });
     programs.pids.push_back(server);
-    const pid_t client = in_host(link ? link->ClientNs() : "", [&] { return StartRealEchoClient(sc.client, &client_log); });
+    const pid_t client = in_host(link ? link->ClientNs() : "", [&] {
+        return sc.browser ? StartRealBrowser(*sc.browser, &client_log) : StartRealEchoClient(sc.client, &client_log);
+    });
     programs.pids.push_back(client);
     bool server_done = false;
     bool client_done = false;

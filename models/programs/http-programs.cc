@@ -37,6 +37,20 @@ HttpRequest(const std::string& path, uint32_t size)
     return head + ua + rest + pad + "\r\n";
 }
 
+std::string
+HttpResponseHeader(std::optional<uint32_t> file_size)
+{
+    return std::string(file_size ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
+           "\r\nConnection: keep-alive\r\nContent-Length: " + std::to_string(file_size.value_or(0)) + "\r\n\r\n";
+}
+
+std::string
+HttpRequestPath(const std::string& request)
+{
+    const std::string path = request.substr(4, request.find(' ', 4) - 4);
+    return path == "/" ? "/index.html" : path;
+}
+
 // A file's content: the alphabet over and over. Virtual: its bytes exist only where
 // the capture writes them; the server never looks at them.
 static Payload
@@ -174,17 +188,12 @@ void
 HttpServer::Respond(uint64_t id, const std::string& request)
 {
     const size_t call = m_requests++;
-    std::string path = request.substr(4, request.find(' ', 4) - 4);
-    if (path == "/")
-    {
-        path = "/index.html";
-    }
+    const std::string path = HttpRequestPath(request);
     const auto file = m_cfg.files.find(path);
-    const bool found = file != m_cfg.files.end();
-    const uint32_t size = found ? file->second : 0;
-    const std::string header = std::string(found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
-                               "\r\nConnection: keep-alive\r\nContent-Length: " + std::to_string(size) +
-                               "\r\n\r\n";
+    const std::optional<uint32_t> found =
+        file != m_cfg.files.end() ? std::optional<uint32_t>(file->second) : std::nullopt;
+    const uint32_t size = found.value_or(0);
+    const std::string header = HttpResponseHeader(found);
     const ProcessTiming& t = m_cfg.timing;
     Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, id, header, size,
                                                                                           call]() {

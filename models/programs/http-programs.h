@@ -85,6 +85,12 @@ struct BrowserConfig
 // The GET a browser sends for `path`, `size` bytes long (headers padded to it)
 std::string HttpRequest(const std::string& path, uint32_t size);
 
+// The server's response header: a 200 with the file's size, or a 404
+std::string HttpResponseHeader(std::optional<uint32_t> file_size);
+
+// The file a request asks for ("/" is "/index.html")
+std::string HttpRequestPath(const std::string& request);
+
 class HttpServer : public ns3::Application, public ReportsBlockedCalls
 {
   public:

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -164,7 +165,188 @@ RunClient(const EchoClientConfig& cfg, CallTimeline* log)
     _exit(0);
 }
 
+// socket.sendall(): send() until every byte is in the socket, logged as one call
+void
+SendAll(int fd, const char* data, size_t len, CallTimeline* log, uint64_t index)
+{
+    CallRecord* r = log ? log->Begin(CallKind::Send, index) : nullptr;
+    size_t sent = 0;
+    while (sent < len)
+    {
+        const ssize_t n = ::send(fd, data + sent, len - sent, 0);
+        if (n < 0 && errno == EINTR)
+        {
+            continue;
+        }
+        if (n < 0)
+        {
+            _exit(3);
+        }
+        sent += static_cast<size_t>(n);
+    }
+    CallTimeline::End(r, static_cast<int64_t>(sent));
+}
+
+int
+ListenOn(ns3::Ipv4Address address, uint16_t port)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    const sockaddr_in sa = Sockaddr(address, port);
+    if (fd < 0 || bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) < 0 || listen(fd, 1) < 0)
+    {
+        throw std::runtime_error("cannot listen on port " + std::to_string(port));
+    }
+    return fd;
+}
+
+// The Python server's connection loop: recv() under the idle timeout (settimeout():
+// a poll() for readability, then the recv()), logged as one recv call that returns -1
+// when the time ran out
+[[noreturn]] void
+ServeHttpConnection(int listen_fd, const HttpServerConfig& cfg, CallTimeline* log)
+{
+    const int conn = static_cast<int>(
+        Logged(log, CallKind::Accept, 0, [&] { return accept(listen_fd, nullptr, nullptr); }));
+    if (conn < 0)
+    {
+        _exit(4);
+    }
+    close(listen_fd);
+    const ProcessTiming& t = cfg.timing;
+    Think(t.Think("accept", 0));
+    uint64_t largest = 0;
+    for (const auto& [path, size] : cfg.files)
+    {
+        largest = std::max<uint64_t>(largest, size);
+    }
+    std::string body(largest, '\0');
+    for (size_t i = 0; i < body.size(); ++i)
+    {
+        body[i] = static_cast<char>('a' + i % 26); // http-programs.cc's Body()
+    }
+    const int64_t idle_ns = cfg.idle_timeout.GetNanoSeconds();
+    const timespec idle{static_cast<time_t>(idle_ns / 1000000000), static_cast<long>(idle_ns % 1000000000)};
+    std::string buf(65536, '\0');
+    std::string pending;
+    uint64_t requests = 0;
+    for (uint64_t call = 0;; ++call)
+    {
+        CallRecord* r = log ? log->Begin(CallKind::Recv, call) : nullptr;
+        pollfd p{conn, POLLIN, 0};
+        ssize_t n = -1;
+        if (ppoll(&p, 1, &idle, nullptr) > 0)
+        {
+            n = recv(conn, buf.data(), buf.size(), 0);
+        }
+        CallTimeline::End(r, n);
+        if (n <= 0)
+        {
+            Think(t.Think("close", 0));
+            Logged(log, CallKind::Close, 0, [&] { return close(conn); });
+            _exit(0);
+        }
+        pending.append(buf.data(), static_cast<size_t>(n));
+        const size_t end = pending.find("\r\n\r\n");
+        if (end == std::string::npos)
+        {
+            continue; // the rest of the request is still coming
+        }
+        const std::string request = pending.substr(0, end + 4);
+        pending.erase(0, end + 4);
+        const auto file = cfg.files.find(HttpRequestPath(request));
+        const std::optional<uint32_t> size =
+            file != cfg.files.end() ? std::optional<uint32_t>(file->second) : std::nullopt;
+        const uint64_t k = requests++;
+        Think(t.Think("reply", k));
+        const std::string header = HttpResponseHeader(size);
+        SendOnce(conn, header, log, k);
+        Think(t.Think("body", k));
+        if (size.value_or(0) > 0)
+        {
+            SendAll(conn, body.data(), *size, log, k);
+        }
+    }
+}
+
+[[noreturn]] void
+RunBrowser(const BrowserConfig& cfg, CallTimeline* log)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    const sockaddr_in to = Sockaddr(cfg.server, cfg.server_port);
+    if (Logged(log, CallKind::Connect, 0,
+               [&] { return connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)); }) < 0)
+    {
+        _exit(5);
+    }
+    const ProcessTiming& t = cfg.timing;
+    std::string buf(cfg.read_size, '\0');
+    uint64_t reads = 0;
+    // reads until the response is complete (true) or the server closed (false)
+    auto read_response = [&](ResponseReader& response) {
+        while (!response.done)
+        {
+            if (reads > 0)
+            {
+                Think(t.Think("read", reads));
+            }
+            const ssize_t n =
+                Logged(log, CallKind::Recv, reads, [&] { return recv(fd, buf.data(), buf.size(), 0); });
+            ++reads;
+            if (n <= 0)
+            {
+                return false;
+            }
+            const Payload data(std::string(buf.data(), static_cast<size_t>(n)));
+            response.Feed(data, 0);
+        }
+        return true;
+    };
+    bool open = true;
+    for (size_t k = 0; k < cfg.requests.size() && open; ++k)
+    {
+        const BrowserRequest& req = cfg.requests[k];
+        Think(req.after);
+        SendOnce(fd, HttpRequest(req.path, req.size), log, k);
+        ResponseReader response;
+        open = read_response(response);
+    }
+    while (open)
+    {
+        ResponseReader rest; // nothing more comes: the server's close ends it
+        open = read_response(rest);
+    }
+    Think(t.Think("close", 0));
+    Logged(log, CallKind::Close, 0, [&] { return close(fd); });
+    _exit(0);
+}
+
 } // namespace
+
+pid_t
+StartRealHttpServer(const HttpServerConfig& cfg, CallTimeline* log)
+{
+    const int fd = ListenOn(cfg.address, cfg.port);
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        ServeHttpConnection(fd, cfg, log);
+    }
+    close(fd);
+    return pid;
+}
+
+pid_t
+StartRealBrowser(const BrowserConfig& cfg, CallTimeline* log)
+{
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        RunBrowser(cfg, log);
+    }
+    return pid;
+}
 
 uint16_t
 FreeTcpPort()
@@ -184,15 +366,7 @@ FreeTcpPort()
 pid_t
 StartRealEchoServer(const EchoServerConfig& cfg, CallTimeline* log)
 {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    const sockaddr_in sa = Sockaddr(cfg.address, cfg.port);
-    if (fd < 0 || bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) < 0 ||
-        listen(fd, 1) < 0)
-    {
-        throw std::runtime_error("cannot listen on port " + std::to_string(cfg.port));
-    }
+    const int fd = ListenOn(cfg.address, cfg.port);
     const pid_t pid = fork();
     if (pid == 0)
     {

@@ -7,6 +7,7 @@
 
 #include "models/programs/call-timeline.h"
 #include "models/programs/echo-programs.h"
+#include "models/programs/http-programs.h"
 
 #include <sys/types.h>
 
@@ -19,6 +20,15 @@ pid_t StartRealEchoServer(const EchoServerConfig& cfg, CallTimeline* log = nullp
 
 // Forks the client; returns its pid.
 pid_t StartRealEchoClient(const EchoClientConfig& cfg, CallTimeline* log = nullptr);
+
+// Forks the HTTP server: it serves one connection, sequentially, and exits when the
+// connection is closed (its idle timeout, or the browser's close). Returns once it listens.
+pid_t StartRealHttpServer(const HttpServerConfig& cfg, CallTimeline* log = nullptr);
+
+// Forks the browser: its one connection, each request when the response before it is
+// complete (after the request's `after`), reading as it goes; it closes when the
+// server does. Returns its pid.
+pid_t StartRealBrowser(const BrowserConfig& cfg, CallTimeline* log = nullptr);
 
 // A port nobody listens on now (bind to port 0 and read it back)
 uint16_t FreeTcpPort();

@@ -178,8 +178,13 @@ InOrder(std::vector<CallRecord> calls)
     return calls;
 }
 
+// The echo client's calls, or the browser's (whose reads are the step `read`)
 void
-ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceRow& synack, RecordedInputs& in)
+ClientTimes(const Side& side,
+            const std::vector<CallRecord>& calls,
+            const TraceRow& synack,
+            const std::string& recv_step,
+            RecordedInputs& in)
 {
     int64_t prev_return = 0;
     uint64_t consumed = 0;
@@ -201,10 +206,10 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Recv:
-            Put(in.client_think, "recv", c.index, Ms(c.start_ns - prev_return));
-            Put(in.client_wake, "recv", c.index, side.Wake(c, consumed));
-            Put(in.client_at, "recv", c.index, Ms(c.start_ns));
-            Put(in.client_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
+            Put(in.client_think, recv_step, c.index, Ms(c.start_ns - prev_return));
+            Put(in.client_wake, recv_step, c.index, side.Wake(c, consumed));
+            Put(in.client_at, recv_step, c.index, Ms(c.start_ns));
+            Put(in.client_returned, recv_step, c.index, Ms(c.return_ns - side.CopyNs(c)));
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
@@ -217,6 +222,19 @@ ClientTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceR
         }
         prev_return = From(c);
     }
+}
+
+// accept() is ready when the handshake's last ACK queued the child socket. The model's
+// server is in accept() from time 0, so a real one that came to it late (the child was
+// not scheduled yet) is one whose wake lasted until then.
+void
+AcceptTimes(const Side& side, const CallRecord& c, const TraceRow* handshake_ack, RecordedInputs& in)
+{
+    const int64_t ready =
+        handshake_ack ? static_cast<int64_t>(handshake_ack->rec.time_ns) + side.path.FromTap(*handshake_ack)
+                      : c.start_ns;
+    Put(in.server_wake, "accept", 0, Ms(c.return_ns - ready));
+    Put(in.server_returned, "accept", 0, Ms(c.return_ns));
 }
 
 void
@@ -235,17 +253,9 @@ ServerTimes(const Side& side,
     {
         switch (c.kind)
         {
-        case CallKind::Accept: {
-            // ready when the handshake's last ACK queued the child socket. The model's
-            // server is in accept() from time 0, so a real one that came to it late
-            // (the child was not scheduled yet) is one whose wake lasted until then.
-            const int64_t ready = handshake_ack ? static_cast<int64_t>(handshake_ack->rec.time_ns) +
-                                                      side.path.FromTap(*handshake_ack)
-                                                : c.start_ns;
-            Put(in.server_wake, "accept", 0, Ms(c.return_ns - ready));
-            Put(in.server_returned, "accept", 0, Ms(c.return_ns));
+        case CallKind::Accept:
+            AcceptTimes(side, c, handshake_ack, in);
             break;
-        }
         case CallKind::Recv:
             // after accept: think "accept"; after a reply: think "recv" of that reply
             if (prev == CallKind::Accept)
@@ -270,6 +280,61 @@ ServerTimes(const Side& side,
             break;
         case CallKind::Close:
             Put(in.server_think, "close", last_recv, Ms(c.start_ns - prev_return));
+            Put(in.server_at, "close", 0, Ms(c.start_ns));
+            Put(in.server_hold, "close", 0, CloseHold(side, false, c));
+            break;
+        case CallKind::Connect:
+            break;
+        }
+        prev = c.kind;
+        prev_return = From(c);
+    }
+}
+
+// The HTTP server's calls: accept, then recv() under the idle timeout (-1: it ran out),
+// each request answered by a header send ("reply") and a body send ("body", whose
+// call has the same index), then close
+void
+HttpServerTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceRow* handshake_ack,
+                RecordedInputs& in)
+{
+    int64_t prev_return = 0;
+    std::optional<CallKind> prev;
+    bool after_header = false; // the last send was a header: the next is its body
+    uint64_t consumed = 0;
+    uint64_t sent = 0;
+    for (const CallRecord& c : InOrder(calls))
+    {
+        switch (c.kind)
+        {
+        case CallKind::Accept:
+            AcceptTimes(side, c, handshake_ack, in);
+            break;
+        case CallKind::Recv:
+            if (prev == CallKind::Accept)
+            {
+                Put(in.server_think, "accept", 0, Ms(c.start_ns - prev_return));
+            }
+            Put(in.server_at, "recv", c.index, Ms(c.start_ns));
+            if (c.result >= 0) // else the idle timeout ran out: the model's own timer ends it
+            {
+                Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
+                Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
+            }
+            consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
+            after_header = false;
+            break;
+        case CallKind::Send: {
+            const char* step = after_header ? "body" : "reply";
+            Put(in.server_think, step, c.index, Ms(c.start_ns - prev_return));
+            Put(in.server_at, step, c.index, Ms(c.start_ns));
+            Put(in.server_hold, step, c.index, SendHold(side, false, sent, c));
+            sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
+            after_header = !after_header;
+            break;
+        }
+        case CallKind::Close:
+            Put(in.server_think, "close", 0, Ms(c.start_ns - prev_return));
             Put(in.server_at, "close", 0, Ms(c.start_ns));
             Put(in.server_hold, "close", 0, CloseHold(side, false, c));
             break;
@@ -360,8 +425,17 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     const Side client{rel, arrived, path, false, sc.profile.recvmsg_ns_per_kib, sc.profile.sendmsg_ns_per_kib};
     const Side server{rel, arrived, path, true, sc.server_profile.recvmsg_ns_per_kib,
                       sc.server_profile.sendmsg_ns_per_kib};
-    ClientTimes(client, shifted(run.client_calls), *rel_synack, in);
-    ServerTimes(server, shifted(run.server_calls), rel_ack, sc.server.sleep_before_recv.GetNanoSeconds(), in);
+    if (sc.http_server)
+    {
+        in.http = true;
+        ClientTimes(client, shifted(run.client_calls), *rel_synack, "read", in);
+        HttpServerTimes(server, shifted(run.server_calls), rel_ack, in);
+    }
+    else
+    {
+        ClientTimes(client, shifted(run.client_calls), *rel_synack, "recv", in);
+        ServerTimes(server, shifted(run.server_calls), rel_ack, sc.server.sleep_before_recv.GetNanoSeconds(), in);
+    }
     return in;
 }
 
@@ -522,9 +596,24 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     server.insert_or_assign("port", int64_t{in.server_port});
     server.insert_or_assign("isn", int64_t{in.server_isn});
     toml::table& client = Sub(doc, "client");
-    client.insert_or_assign("port", int64_t{in.client_port});
     client.insert_or_assign("server_port", int64_t{in.server_port});
-    client.insert_or_assign("isn", int64_t{in.client_isn});
+    toml::array* connections = client.get_as<toml::array>("connections");
+    if (in.http && connections && connections->size() == 1 && connections->get(0)->is_table())
+    {
+        // the browser's one connection
+        toml::table& conn = *connections->get(0)->as_table();
+        conn.insert_or_assign("port", int64_t{in.client_port});
+        conn.insert_or_assign("isn", int64_t{in.client_isn});
+    }
+    else if (in.http)
+    {
+        throw InputError(fmt::format("{}: a recorded browser has exactly one entry in `connections`", scenario_path));
+    }
+    else
+    {
+        client.insert_or_assign("port", int64_t{in.client_port});
+        client.insert_or_assign("isn", int64_t{in.client_isn});
+    }
     if (in.timestamps)
     {
         server.insert_or_assign("ts_base", int64_t{in.server_ts_base});

@@ -66,6 +66,7 @@ struct RecordedInputs
     uint32_t client_ts_base = 0; // TSval of each side's clock at time 0 (the SYN)
     uint32_t server_ts_base = 0;
     bool timestamps = false;
+    bool http = false; // the HTTP server and a browser (one connection), not the echo programs
     double ts_phase_us = 0; // how far into a tick of tcp_clock_ms() the SYN falls
     std::optional<double> tick_phase_us; // and into a jiffy, when the run measured the grid
     StepTimes client_think, client_wake, server_think, server_wake;

@@ -254,6 +254,18 @@ BOOST_AUTO_TEST_CASE(record_of_a_slirp_scenario_is_refused_with_one_line)
     BOOST_TEST(FilesIn(dir.path()).empty());
 }
 
+// Part B's browser opens ten connections: a recording's browser has one, its requests
+// following each other
+BOOST_AUTO_TEST_CASE(record_of_a_browser_with_many_connections_is_refused_with_one_line)
+{
+    TempDir dir;
+    const Outcome o = RunSim("record partb --out '" + (dir / "p").string() + "'");
+    BOOST_TEST(o.status == 2);
+    BOOST_TEST(Lines(o.err) == 1u);
+    BOOST_TEST(o.err.find("the browser opens 10 connections") != std::string::npos, o.err);
+    BOOST_TEST(FilesIn(dir.path()).empty());
+}
+
 BOOST_AUTO_TEST_CASE(record_and_conform_without_root_are_refused_with_one_line)
 {
     namespace fs = std::filesystem;
@@ -305,7 +317,7 @@ BOOST_AUTO_TEST_CASE(conform_replays_a_kept_campaign_without_root)
     BOOST_TEST(o.out.find("1 of 1 finished runs exact") != std::string::npos, o.out);
     const std::string csv = ReadFile(dir / "campaign" / "results.csv");
     BOOST_TEST(Lines(csv) == 2u, csv);
-    BOOST_TEST(csv.find("\n1,1,34,1,") != std::string::npos, csv); // experiment 1, run 1, 17x2 B, 1 send
+    BOOST_TEST(csv.find("\n1,1,echo,34,1,") != std::string::npos, csv); // experiment 1, run 1, 17x2 B, 1 send
     BOOST_TEST(fs::exists(dir / "campaign" / "exp-001" / "run-1" / "recorded.toml"));
     BOOST_TEST(fs::exists(dir / "campaign" / "exp-001" / "run-1" / "sim" / "trace.pcap"));
     // another seed's draw is not this campaign: one line, nothing simulated

@@ -5,6 +5,7 @@
 #include "models/scenario/recorded-scenario.h"
 
 #include "models/config/toml-input.h"
+#include "models/scenario/random-experiment.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -107,9 +108,111 @@ CheckMs(const StepTimes& t, const std::string& step, std::vector<double> us)
     }
 }
 
+// One GET over keep-alive: the browser sends it, the server answers with a header
+// send and a body send, the browser reads both at once; the server's next recv()
+// runs out of its idle timeout and it closes; the browser reads the end and closes
+RecordedRun OneGet()
+{
+    RecordedRun run;
+    run.realtime_minus_monotonic_ns = kRealMinusMono;
+    const uint32_t c = 1000;
+    const uint32_t s = 5000;
+    run.packets = {
+        Packet(0, true, 0x02, c, 0, 0, 7000),              // SYN
+        Packet(10, false, 0x12, s, c + 1, 0, 9000),        // SYN-ACK
+        Packet(20, true, 0x10, c + 1, s + 1, 0, 7000),     // ACK
+        Packet(100, true, 0x18, c + 1, s + 1, 20, 7000),   // the GET
+        Packet(105, false, 0x10, s + 1, c + 21, 0, 9000),  // its ACK
+        Packet(300, false, 0x18, s + 1, c + 21, 10, 9000), // the header
+        Packet(400, false, 0x18, s + 11, c + 21, 5, 9000), // the body
+        Packet(200300, false, 0x11, s + 16, c + 21, 0, 9200), // the server's FIN
+    };
+    run.client_calls = {
+        Call(CallKind::Connect, 0, -5, 30, 0),
+        Call(CallKind::Send, 0, 90, 110, 20),
+        Call(CallKind::Recv, 0, 110, 420, 15),
+        Call(CallKind::Recv, 1, 430, 200320, 0),
+        Call(CallKind::Close, 0, 200330, 200340, 0),
+    };
+    run.server_calls = {
+        Call(CallKind::Accept, 0, -50, 40, 3),
+        Call(CallKind::Recv, 0, 50, 120, 20),
+        Call(CallKind::Send, 0, 280, 310, 10),  // header
+        Call(CallKind::Send, 0, 390, 410, 5),   // body
+        Call(CallKind::Recv, 1, 415, 200250, -1), // the idle timeout ran out
+        Call(CallKind::Close, 0, 200280, 200310, 0),
+    };
+    return run;
+}
+
+Scenario
+HttpLoopback()
+{
+    Scenario sc = Loopback();
+    sc.http_server = HttpServerConfig{};
+    sc.browser = BrowserConfig{};
+    return sc;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(recorded_scenario)
+
+BOOST_AUTO_TEST_CASE(http_header_and_body_sends_are_the_steps_reply_and_body)
+{
+    const RecordedInputs in = DeriveRecordedInputs(HttpLoopback(), OneGet());
+    BOOST_TEST(in.http);
+    CheckMs(in.server_at, "reply", {280});
+    CheckMs(in.server_at, "body", {390});
+    CheckMs(in.server_think, "reply", {280 - 120});
+    CheckMs(in.server_think, "body", {390 - 280}); // from the header send's start
+    CheckMs(in.server_hold, "reply", {300 - 280});
+    CheckMs(in.server_hold, "body", {400 - 390});
+    // the GET reached the server at 105 and its recv() returned at 120; the second
+    // recv() ran out of time: a start, but no return or wake (the model's own idle
+    // timer ends it)
+    CheckMs(in.server_at, "recv", {50, 415});
+    CheckMs(in.server_returned, "recv", {120});
+    CheckMs(in.server_wake, "recv", {15});
+    CheckMs(in.server_think, "accept", {50 - 40});
+    CheckMs(in.server_at, "close", {200280});
+    CheckMs(in.server_hold, "close", {200300 - 200280});
+    // the browser's reads are the step "read"; its GET the step "send"
+    CheckMs(in.client_at, "read", {110, 430});
+    CheckMs(in.client_returned, "read", {420, 200320});
+    CheckMs(in.client_wake, "read", {420 - 305, 200320 - 200305});
+    CheckMs(in.client_at, "send", {90});
+    CheckMs(in.client_hold, "send", {100 - 90});
+    BOOST_TEST(!in.client_at.count("recv"));
+}
+
+BOOST_AUTO_TEST_CASE(a_recorded_http_run_loads_with_its_connection_port_and_isns)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-recorded-http-test";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream((dir / "scenario.toml").string()) << DrawHttpExperiment(1, 1).Toml(1);
+    }
+    const std::string text =
+        RecordedScenarioToml((dir / "scenario.toml").string(), DeriveRecordedInputs(HttpLoopback(), OneGet()));
+    {
+        std::ofstream((dir / "recorded.toml").string()) << text;
+    }
+    const Scenario sc = LoadScenario((dir / "recorded.toml").string(), SIM_SOURCE_DIR);
+    BOOST_REQUIRE(sc.browser.has_value());
+    BOOST_REQUIRE_EQUAL(sc.browser->connections.size(), 1u);
+    BOOST_TEST(sc.browser->connections[0].port == 40001);
+    BOOST_TEST(sc.browser->connections[0].isn.value() == 1000u);
+    BOOST_TEST(sc.http_server->isn.value() == 5000u);
+    BOOST_TEST(sc.http_server->port == 40000);
+    BOOST_TEST(sc.browser->server_port == 40000);
+    BOOST_TEST(sc.browser->ts_base.value() == 7000u);
+    BOOST_TEST(sc.browser->timing.Delay("send", 0, ns3::Time(0), ns3::Time(0)).GetNanoSeconds() == 90000);
+    BOOST_TEST(sc.browser->timing.NotBefore("read", 1).GetNanoSeconds() == 200320000);
+    BOOST_TEST(sc.http_server->timing.Pinned("body", 0));
+    BOOST_TEST(sc.http_server->timing.Hold("body", 0).GetNanoSeconds() == 10000);
+    std::filesystem::remove_all(dir);
+}
 
 BOOST_AUTO_TEST_CASE(isns_ports_and_ts_clocks_come_from_the_handshake)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "models/scenario/random-echo.h"
+#include "models/scenario/random-experiment.h"
 
 #include "models/config/splitmix64.h"
 
@@ -45,12 +45,19 @@ class Dice
     uint64_t m_state;
 };
 
+// Each kind of draw has its own stream, so that adding one changes no other
+Dice
+DiceFor(uint64_t seed, uint64_t number, uint64_t stream)
+{
+    return Dice(SplitMix64(seed) ^ SplitMix64(number * 0x9e3779b97f4a7c15ULL) ^ stream);
+}
+
 } // namespace
 
 EchoExperiment
 DrawEchoExperiment(uint64_t seed, uint64_t number)
 {
-    Dice d(SplitMix64(seed) ^ SplitMix64(number * 0x9e3779b97f4a7c15ULL));
+    Dice d = DiceFor(seed, number, 0);
     EchoExperiment e;
     e.number = number;
     const uint64_t size = d.LogInt(1, 1 << 20);
@@ -154,6 +161,114 @@ interleave = {interleave}
                        fmt::arg("sleep", sleep_s), fmt::arg("unit", unit), fmt::arg("repeat", repeat),
                        fmt::arg("sends", sends), fmt::arg("reads", reads), fmt::arg("nodelay", nodelay),
                        fmt::arg("interleave", interleave));
+}
+
+HttpExperiment
+DrawHttpExperiment(uint64_t seed, uint64_t number)
+{
+    Dice d = DiceFor(seed, number, SplitMix64(0x68747470)); // "http"
+    HttpExperiment e;
+    e.number = number;
+    const uint64_t files = d.Int(1, 5);
+    for (uint64_t i = 0; i < files; ++i)
+    {
+        e.files.push_back(static_cast<uint32_t>(d.LogInt(1, 5000000)));
+    }
+    e.request_size = static_cast<uint32_t>(d.Int(300, 500));
+    e.read_size = static_cast<uint32_t>(d.LogInt(512, 65536));
+    const uint64_t reads = (e.Bytes() + e.read_size - 1) / e.read_size + files + 1;
+    if (reads > kMaxBrowserReads)
+    {
+        e.read_size = static_cast<uint32_t>(std::min<uint64_t>(65536, (e.Bytes() + kMaxBrowserReads - 1) /
+                                                                          (kMaxBrowserReads - files - 1) + 1));
+        e.shortened = true;
+    }
+    return e;
+}
+
+uint64_t
+HttpExperiment::Bytes() const
+{
+    uint64_t sum = 0;
+    for (uint32_t f : files)
+    {
+        sum += f;
+    }
+    return sum;
+}
+
+std::string
+HttpExperiment::Summary() const
+{
+    std::string list;
+    for (uint32_t f : files)
+    {
+        list += (list.empty() ? "" : ",") + std::to_string(f);
+    }
+    return fmt::format("http files [{}], GET {} B, reads {}", list, request_size, read_size);
+}
+
+std::string
+HttpExperiment::Toml(uint64_t seed) const
+{
+    std::string files_toml;
+    std::string requests;
+    for (size_t i = 0; i < files.size(); ++i)
+    {
+        files_toml += fmt::format("\"/f{}\" = {}\n", i + 1, files[i]);
+        requests += fmt::format("    {{ connection = \"c\", path = \"/f{}\", size = {} }},\n", i + 1, request_size);
+    }
+    return fmt::format(R"(# sim conform --seed {seed}: experiment {n}
+description = "conform {seed}/{n}: {summary}"
+profile = "linux-6.18"
+
+[link]
+kind = "loopback"
+
+[capture]
+link_type = "linux-sll"
+
+[server]
+program = "http-server"
+address = "127.0.0.1"
+port = 40000
+idle_timeout = {idle}
+
+[server.files]
+{files}
+[client]
+program = "browser"
+address = "127.0.0.1"
+server = "127.0.0.1"
+read_size = {read_size}
+connections = [{{ name = "c", port = 40001 }}]
+requests = [
+{requests}]
+)",
+                       fmt::arg("seed", seed), fmt::arg("n", number), fmt::arg("summary", Summary()),
+                       fmt::arg("idle", idle_timeout_s), fmt::arg("files", files_toml),
+                       fmt::arg("read_size", read_size), fmt::arg("requests", requests));
+}
+
+Experiment
+DrawExperiment(uint64_t seed, uint64_t number, ExperimentPrograms programs)
+{
+    Experiment e;
+    e.number = number;
+    bool http = programs == ExperimentPrograms::Http;
+    if (programs == ExperimentPrograms::Both)
+    {
+        http = DiceFor(seed, number, SplitMix64(0x6b696e64)).Int(0, 3) == 0; // "kind"
+    }
+    if (http)
+    {
+        e.http = DrawHttpExperiment(seed, number);
+    }
+    else
+    {
+        e.echo = DrawEchoExperiment(seed, number);
+    }
+    return e;
 }
 
 } // namespace sim

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The random echo experiments of `sim conform`: the same seed draws the same ones, each
+// The random experiments of `sim conform`: the same seed draws the same ones, each
 // stays inside the parameter space, no read can wait for ever, and the file loads.
-#include "models/scenario/random-echo.h"
+#include "models/scenario/random-experiment.h"
 
 #include "models/scenario/scenario.h"
 
@@ -13,7 +13,7 @@
 
 using namespace sim;
 
-BOOST_AUTO_TEST_SUITE(random_echo)
+BOOST_AUTO_TEST_SUITE(random_experiment)
 
 BOOST_AUTO_TEST_CASE(a_seed_and_a_number_draw_the_same_experiment)
 {
@@ -75,6 +75,67 @@ BOOST_AUTO_TEST_CASE(the_drawn_file_loads_as_a_scenario)
         BOOST_TEST(sc.client.nodelay == e.nodelay);
     }
     std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(http_draws_stay_in_the_space_and_their_files_load)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-random-http-test";
+    std::filesystem::create_directories(dir);
+    bool tiny = false;
+    bool huge = false;
+    for (uint64_t i = 1; i <= 500; ++i)
+    {
+        const HttpExperiment e = DrawHttpExperiment(3, i);
+        BOOST_TEST_INFO("experiment " << i << ": " << e.Summary());
+        BOOST_TEST((e.files.size() >= 1 && e.files.size() <= 5));
+        for (uint32_t f : e.files)
+        {
+            BOOST_TEST((f >= 1 && f <= 5000000));
+            tiny = tiny || f < 10;
+            huge = huge || f > 2000000;
+        }
+        BOOST_TEST((e.request_size >= 300 && e.request_size <= 500));
+        BOOST_TEST((e.read_size >= 512 && e.read_size <= 65536));
+        // bounded length: the browser's reads
+        BOOST_TEST((e.Bytes() + e.read_size - 1) / e.read_size + e.files.size() + 1 <= kMaxBrowserReads);
+        if (i <= 20)
+        {
+            {
+                std::ofstream((dir / "h.toml").string()) << e.Toml(3);
+            }
+            const Scenario sc = LoadScenario((dir / "h.toml").string(), SIM_SOURCE_DIR);
+            BOOST_REQUIRE(sc.http_server.has_value());
+            BOOST_TEST(sc.browser->connections.size() == 1u);
+            BOOST_TEST(sc.browser->requests.size() == e.files.size());
+            BOOST_TEST(sc.browser->read_size == e.read_size);
+            BOOST_TEST(sc.http_server->files.at("/f1") == e.files[0]);
+        }
+    }
+    BOOST_TEST(tiny);
+    BOOST_TEST(huge);
+    std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(both_draws_http_a_quarter_of_the_time_and_echo_ones_unchanged)
+{
+    size_t http = 0;
+    for (uint64_t i = 1; i <= 400; ++i)
+    {
+        const Experiment e = DrawExperiment(1, i, ExperimentPrograms::Both);
+        if (e.http)
+        {
+            ++http;
+            BOOST_TEST(e.Toml(1) == DrawHttpExperiment(1, i).Toml(1));
+        }
+        else
+        {
+            // a campaign of echo experiments stays the same experiments
+            BOOST_TEST(e.Toml(1) == DrawEchoExperiment(1, i).Toml(1));
+        }
+    }
+    BOOST_TEST((http > 60 && http < 140));
+    BOOST_TEST(!DrawExperiment(1, 1, ExperimentPrograms::Echo).http.has_value());
+    BOOST_TEST(DrawExperiment(1, 1, ExperimentPrograms::Http).http.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
