@@ -426,13 +426,16 @@ AddConformCommand(CLI::App& app, int& exit_code)
                   "and compare them; needs no root");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("--programs", a->programs,
-                    "which programs the experiments run: echo, http, or both (each experiment HTTP with "
-                    "probability 1/4; an echo one is the same as with echo)")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, ExperimentPrograms>{
-            {"echo", ExperimentPrograms::Echo}, {"http", ExperimentPrograms::Http}, {"both", ExperimentPrograms::Both}}));
+    auto programs = std::make_shared<std::string>("both");
+    cmd->add_option("--programs", *programs,
+                    "which programs the experiments run: echo, http, or both (default; each experiment HTTP "
+                    "with probability 1/4, an echo one the same as with echo)")
+        ->check(CLI::IsMember({"echo", "http", "both"}));
     cmd->footer("Exit status: 0 when the campaign ran (whatever its score), 2 on bad input or without root.");
-    cmd->callback([a, &exit_code]() {
+    cmd->callback([a, programs, &exit_code]() {
+        a->programs = *programs == "echo"   ? ExperimentPrograms::Echo
+                      : *programs == "http" ? ExperimentPrograms::Http
+                                            : ExperimentPrograms::Both;
         Conform(*a);
         exit_code = 0;
     });
