@@ -165,6 +165,24 @@ RunClient(const EchoClientConfig& cfg, CallTimeline* log)
     _exit(0);
 }
 
+// A program in a child process (`run` never returns there). A listening socket the
+// child serves is closed in the parent: the child keeps its copy, the port listens.
+template <class F>
+pid_t
+Fork(F run, int listen_fd = -1)
+{
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        run();
+    }
+    if (listen_fd >= 0)
+    {
+        close(listen_fd);
+    }
+    return pid;
+}
+
 // socket.sendall(): send() until every byte is in the socket, logged as one call
 void
 SendAll(int fd, const char* data, size_t len, CallTimeline* log, uint64_t index)
@@ -328,24 +346,13 @@ pid_t
 StartRealHttpServer(const HttpServerConfig& cfg, CallTimeline* log)
 {
     const int fd = ListenOn(cfg.address, cfg.port);
-    const pid_t pid = fork();
-    if (pid == 0)
-    {
-        ServeHttpConnection(fd, cfg, log);
-    }
-    close(fd);
-    return pid;
+    return Fork([&] { ServeHttpConnection(fd, cfg, log); }, fd);
 }
 
 pid_t
 StartRealBrowser(const BrowserConfig& cfg, CallTimeline* log)
 {
-    const pid_t pid = fork();
-    if (pid == 0)
-    {
-        RunBrowser(cfg, log);
-    }
-    return pid;
+    return Fork([&] { RunBrowser(cfg, log); });
 }
 
 uint16_t
@@ -367,24 +374,13 @@ pid_t
 StartRealEchoServer(const EchoServerConfig& cfg, CallTimeline* log)
 {
     const int fd = ListenOn(cfg.address, cfg.port);
-    const pid_t pid = fork();
-    if (pid == 0)
-    {
-        ServeOneConnection(fd, cfg, log);
-    }
-    close(fd); // the child keeps its copy; the port is already listening
-    return pid;
+    return Fork([&] { ServeOneConnection(fd, cfg, log); }, fd);
 }
 
 pid_t
 StartRealEchoClient(const EchoClientConfig& cfg, CallTimeline* log)
 {
-    const pid_t pid = fork();
-    if (pid == 0)
-    {
-        RunClient(cfg, log);
-    }
-    return pid;
+    return Fork([&] { RunClient(cfg, log); });
 }
 
 } // namespace sim

@@ -45,6 +45,24 @@ class Dice
     uint64_t m_state;
 };
 
+// What every drawn scenario starts with: where it came from, the profile, the link
+std::string
+ScenarioHead(uint64_t seed, uint64_t number, const std::string& summary)
+{
+    return fmt::format(R"(# sim conform --seed {0}: experiment {1}
+description = "conform {0}/{1}: {2}"
+profile = "linux-6.18"
+
+[link]
+kind = "loopback"
+
+[capture]
+link_type = "linux-sll"
+
+)",
+                       seed, number, summary);
+}
+
 // Each kind of draw has its own stream, so that adding one changes no other
 Dice
 DiceFor(uint64_t seed, uint64_t number, uint64_t stream)
@@ -126,17 +144,7 @@ EchoExperiment::Toml(uint64_t seed) const
     {
         reads += (reads.empty() ? "" : ", ") + std::to_string(r);
     }
-    return fmt::format(R"(# sim conform --seed {seed}: experiment {n}
-description = "conform {seed}/{n}: {summary}"
-profile = "linux-6.18"
-
-[link]
-kind = "loopback"
-
-[capture]
-link_type = "linux-sll"
-
-[server]
+    return ScenarioHead(seed, number, Summary()) + fmt::format(R"([server]
 program = "echo-server"
 address = "127.0.0.1"
 port = 40000
@@ -156,7 +164,6 @@ recv_sizes = [{reads}]
 nodelay = {nodelay}
 interleave = {interleave}
 )",
-                       fmt::arg("seed", seed), fmt::arg("n", number), fmt::arg("summary", Summary()),
                        fmt::arg("recv_size", recv_size), fmt::arg("mult", reply_multiplier),
                        fmt::arg("sleep", sleep_s), fmt::arg("unit", unit), fmt::arg("repeat", repeat),
                        fmt::arg("sends", sends), fmt::arg("reads", reads), fmt::arg("nodelay", nodelay),
@@ -218,17 +225,7 @@ HttpExperiment::Toml(uint64_t seed) const
         files_toml += fmt::format("\"/f{}\" = {}\n", i + 1, files[i]);
         requests += fmt::format("    {{ connection = \"c\", path = \"/f{}\", size = {} }},\n", i + 1, request_size);
     }
-    return fmt::format(R"(# sim conform --seed {seed}: experiment {n}
-description = "conform {seed}/{n}: {summary}"
-profile = "linux-6.18"
-
-[link]
-kind = "loopback"
-
-[capture]
-link_type = "linux-sll"
-
-[server]
+    return ScenarioHead(seed, number, Summary()) + fmt::format(R"([server]
 program = "http-server"
 address = "127.0.0.1"
 port = 40000
@@ -245,7 +242,6 @@ connections = [{{ name = "c", port = 40001 }}]
 requests = [
 {requests}]
 )",
-                       fmt::arg("seed", seed), fmt::arg("n", number), fmt::arg("summary", Summary()),
                        fmt::arg("idle", idle_timeout_s), fmt::arg("files", files_toml),
                        fmt::arg("read_size", read_size), fmt::arg("requests", requests));
 }

@@ -237,16 +237,22 @@ AcceptTimes(const Side& side, const CallRecord& c, const TraceRow* handshake_ack
     Put(in.server_returned, "accept", 0, Ms(c.return_ns));
 }
 
+// The echo server's calls (accept, then recv() and a reply send() each, then close),
+// or the HTTP server's (`http`): recv() under the idle timeout (-1: it ran out), each
+// request answered by a header send ("reply") and a body send ("body", whose call has
+// the same index), then close
 void
 ServerTimes(const Side& side,
             const std::vector<CallRecord>& calls,
             const TraceRow* handshake_ack,
             int64_t sleep_ns,
+            bool http,
             RecordedInputs& in)
 {
     int64_t prev_return = 0;
     std::optional<CallKind> prev;
     uint64_t last_recv = 0;
+    bool after_header = false; // HTTP: the last send was a header, the next is its body
     uint64_t consumed = 0;
     uint64_t sent = 0;
     for (const CallRecord& c : InOrder(calls))
@@ -257,71 +263,24 @@ ServerTimes(const Side& side,
             AcceptTimes(side, c, handshake_ack, in);
             break;
         case CallKind::Recv:
-            // after accept: think "accept"; after a reply: think "recv" of that reply
+            // after accept: think "accept"; after an echo's reply: think "recv" of that
+            // reply (the HTTP server goes straight back to recv())
             if (prev == CallKind::Accept)
             {
                 Put(in.server_think, "accept", 0, Ms(c.start_ns - prev_return - sleep_ns));
             }
-            else if (prev == CallKind::Send)
+            else if (prev == CallKind::Send && !http)
             {
                 Put(in.server_think, "recv", last_recv, Ms(c.start_ns - prev_return - sleep_ns));
             }
-            Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
             Put(in.server_at, "recv", c.index, Ms(c.start_ns));
-            Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
-            consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
-            last_recv = c.index;
-            break;
-        case CallKind::Send:
-            Put(in.server_think, "reply", c.index, Ms(c.start_ns - prev_return));
-            Put(in.server_at, "reply", c.index, Ms(c.start_ns));
-            Put(in.server_hold, "reply", c.index, SendHold(side, false, sent, c));
-            sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
-            break;
-        case CallKind::Close:
-            Put(in.server_think, "close", last_recv, Ms(c.start_ns - prev_return));
-            Put(in.server_at, "close", 0, Ms(c.start_ns));
-            Put(in.server_hold, "close", 0, CloseHold(side, false, c));
-            break;
-        case CallKind::Connect:
-            break;
-        }
-        prev = c.kind;
-        prev_return = From(c);
-    }
-}
-
-// The HTTP server's calls: accept, then recv() under the idle timeout (-1: it ran out),
-// each request answered by a header send ("reply") and a body send ("body", whose
-// call has the same index), then close
-void
-HttpServerTimes(const Side& side, const std::vector<CallRecord>& calls, const TraceRow* handshake_ack,
-                RecordedInputs& in)
-{
-    int64_t prev_return = 0;
-    std::optional<CallKind> prev;
-    bool after_header = false; // the last send was a header: the next is its body
-    uint64_t consumed = 0;
-    uint64_t sent = 0;
-    for (const CallRecord& c : InOrder(calls))
-    {
-        switch (c.kind)
-        {
-        case CallKind::Accept:
-            AcceptTimes(side, c, handshake_ack, in);
-            break;
-        case CallKind::Recv:
-            if (prev == CallKind::Accept)
-            {
-                Put(in.server_think, "accept", 0, Ms(c.start_ns - prev_return));
-            }
-            Put(in.server_at, "recv", c.index, Ms(c.start_ns));
-            if (c.result >= 0) // else the idle timeout ran out: the model's own timer ends it
+            if (!http || c.result >= 0) // else the idle timeout ran out: the model's own timer ends it
             {
                 Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
                 Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
             }
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
+            last_recv = c.index;
             after_header = false;
             break;
         case CallKind::Send: {
@@ -330,11 +289,11 @@ HttpServerTimes(const Side& side, const std::vector<CallRecord>& calls, const Tr
             Put(in.server_at, step, c.index, Ms(c.start_ns));
             Put(in.server_hold, step, c.index, SendHold(side, false, sent, c));
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
-            after_header = !after_header;
+            after_header = http && !after_header;
             break;
         }
         case CallKind::Close:
-            Put(in.server_think, "close", 0, Ms(c.start_ns - prev_return));
+            Put(in.server_think, "close", http ? 0 : last_recv, Ms(c.start_ns - prev_return));
             Put(in.server_at, "close", 0, Ms(c.start_ns));
             Put(in.server_hold, "close", 0, CloseHold(side, false, c));
             break;
@@ -425,17 +384,10 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     const Side client{rel, arrived, path, false, sc.profile.recvmsg_ns_per_kib, sc.profile.sendmsg_ns_per_kib};
     const Side server{rel, arrived, path, true, sc.server_profile.recvmsg_ns_per_kib,
                       sc.server_profile.sendmsg_ns_per_kib};
-    if (sc.http_server)
-    {
-        in.http = true;
-        ClientTimes(client, shifted(run.client_calls), *rel_synack, "read", in);
-        HttpServerTimes(server, shifted(run.server_calls), rel_ack, in);
-    }
-    else
-    {
-        ClientTimes(client, shifted(run.client_calls), *rel_synack, "recv", in);
-        ServerTimes(server, shifted(run.server_calls), rel_ack, sc.server.sleep_before_recv.GetNanoSeconds(), in);
-    }
+    in.http = sc.http_server.has_value();
+    ClientTimes(client, shifted(run.client_calls), *rel_synack, in.http ? "read" : "recv", in);
+    ServerTimes(server, shifted(run.server_calls), rel_ack,
+                in.http ? 0 : sc.server.sleep_before_recv.GetNanoSeconds(), in.http, in);
     return in;
 }
 
