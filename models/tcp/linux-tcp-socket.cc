@@ -791,8 +791,18 @@ LinuxTcpSocket::Read(uint32_t len, ReadDone done)
 void
 LinuxTcpSocket::RecvmsgLoop()
 {
-    while (m_recvmsg->len > 0)
+    for (;;)
     {
+        // the FIN of an skb whose data this read took ends it even when len is used
+        // up; a FIN skb of its own is reached only while len is left
+        if (RecvmsgAtFin(m_recvmsg->len > 0))
+        {
+            break;
+        }
+        if (m_recvmsg->len == 0)
+        {
+            break;
+        }
         const uint32_t used = RecvmsgNextCopy();
         if (used > 0)
         {
@@ -845,11 +855,32 @@ LinuxTcpSocket::RecvmsgCopied(uint32_t used)
     m_recvmsg->len -= used;
     m_tp.copied_seq += used;
     RcvSpaceAdjust();
-    if (offset + used == skb.data.size())
+    if (offset + used == skb.data.size() && !(skb.flags & TCPHDR_FIN))
     {
         m_tp.rmem_alloc -= skb.truesize;
         m_rcvQueue.pop_front();
     }
+}
+
+// found_fin_ok: a read that has taken all of the first skb's data and finds the FIN
+// there passes it (copied_seq counts it), frees the skb and ends
+bool
+LinuxTcpSocket::RecvmsgAtFin(bool len_left)
+{
+    if (m_rcvQueue.empty())
+    {
+        return false;
+    }
+    const Skb& skb = m_rcvQueue.front();
+    if (!(skb.flags & TCPHDR_FIN) || m_tp.copied_seq - skb.seq < skb.data.size() ||
+        (skb.data.empty() && !len_left))
+    {
+        return false;
+    }
+    m_tp.copied_seq += 1;
+    m_tp.rmem_alloc -= skb.truesize;
+    m_rcvQueue.pop_front();
+    return true;
 }
 
 // tcp_rcv_space_adjust(): refreshes the clock, then autotunes the receive buffer

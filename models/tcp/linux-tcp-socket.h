@@ -529,6 +529,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void RecvmsgLoop();
     void RecvmsgCopied(uint32_t used);
     uint32_t RecvmsgNextCopy() const;
+    bool RecvmsgAtFin(bool len_left);
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
     bool TailGrows(uint32_t size_goal) const;
     void SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint32_t size_goal);

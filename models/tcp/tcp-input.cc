@@ -942,28 +942,33 @@ TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const
     {
         return false;
     }
-    const int delta = seg.truesize - prof.skb_truesize_overhead;
+    // skb_try_coalesce(): a segment without payload joins at no cost
+    const int delta = seg.Len() > 0 ? seg.truesize - prof.skb_truesize_overhead : 0;
     tail.data.append(seg.payload);
     tail.end_seq = seg.seq + seg.Len();
-    tail.flags |= seg.flags & TCPHDR_PSH;
+    tail.flags |= seg.flags & (TCPHDR_PSH | TCPHDR_FIN);
     tail.truesize += delta;
     tp.rmem_alloc += delta;
-    tp.rcv_tail_frags += 1;
+    tp.rcv_tail_frags += seg.Len() > 0 ? 1 : 0;
     return true;
 }
 
 // tcp_queue_rcv(): in-order data joins the receive queue's last skb, or is appended
+//
+// A FIN without data is queued too (tcp_data_queue() keeps a segment whose seq and
+// end_seq differ): it joins a tail that is no clone, or waits as an skb of its own,
+// charged its truesize, until a read reaches it (tcp_recvmsg()'s found_fin_ok)
 void
 LinuxTcpSocket::QueueRcv(const Segment& seg)
 {
-    if (seg.Len() == 0 || TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
+    if ((seg.Len() == 0 && !seg.Has(TCPHDR_FIN)) || TcpTryCoalesce(m_tp, *m_prof, m_rcvQueue, seg))
     {
         return;
     }
     Skb skb;
     skb.seq = seg.seq;
     skb.end_seq = seg.seq + seg.Len();
-    skb.flags = seg.flags & TCPHDR_PSH;
+    skb.flags = seg.flags & (TCPHDR_PSH | TCPHDR_FIN);
     skb.data = seg.payload;
     skb.dataref = seg.dataref;
     skb.truesize = seg.truesize;
