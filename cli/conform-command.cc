@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `sim conform --seed S -n N [--runs R] [--out DIR]`: how often the model reproduces
 // experiments nobody wrote down. N random experiments, echo and HTTP
-// (models/scenario/random-experiment.h), each recorded R times on this host's kernel; each recording is simulated from its own
-// recorded.toml (its measured call times, ISNs, ports and TS clocks: so the comparison
+// (models/scenario/random-experiment.h), each recorded R times on this host's kernel;
+// each recording is simulated from its own recorded.toml (its measured call times, ISNs, ports and TS clocks: so the comparison
 // measures the kernel model alone) and compared packet by packet in the relative
 // fields. Mismatches are grouped by their first differing field and the kind of packet.
 #include "cli/conform-command.h"
@@ -180,10 +180,21 @@ struct Tally
     double Percent() const { return finished == 0 ? 0.0 : 100.0 * static_cast<double>(exact) / finished; }
 };
 
+// --programs, by name
+const std::map<std::string, ExperimentPrograms> kProgramsByName = {
+    {"echo", ExperimentPrograms::Echo}, {"http", ExperimentPrograms::Http}, {"both", ExperimentPrograms::Both}};
+
 std::string
 ProgramsName(ExperimentPrograms p)
 {
-    return p == ExperimentPrograms::Echo ? "echo" : p == ExperimentPrograms::Http ? "http" : "both";
+    for (const auto& [name, value] : kProgramsByName)
+    {
+        if (value == p)
+        {
+            return name;
+        }
+    }
+    return "both";
 }
 
 void
@@ -430,12 +441,10 @@ AddConformCommand(CLI::App& app, int& exit_code)
     cmd->add_option("--programs", *programs,
                     "which programs the experiments run: echo, http, or both (default; each experiment HTTP "
                     "with probability 1/4, an echo one the same as with echo)")
-        ->check(CLI::IsMember({"echo", "http", "both"}));
+        ->check(CLI::IsMember(kProgramsByName));
     cmd->footer("Exit status: 0 when the campaign ran (whatever its score), 2 on bad input or without root.");
     cmd->callback([a, programs, &exit_code]() {
-        a->programs = *programs == "echo"   ? ExperimentPrograms::Echo
-                      : *programs == "http" ? ExperimentPrograms::Http
-                                            : ExperimentPrograms::Both;
+        a->programs = kProgramsByName.at(*programs);
         Conform(*a);
         exit_code = 0;
     });

@@ -189,10 +189,8 @@ EchoServer::Reply(size_t call, const std::string& data)
         Simulator::Schedule(CloseDelay(call), &EchoServer::CloseConnection, this);
         return;
     }
-    const ProcessTiming& t = m_cfg.timing;
-    Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, call, data]() {
-        AfterHeldLock(m_conn, m_cfg.timing.Hold("reply", call), [this, call, data]() { Send(call, data); });
-    });
+    ScheduleCall(m_cfg.timing, "reply", call, m_cfg.timing.Think("reply", call), m_conn,
+                 [this, call, data]() { Send(call, data); });
 }
 
 Time

@@ -3,6 +3,7 @@
 // recorded run's `hold`, process-timing.h). Shared by the programs.
 #pragma once
 
+#include "models/programs/process-timing.h"
 #include "models/tcp/linux-tcp-socket.h"
 
 #include <ns3/simulator.h>
@@ -43,6 +44,32 @@ AfterHeldLock(const ns3::Ptr<LinuxTcpSocket>& sock, ns3::Time hold, F&& work)
         return;
     }
     work();
+}
+
+// Call `call` of `step`: made after `think` from now, or at its recorded start, then
+// held up by its recorded hold: with `sock` locked for a send() (AfterHeldLock()), or
+// without (AfterHold(), a close()) when `sock` is null. `timing` outlives the call.
+template <class F>
+inline void
+ScheduleCall(const ProcessTiming& timing,
+             const std::string& step,
+             size_t call,
+             ns3::Time think,
+             ns3::Ptr<LinuxTcpSocket> sock,
+             F&& work)
+{
+    ns3::Simulator::Schedule(timing.Delay(step, call, think, ns3::Simulator::Now()),
+                             [&timing, step, call, sock, work = std::forward<F>(work)]() mutable {
+                                 const ns3::Time hold = timing.Hold(step, call);
+                                 if (sock)
+                                 {
+                                     AfterHeldLock(sock, hold, std::move(work));
+                                 }
+                                 else
+                                 {
+                                     AfterHold(hold, std::move(work));
+                                 }
+                             });
 }
 
 } // namespace sim

@@ -177,10 +177,8 @@ HttpServer::IdleTimeout(uint64_t id)
 void
 HttpServer::CloseAfterThink(uint64_t id)
 {
-    const ProcessTiming& t = m_cfg.timing;
-    Simulator::Schedule(t.Delay("close", 0, t.Think("close", 0), Simulator::Now()), [this, id]() {
-        AfterHold(m_cfg.timing.Hold("close", 0), [this, id]() { CloseConnection(id); });
-    });
+    ScheduleCall(m_cfg.timing, "close", 0, m_cfg.timing.Think("close", 0), nullptr,
+                 [this, id]() { CloseConnection(id); });
 }
 
 // A 200 with the file, or a 404: the header in one send(), the body in another
@@ -195,30 +193,22 @@ HttpServer::Respond(uint64_t id, const std::string& request)
     const uint32_t size = found.value_or(0);
     const std::string header = HttpResponseHeader(found);
     const ProcessTiming& t = m_cfg.timing;
-    Simulator::Schedule(t.Delay("reply", call, t.Think("reply", call), Simulator::Now()), [this, id, header, size,
-                                                                                          call]() {
-        const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
-        AfterHeldLock(sock, m_cfg.timing.Hold("reply", call), [this, id, header, size, call, sock]() {
-            sock->Write(header);
-            // the body's send() comes after the header's returns
-            sock->AfterWrite([this, id, size, call]() {
-                const ProcessTiming& t = m_cfg.timing;
-                if (size == 0)
-                {
-                    RecvAfter(id, t.Think("body", call));
-                    return;
-                }
-                Simulator::Schedule(t.Delay("body", call, t.Think("body", call), Simulator::Now()), [this, id, size,
-                                                                                                    call]() {
-                    const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
-                    AfterHeldLock(sock, m_cfg.timing.Hold("body", call), [this, id, size, sock]() {
-                        // sendall() returns once the body is in the socket (and, on
-                        // loopback, the softirq of its last segment is done): then the
-                        // next request
-                        sock->Write(Body(size));
-                        sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { RecvNow(id); });
-                    });
-                });
+    const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
+    ScheduleCall(t, "reply", call, t.Think("reply", call), sock, [this, id, header, size, call, sock]() {
+        sock->Write(header);
+        // the body's send() comes after the header's returns
+        sock->AfterWrite([this, id, size, call, sock]() {
+            const ProcessTiming& t = m_cfg.timing;
+            if (size == 0)
+            {
+                RecvAfter(id, t.Think("body", call));
+                return;
+            }
+            ScheduleCall(t, "body", call, t.Think("body", call), sock, [this, id, size, sock]() {
+                // sendall() returns once the body is in the socket (and, on loopback,
+                // the softirq of its last segment is done): then the next request
+                sock->Write(Body(size));
+                sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { RecvNow(id); });
             });
         });
     });
@@ -336,15 +326,12 @@ Browser::SendNext(const std::string& name)
     {
         when = std::max(when, *r.at - Simulator::Now());
     }
-    when = m_cfg.timing.Delay("send", index, when, Simulator::Now());
     c.busy = true;
     c.next++;
-    Simulator::Schedule(when, [this, name, index]() {
-        const Ptr<LinuxTcpSocket> sock = m_conns[name].sock;
-        AfterHeldLock(sock, m_cfg.timing.Hold("send", index), [this, sock, index]() {
-            const BrowserRequest& req = m_cfg.requests[index];
-            sock->Write(HttpRequest(req.path, req.size));
-        });
+    const Ptr<LinuxTcpSocket> sock = c.sock;
+    ScheduleCall(m_cfg.timing, "send", index, when, sock, [this, sock, index]() {
+        const BrowserRequest& req = m_cfg.requests[index];
+        sock->Write(HttpRequest(req.path, req.size));
     });
 }
 
@@ -416,10 +403,8 @@ Browser::GotData(const std::string& name, const Payload& data)
     ++m_reads;
     if (data.empty())
     {
-        const ProcessTiming& t = m_cfg.timing;
-        Simulator::Schedule(t.Delay("close", 0, t.Think("close", 0), Simulator::Now()), [this, name]() {
-            AfterHold(m_cfg.timing.Hold("close", 0), [this, name]() { m_conns[name].sock->Close(); });
-        });
+        ScheduleCall(m_cfg.timing, "close", 0, m_cfg.timing.Think("close", 0), nullptr,
+                     [this, name]() { m_conns[name].sock->Close(); });
         return;
     }
     Time stall;

@@ -795,11 +795,7 @@ LinuxTcpSocket::RecvmsgLoop()
     {
         // the FIN of an skb whose data this read took ends it even when len is used
         // up; a FIN skb of its own is reached only while len is left
-        if (RecvmsgAtFin(m_recvmsg->len > 0))
-        {
-            break;
-        }
-        if (m_recvmsg->len == 0)
+        if (RecvmsgAtFin(m_recvmsg->len > 0) || m_recvmsg->len == 0)
         {
             break;
         }

@@ -71,12 +71,12 @@ LinuxTcpSocket::BuildGsoPackets(uint32_t seq,
                                 std::shared_ptr<const int> dataref)
 {
     WireTcpHeader th = SegmentHeader(seq, flags);
-    const uint64_t wire = uint64_t{ETH_HLEN} + IPV4_TCP_HEADERS + (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN) +
-                          data.size();
     if (!m_tp.gso_max_size || pcount <= 1 || data.size() <= gso_size)
     {
         return {FinishSegment(th, data, std::move(dataref))};
     }
+    const uint64_t wire = uint64_t{ETH_HLEN} + IPV4_TCP_HEADERS + (m_tp.tcp_header_len - TCP_BASE_HEADER_LEN) +
+                          data.size();
     if (wire < GSO_MAX_SIZE)
     {
         // one GSO packet: the receiver's skb stands for segments of gso_size
