@@ -156,6 +156,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
         static_cast<int>(k.Integer("skb_truesize_overhead", 0, 65536, p.skb_truesize_overhead));
     p.max_tcp_header = static_cast<int>(k.Integer("max_tcp_header", 0, 4096, p.max_tcp_header));
     p.tcp_grow_skb = k.Bool("tcp_grow_skb", p.tcp_grow_skb);
+    p.tcp_backlog_coalesce = k.Bool("tcp_backlog_coalesce", p.tcp_backlog_coalesce);
     k.Finish();
 
     TomlReader other = top.Table("non_linux");

@@ -127,6 +127,9 @@ struct KernelProfile
     // tcp_grow_skb() in tcp_write_xmit() (6.10+): the send head is topped up from the
     // skbs queued behind it to what the congestion window lets one packet carry
     bool tcp_grow_skb = false;
+    // tcp_add_backlog() (5.0+): a segment continuing the backlog's last skb with the same
+    // options joins it (two ACKs become one, with the later window)
+    bool tcp_backlog_coalesce = false;
 
     // A stack that is not Linux (VirtualBox's NAT engine, slirp, a BSD-derived TCP):
     // a fixed advertised window instead of Linux's free-space arithmetic, and every

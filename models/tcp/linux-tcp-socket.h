@@ -14,6 +14,7 @@
 // (linux-tcp-socket-ns3.cc).
 #pragma once
 
+#include "models/tcp/backlog.h"
 #include "models/tcp/cubic.h"
 #include "models/tcp/delack.h"
 #include "models/tcp/segment.h"
@@ -235,10 +236,16 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // __release_sock(): what arrived meanwhile, in order, in process context
     void ProcessBacklog();
     bool OwnedByUser() const { return m_ownedByUser > 0; }
-    // sk_add_backlog() (no coalescing on loopback: the skb is a clone of the sender's
-    // until it is ACKed, and skb_try_coalesce() refuses a cloned tail)
+    // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
+    // else queued (sk_add_backlog())
     void AddBacklog(const Segment& seg)
     {
+        int delta = 0;
+        if (!m_backlog.empty() && TcpBacklogCoalesce(m_backlog.back(), seg, *m_prof, delta))
+        {
+            m_tp.backlog_len += delta;
+            return;
+        }
         m_tp.backlog_len += seg.truesize;
         m_backlog.push_back(seg);
     }

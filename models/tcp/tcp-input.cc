@@ -938,7 +938,7 @@ TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const
     }
     Skb& tail = queue.back();
     const bool cloned = tail.dataref && tail.dataref.use_count() > 1;
-    if (tail.end_seq != seg.seq || cloned || tp.rcv_tail_frags + 1 > MAX_SKB_FRAGS)
+    if (tail.end_seq != seg.seq || cloned || tp.rcv_tail_frags + seg.frags > MAX_SKB_FRAGS)
     {
         return false;
     }
@@ -949,7 +949,7 @@ TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const
     tail.flags |= seg.flags & (TCPHDR_PSH | TCPHDR_FIN);
     tail.truesize += delta;
     tp.rmem_alloc += delta;
-    tp.rcv_tail_frags += seg.Len() > 0 ? 1 : 0;
+    tp.rcv_tail_frags += seg.Len() > 0 ? seg.frags : 0;
     return true;
 }
 
@@ -973,7 +973,7 @@ LinuxTcpSocket::QueueRcv(const Segment& seg)
     skb.dataref = seg.dataref;
     skb.truesize = seg.truesize;
     m_tp.rmem_alloc += skb.truesize;
-    m_tp.rcv_tail_frags = 1;
+    m_tp.rcv_tail_frags = seg.frags;
     m_rcvQueue.push_back(std::move(skb));
 }
 

@@ -228,8 +228,17 @@ BOOST_AUTO_TEST_CASE(recorded_runs_replay_from_their_own_timeline)
     // not read all of the data before it, whose skb is still the sender's clone, so
     // the FIN waits as an skb of its own charged to the receive buffer
     // (tcp_queue_rcv()), and the server's next reply offers 103424, not 104448.
+    // Two runs where tcp_add_backlog() joins what reaches a held socket:
+    // `backlog-acks` (seed 8, 91 run 1), the browser's ACKs of a body's first two
+    // skbs (95232, then 62464) reach the server while its send() copies the body and
+    // are processed as one, so the server never sees 95232, its mss stays 32768 and its
+    // 62464-byte skb has gso_size 32768: after the zero window, the browser's reads of
+    // 560 bytes reopen it at 33792 once one such segment fits; `backlog-pieces` (seed
+    // 3, 19 run 2), a GSO packet's two pieces (47616 and 22016, new skbs, no clones)
+    // reach the server while it holds its socket and join, so its reply acks both:
+    // 161151, not 139135.
     for (const char* name : {"v1", "v2", "v3", "v4", "coalesce", "send-hold", "gso-split", "midwrite-wake",
-                             "http-nagle", "http-zero-window", "fin-charge"})
+                             "http-nagle", "http-zero-window", "fin-charge", "backlog-acks", "backlog-pieces"})
     {
         const fs::path own = data / name / "scenario.toml";
         const std::string scenario = fs::exists(own) ? "'" + own.string() + "'" : std::string(name);
@@ -265,7 +274,7 @@ BOOST_AUTO_TEST_CASE(recorded_runs_replay_from_their_own_timeline)
             BOOST_TEST(same, id << ":\n" << sim::FormatComparison(r));
         }
     }
-    BOOST_TEST(runs == 32u);
+    BOOST_TEST(runs == 34u);
     BOOST_TEST_MESSAGE(exact << " of " << runs << " recorded runs replayed exactly");
 }
 
@@ -447,9 +456,9 @@ BOOST_AUTO_TEST_CASE(bulk_transfer_windows_against_nine_recordings)
     BOOST_TEST(sim.largest <= hi.largest);
 
     // The GSO packets too long for lo (65536 with the headers) leave as mss pieces,
-    // PSH on the last only (gso_features_check(), tcp_gso_segment()): two of 47616 while
-    // the largest window is 95232, then 65483 and the rest. Before 2026-12-02 the model
-    // cut such a packet at 65483 and sent each with PSH.
+    // PSH on the last only (gso_features_check(), tcp_gso_segment()): 65483 and the rest
+    // once the window is large. Before 2026-12-02 the model cut such a packet at 65483
+    // and sent each with PSH.
     const auto shape = [](const fs::path& pcap) {
         std::string out;
         for (const sim::PacketRecord& r : Packets(pcap))
@@ -463,10 +472,29 @@ BOOST_AUTO_TEST_CASE(bulk_transfer_windows_against_nine_recordings)
     };
     const std::string sim_shape = shape(out / "b" / "trace.pcap");
     const std::string real_shape = shape(dir / "real.pcap");
-    for (const char* pair : {" 47616 47616P ", " 65483 29749P "})
+    BOOST_TEST(real_shape.find(" 65483 29749P ") != std::string::npos, "REAL:" << real_shape);
+    BOOST_TEST(sim_shape.find(" 65483 29749P ") != std::string::npos, "SIM:" << sim_shape);
+
+    // Known deviation, the third data packet's len: REAL 47616 (two of 47616 while the
+    // window is 95232), SIM 62464 (then 33280 and 33280). The recording's reader held
+    // its socket while the second segment arrived (bulk.py's client thread gets the GIL
+    // only once the server thread's sendall() of the body runs, and its first recv()
+    // is slow), so that segment's ACK waited in the reader's backlog and offered 95232
+    // after the read. The scenario's reader has read the header long before and is
+    // asleep: the second segment is ACKed at once with 62464, that ACK and the first
+    // (95232) reach the writer while it holds its socket copying the body, and
+    // tcp_add_backlog() joins them, keeping the later window. The sender never sees
+    // 95232 before its third packet, so its mss stays 32768 (tcp_bound_to_half_wnd())
+    // and it fills the window with one 62464-byte packet. Which of the two the reader's
+    // timing gives is not in this hand-written scenario; recorded runs replay it from
+    // their own call times (tests/data/real/replay/http-zero-window).
+    const bool real_pair = real_shape.find(" 32768 32768P 47616 47616P ") != std::string::npos;
+    const bool sim_joined = sim_shape.find(" 32768 32768P 62464P 33280 33280P ") != std::string::npos;
+    BOOST_TEST(real_pair, "REAL:" << real_shape);
+    BOOST_TEST(sim_joined, "known deviation no longer occurs (SIM:" << sim_shape << "), remove it");
+    if (real_pair && sim_joined)
     {
-        BOOST_TEST(real_shape.find(pair) != std::string::npos, "REAL:" << real_shape);
-        BOOST_TEST(sim_shape.find(pair) != std::string::npos, "SIM:" << sim_shape);
+        BOOST_TEST_MESSAGE("known deviation: no.12 len: expected 47616 actual 62464 (ACKs joined in the writer's backlog)");
     }
 }
 
