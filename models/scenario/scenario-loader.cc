@@ -361,7 +361,8 @@ LoadClient(TomlReader& s, const KernelProfile& prof, const EchoServerConfig& ser
     else
     {
         const std::string message = s.String("message");
-        const auto repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1000000, 1));
+        // up to 1 MiB of a one-byte message (sim conform draws messages up to 1 MiB)
+        const auto repeat = static_cast<uint32_t>(s.Integer("repeat", 1, 1 << 20, 1));
         const auto sends = static_cast<uint64_t>(s.Integer("sends", 0, 100000000, 1));
         // one send() is built in memory, as the Python client builds message * repeat
         constexpr uint64_t kMaxSend = uint64_t{1} << 30;

@@ -7,6 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <utility>
+#include <vector>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -61,11 +64,19 @@ BOOST_AUTO_TEST_CASE(the_drawn_file_loads_as_a_scenario)
 {
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-random-echo-test";
     std::filesystem::create_directories(dir);
+    // seed 5's first 20, and seed 10's experiment 67: a one-byte message repeated
+    // 1001185 times (near the top of the 1 MiB space), which the loader once refused
+    std::vector<std::pair<uint64_t, uint64_t>> draws{{10, 67}};
     for (uint64_t i = 1; i <= 20; ++i)
     {
-        const EchoExperiment e = DrawEchoExperiment(5, i);
+        draws.emplace_back(5, i);
+    }
+    BOOST_TEST(DrawEchoExperiment(10, 67).repeat == 1001185u);
+    for (const auto& [seed, i] : draws)
+    {
+        const EchoExperiment e = DrawEchoExperiment(seed, i);
         {
-            std::ofstream((dir / "e.toml").string()) << e.Toml(5);
+            std::ofstream((dir / "e.toml").string()) << e.Toml(seed);
         }
         const Scenario sc = LoadScenario((dir / "e.toml").string(), SIM_SOURCE_DIR);
         BOOST_TEST(sc.client.messages.size() == e.sends);
