@@ -177,7 +177,7 @@ EchoServer::WaitAndRead(size_t call)
         [this, call]() {
             m_conn->Read(m_cfg.recv_size, [this, call](const Payload& data) { Reply(call, data.ToString()); });
         },
-        m_cfg.timing.NotBefore("recv", call));
+        m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call));
 }
 
 void
@@ -321,7 +321,7 @@ EchoClient::Next(uint64_t i)
                     Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
                 });
             },
-            m_cfg.timing.NotBefore("recv", s.index));
+            m_cfg.timing.NotBefore("recv", s.index), m_cfg.timing.CopyAt("recv", s.index));
         return;
     case ClientStep::Close:
         AfterHold(m_cfg.timing.Hold("close", 0), [this]() { m_sock->Close(); });

@@ -143,7 +143,7 @@ HttpServer::WaitRequest(uint64_t id)
             s.idle.Cancel();
             s.sock->Read(65536, [this, id](const Payload& data) { GotRequest(id, data.ToString()); });
         },
-        m_cfg.timing.NotBefore("recv", call));
+        m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call));
 }
 
 void
@@ -346,7 +346,7 @@ Browser::ReadMore(const std::string& name)
         [this, name]() {
             m_conns[name].sock->Read(m_cfg.read_size, [this, name](const Payload& data) { GotData(name, data); });
         },
-        m_cfg.timing.NotBefore("read", m_reads));
+        m_cfg.timing.NotBefore("read", m_reads), m_cfg.timing.CopyAt("read", m_reads));
 }
 
 // The next read after `think`, or at its recorded start

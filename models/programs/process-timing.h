@@ -29,6 +29,9 @@ struct ProcessTiming
     // call with no such entry keeps think and wake.
     std::map<std::string, std::vector<ns3::Time>> at;
     std::map<std::string, std::vector<ns3::Time>> returned;
+    // A recorded read that found its data at its start: when it copied (its last byte
+    // had come); it holds the socket from then until its return (0: it waited)
+    std::map<std::string, std::vector<ns3::Time>> copy;
 
     // From `now`, the delay before call `call` of `step`: until its recorded start, or
     // `think`
@@ -49,6 +52,12 @@ struct ProcessTiming
     ns3::Time NotBefore(const std::string& step, size_t call) const
     {
         return Entry(returned, step, call).value_or(ns3::Time(0));
+    }
+
+    // When a read copies, if it is pinned so (0: none)
+    ns3::Time CopyAt(const std::string& step, size_t call) const
+    {
+        return Entry(copy, step, call).value_or(ns3::Time(0));
     }
 
     ns3::Time Think(const std::string& step, size_t call) const

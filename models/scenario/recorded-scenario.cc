@@ -83,6 +83,21 @@ struct Side
         return c.result > 0 ? c.result * recv_copy_ns_per_kib / 1024 : 0;
     }
 
+    // When a read that found its data at its start copied it: once the last byte it
+    // returned had reached the socket (a read takes what is queued when it copies, and
+    // the call may begin a few microseconds before its last segment arrives); 0 for a
+    // read that waited for its data, or found only the end of the stream
+    double CopyAt(const CallRecord& c, uint64_t consumed) const
+    {
+        const std::optional<int64_t> first = ReadyAt(consumed, c.result <= 0);
+        if (c.result <= 0 || !first || *first > c.start_ns)
+        {
+            return 0;
+        }
+        const std::optional<int64_t> last = ReadyAt(consumed + static_cast<uint64_t>(c.result) - 1, false);
+        return Ms(std::max(c.start_ns, last.value_or(c.start_ns)));
+    }
+
     // The wake of a read that returned `got` bytes after `consumed` before it
     double Wake(const CallRecord& c, uint64_t consumed) const
     {
@@ -210,6 +225,7 @@ ClientTimes(const Side& side,
             Put(in.client_wake, recv_step, c.index, side.Wake(c, consumed));
             Put(in.client_at, recv_step, c.index, Ms(c.start_ns));
             Put(in.client_returned, recv_step, c.index, Ms(c.return_ns - side.CopyNs(c)));
+            Put(in.client_copy, recv_step, c.index, side.CopyAt(c, consumed));
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
@@ -278,6 +294,7 @@ ServerTimes(const Side& side,
             {
                 Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
                 Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
+                Put(in.server_copy, "recv", c.index, side.CopyAt(c, consumed));
             }
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             last_recv = c.index;
@@ -573,7 +590,7 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     }
     for (toml::table* role : {&server, &client})
     {
-        for (const char* kind : {"think", "wake", "hold", "at", "returned"})
+        for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy"})
         {
             role->erase(kind);
         }
@@ -586,8 +603,10 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
        << "# blocking one at its `returned` (or when the model's data comes, if later); think\n"
        << "# (previous return -> call) and wake (packet at the socket -> return) say the same\n"
        << "# relatively, and are used where `at` and `returned` are taken out. hold: a send's\n"
-       << "# start -> its first segment. tick_phase_us: where time 0 falls on the host's\n"
-       << "# jiffies grid. Every packet field is left to the model.\n"
+       << "# start -> its first segment. copy: when a read that found its data copied it (its\n"
+       << "# last byte had come), the socket held from then to its return. tick_phase_us:\n"
+       << "# where time 0 falls on the host's jiffies grid. Every packet field is left to\n"
+       << "# the model.\n"
        << toml::toml_formatter(doc) << "\n";
     os << "\n[clock]\nts_phase_us = " << fmt::format("{:.3f}", in.ts_phase_us) << "\n";
     if (in.tick_phase_us)
@@ -604,6 +623,8 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     AppendTimes(os, "server", "returned", in.server_returned);
     AppendTimes(os, "client", "at", in.client_at);
     AppendTimes(os, "client", "returned", in.client_returned);
+    AppendTimes(os, "server", "copy", in.server_copy);
+    AppendTimes(os, "client", "copy", in.client_copy);
     return os.str();
 }
 

@@ -73,6 +73,7 @@ struct RecordedInputs
     StepTimes client_hold, server_hold; // sends: from the call to its work (see SendHold)
     StepTimes client_at, server_at;     // when each call began, since the SYN
     StepTimes client_returned, server_returned; // when each blocking call returned
+    StepTimes client_copy, server_copy;         // when a read that found its data copied it
 };
 
 // Throws InputError when the capture has no handshake of the echo connection

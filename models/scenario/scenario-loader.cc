@@ -98,17 +98,23 @@ Address(TomlReader& t, const std::string& key, const std::string& fallback = "")
     return a;
 }
 
-// [role.think], [role.wake], [role.hold]: milliseconds per step, a number or a list
+// [role.think], [role.wake], [role.hold] (and a recording's [role.at], [role.returned],
+// [role.copy]): milliseconds per step, a number or a list
 static ProcessTiming
 Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProfile& prof)
 {
     ProcessTiming t;
     t.default_wake = ns3::NanoSeconds(prof.wakeup_latency_ns);
-    for (const char* kind : {"think", "wake", "hold", "at", "returned"})
+    for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy"})
     {
         TomlReader table = role.Table(kind);
         const std::string k(kind);
-        auto& dest = k == "think" ? t.think : k == "wake" ? t.wake : k == "hold" ? t.hold : k == "at" ? t.at : t.returned;
+        auto& dest = k == "think"  ? t.think
+                     : k == "wake" ? t.wake
+                     : k == "hold" ? t.hold
+                     : k == "at"   ? t.at
+                     : k == "copy" ? t.copy
+                                   : t.returned;
         for (const auto& step : steps)
         {
             for (double ms : table.NumberOrList(step, 0, 3.6e6))

@@ -164,6 +164,8 @@ struct KernelProfile
     // 0: instantaneous.
     int64_t sendmsg_ns_per_kib = 0;
     int64_t recvmsg_ns_per_kib = 0;
+    // From a read() call's start to its copy: the system call's entry and lock_sock()
+    int64_t recvmsg_entry_ns = 0;
     // Whether what the receive path sends waits until the task it woke gets the CPU
     // (the softirq backlog left to ksoftirqd). Not a kernel rule: a property of the
     // host and its load, inferred for the seed's machine from V1's no.7 and refuted on

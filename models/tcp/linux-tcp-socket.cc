@@ -155,11 +155,38 @@ LinuxTcpSocket::Ready(WaitFor what) const
     return false;
 }
 
+// A recorded read whose call lasted longer than its copy: tcp_recvmsg() took the socket
+// (lock_sock()) and copied once its data was there, then the task went on holding it
+// until the call returned (preempted, or in a softirq the host ran on its way out), so
+// what came meanwhile waited in the backlog. The recording does not say why; the ACKs it
+// shows leaving only at the return say that it held. Returns false when the read is not
+// pinned so, or its copy would come at its return anyway.
+bool
+LinuxTcpSocket::CopyThenHold(Time copy_at, Time not_before, std::function<void()>& then)
+{
+    const Time copy = std::max(copy_at + NanoSeconds(m_prof->recvmsg_entry_ns), Simulator::Now());
+    if (!copy_at.IsStrictlyPositive() || copy >= not_before)
+    {
+        return false;
+    }
+    Ptr<LinuxTcpSocket> self = this;
+    Simulator::Schedule(copy - Simulator::Now(), [self, not_before, then = std::move(then)]() mutable {
+        self->LockSock();
+        then();
+        Simulator::Schedule(not_before - Simulator::Now(), [self]() { self->ReleaseSock(); });
+    });
+    return true;
+}
+
 void
-LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then, Time not_before)
+LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then, Time not_before, Time copy_at)
 {
     if (Ready(what))
     {
+        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, then))
+        {
+            return;
+        }
         if (not_before > Simulator::Now())
         {
             Simulator::Schedule(not_before - Simulator::Now(), std::move(then));
@@ -170,8 +197,14 @@ LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then
     }
     if (not_before.IsStrictlyPositive())
     {
-        // woken at t, it runs at the later of t + wake_latency and not_before
-        auto pinned = [not_before, then = std::move(then)]() mutable {
+        // woken at t, it runs at the later of t + wake_latency and not_before (or copies
+        // at its recorded copy and holds the socket until then)
+        Ptr<LinuxTcpSocket> self = this;
+        auto pinned = [self, what, not_before, copy_at, then = std::move(then)]() mutable {
+            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, then))
+            {
+                return;
+            }
             if (not_before > Simulator::Now())
             {
                 Simulator::Schedule(not_before - Simulator::Now(), std::move(then));

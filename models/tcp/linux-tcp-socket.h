@@ -215,8 +215,14 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // Blocking-call emulation: run `then` once the condition holds. If it holds now the
     // call does not block; otherwise the task sleeps and, when woken by the kernel, gets
     // the CPU `wake_latency` later; in either case not before `not_before` (a recorded
-    // run: when the real call returned).
-    void Wait(WaitFor what, ns3::Time wake_latency, std::function<void()> then, ns3::Time not_before = ns3::Time(0));
+    // run: when the real call returned). A recorded read that found its data (`copy_at`,
+    // when it copied) runs then and holds the socket until `not_before`.
+    void Wait(WaitFor what,
+              ns3::Time wake_latency,
+              std::function<void()> then,
+              ns3::Time not_before = ns3::Time(0),
+              ns3::Time copy_at = ns3::Time(0));
+    bool CopyThenHold(ns3::Time copy_at, ns3::Time not_before, std::function<void()>& then);
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
     // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and

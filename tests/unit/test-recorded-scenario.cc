@@ -288,6 +288,29 @@ BOOST_AUTO_TEST_CASE(a_read_that_found_its_data_has_no_wake)
     CheckMs(in.client_wake, "recv", {0});
 }
 
+// A read that found its data copies at its start, or once the last byte it returned
+// came if that was later; the model holds the socket from then to the return. A read
+// that waited has no such time (0)
+BOOST_AUTO_TEST_CASE(a_read_that_found_its_data_copies_once_its_last_byte_came)
+{
+    RecordedRun run = OneEcho();
+    run.client_calls[2] = Call(CallKind::Recv, 0, 3500, 3540, 5);
+    CheckMs(DeriveRecordedInputs(Loopback(), run).client_copy, "recv", {3500});
+    CheckMs(DeriveRecordedInputs(Loopback(), OneEcho()).client_copy, "recv", {0});
+
+    // "HELLO" as "HEL" and "LO": the read began with "HEL" there and returned all five
+    RecordedRun split = OneEcho();
+    split.packets[5] = Packet(3000, false, 0x10, 5001, 1006, 3, 9003);
+    split.packets.insert(split.packets.begin() + 6, Packet(3100, false, 0x18, 5004, 1006, 2, 9003));
+    split.client_calls[2] = Call(CallKind::Recv, 0, 3050, 3200, 5);
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), split);
+    BOOST_REQUIRE(in.client_copy.count("recv"));
+    const double at_ms = in.client_copy.at("recv").at(0);
+    // when "LO" reached the client's socket: its capture plus the path from the tap
+    BOOST_TEST(at_ms * 1000 > 3100.0);
+    BOOST_TEST(at_ms * 1000 <= 3105.0);
+}
+
 BOOST_AUTO_TEST_CASE(accept_that_came_late_waits_until_its_return)
 {
     RecordedRun run = OneEcho();
