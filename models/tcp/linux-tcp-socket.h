@@ -222,7 +222,6 @@ class LinuxTcpSocket : public ns3::TcpSocket
               std::function<void()> then,
               ns3::Time not_before = ns3::Time(0),
               ns3::Time copy_at = ns3::Time(0));
-    bool CopyThenHold(ns3::Time copy_at, ns3::Time not_before, std::function<void()>& then);
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
     // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and
@@ -342,6 +341,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
     ns3::Time GetPersistTimeout() const override;
 
   private:
+    // A recorded read that found its data: copy at `copy_at`, hold the socket until
+    // `not_before` (false: not pinned so)
+    bool CopyThenHold(ns3::Time copy_at, ns3::Time not_before, std::function<void()>& then);
+
     // --- linux-tcp-socket-ns3.cc: ns-3's callbacks and trace sources
     // What a task blocked on the socket would be woken for, as ns3::Socket's callbacks
     enum Upcall : uint16_t
