@@ -91,6 +91,7 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
     p.tcp_workaround_signed_windows =
         s.Integer("net.ipv4.tcp_workaround_signed_windows", 0, 1, p.tcp_workaround_signed_windows) != 0;
     p.tcp_autocorking = s.Integer("net.ipv4.tcp_autocorking", 0, 1, p.tcp_autocorking) != 0;
+    p.tcp_backlog_ack_defer = s.Integer("net.ipv4.tcp_backlog_ack_defer", 0, 1, p.tcp_backlog_ack_defer) != 0;
     p.tcp_moderate_rcvbuf = s.Integer("net.ipv4.tcp_moderate_rcvbuf", 0, 1, p.tcp_moderate_rcvbuf) != 0;
     p.tcp_fin_timeout = static_cast<int>(s.Integer("net.ipv4.tcp_fin_timeout", 1, 3600, p.tcp_fin_timeout));
     p.rmem_max = static_cast<int>(s.Integer("net.core.rmem_max", 0, INT32_MAX, p.rmem_max));

@@ -79,6 +79,9 @@ struct KernelProfile
     bool tcp_window_scaling = true;                     // net.ipv4.tcp_window_scaling
     bool tcp_workaround_signed_windows = false; // net.ipv4.tcp_workaround_signed_windows
     bool tcp_autocorking = true;                // net.ipv4.tcp_autocorking
+    // net.ipv4.tcp_backlog_ack_defer (6.8+): an immediate ACK while the owner processes
+    // the backlog waits for tcp_release_cb(), one for the whole backlog
+    bool tcp_backlog_ack_defer = false;
     bool tcp_moderate_rcvbuf = true;            // net.ipv4.tcp_moderate_rcvbuf
     int tcp_fin_timeout = 60;                   // net.ipv4.tcp_fin_timeout (s)
     int rmem_max = 212992;                      // net.core.rmem_max

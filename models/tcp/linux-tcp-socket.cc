@@ -270,24 +270,46 @@ LinuxTcpSocket::ReleaseSock()
     }
     ProcessBacklog();
     // tcp_release_cb(): a retransmit timer that fired while the socket was held runs
-    // now, after the backlog (TCP_WRITE_TIMER_DEFERRED)
+    // now, after the backlog (TCP_WRITE_TIMER_DEFERRED), then the deferred ACK
     if (m_xmitDeferred)
     {
         m_xmitDeferred = false;
         XmitTimerFired();
     }
+    SendDeferredAck();
 }
 
+// __release_sock(): the owner still holds the socket while it processes the backlog,
+// so an immediate ACK is deferred (__tcp_ack_snd_check(), tcp_backlog_ack_defer)
 void
 LinuxTcpSocket::ProcessBacklog()
 {
+    m_inBacklog = true;
     while (!m_backlog.empty())
     {
         const Segment seg = m_backlog.front();
         m_backlog.pop_front();
         Receive(seg);
     }
+    m_inBacklog = false;
     m_tp.backlog_len = 0;
+}
+
+// tcp_release_cb(): one ACK for the processed backlog, if one is still due (data sent
+// meanwhile carried it)
+void
+LinuxTcpSocket::SendDeferredAck()
+{
+    if (!m_ackDeferred)
+    {
+        return;
+    }
+    m_ackDeferred = false;
+    if ((m_tp.ack.pending & ICSK_ACK_SCHED) && m_tp.state != TcpState::Closed)
+    {
+        WhyScope why(*this, {SendWhy::AckDeferred});
+        SendAck();
+    }
 }
 
 // --- bind, listen, connect -------------------------------------------------------------
@@ -588,7 +610,8 @@ LinuxTcpSocket::SendmsgRun()
             if (m_processBacklog >= 16)
             {
                 m_processBacklog = 0;
-                ProcessBacklog(); // sk_flush_backlog()
+                ProcessBacklog(); // sk_flush_backlog(), then tcp_release_cb()
+                SendDeferredAck();
                 size_goal = SizeGoal();
             }
             ++m_processBacklog;
@@ -851,7 +874,8 @@ LinuxTcpSocket::RecvmsgLoop()
         {
             break;
         }
-        ProcessBacklog();
+        ProcessBacklog(); // __sk_flush_backlog(), then tcp_release_cb()
+        SendDeferredAck();
     }
     CleanupRbuf(static_cast<int>(m_recvmsg->out.size()));
     RecvmsgCall call = std::move(*m_recvmsg);

@@ -240,6 +240,8 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void ReleaseSock();
     // __release_sock(): what arrived meanwhile, in order, in process context
     void ProcessBacklog();
+    // tcp_release_cb()'s deferred ACK, after a processed backlog
+    void SendDeferredAck();
     bool OwnedByUser() const { return m_ownedByUser > 0; }
     // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
     // else queued (sk_add_backlog())
@@ -616,6 +618,8 @@ class LinuxTcpSocket : public ns3::TcpSocket
     uint32_t m_probesTstamp = 0;  // icsk_probes_tstamp: jiffy of the first unanswered probe
     uint32_t m_lastOowAck = 0; // jiffy of the last out-of-window reply (tp->last_oow_ack_time)
     bool m_xmitDeferred = false; // fired while the socket was held
+    bool m_inBacklog = false;    // the owner processes its backlog (__release_sock())
+    bool m_ackDeferred = false;  // TCP_ACK_DEFERRED: an immediate ACK waits for ReleaseCb()
     bool m_dead = false;     // SOCK_DEAD: the process closed it
 
     // listener

@@ -48,6 +48,9 @@ DescribeReason(const SendReason& r)
                                 : "");
     case SendWhy::DelayedAckNow:
         return "delayed ACK sent at once: the timer would already have been due (tcp_send_delayed_ack())";
+    case SendWhy::AckDeferred:
+        return "ACK deferred while the socket's owner processed its backlog, one for all of it "
+               "(__tcp_ack_snd_check(), tcp_release_cb(); net.ipv4.tcp_backlog_ack_defer)";
     case SendWhy::ReadAck:
         return fmt::format("window update: read() copied {} bytes and made the ACK worth sending "
                            "(tcp_cleanup_rbuf())",

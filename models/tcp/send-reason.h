@@ -29,6 +29,7 @@ enum class SendWhy : uint8_t
     DelayedAckTimer, // tcp_delack_timer_handler()
     DelayedAckNow,   // tcp_send_delayed_ack(): the timer would already be due
     ReadAck,         // read() made the ACK worth sending: tcp_cleanup_rbuf()
+    AckDeferred,     // an immediate ACK deferred while the owner processed its backlog: tcp_release_cb()
     DupAck,          // old or out-of-window data: tcp_send_dupack()
     ChallengeAck,    // a SYN in the window (RFC 5961)
     AckBeyondSndNxt, // an ACK of data never sent: tcp_ack() answers with an ACK

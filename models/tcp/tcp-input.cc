@@ -1201,6 +1201,11 @@ LinuxTcpSocket::AckSndCheck()
     switch (TcpAckSndCheck(m_tp, *m_prof, &now))
     {
     case AckDecision::Now: {
+        if (m_inBacklog && m_prof->tcp_backlog_ack_defer)
+        {
+            m_ackDeferred = true; // TCP_ACK_DEFERRED: tcp_release_cb() sends it
+            break;
+        }
         const SendWhy why = now == AckNowWhy::NoDelayedAcks ? SendWhy::AckNoDelay
                             : now == AckNowWhy::FullFrames  ? SendWhy::AckFullFrames
                             : now == AckNowWhy::QuickAck    ? SendWhy::AckQuick

@@ -37,6 +37,17 @@ BOOST_AUTO_TEST_CASE(pingpong_threshold_as_a_sysctl_counts_every_reply)
     BOOST_TEST(!p.pingpong_first_reply_only);
 }
 
+BOOST_AUTO_TEST_CASE(backlog_ack_defer_and_coalescing_by_kernel)
+{
+    // net.ipv4.tcp_backlog_ack_defer came in 6.8; tcp_add_backlog() coalescing in 5.0
+    const KernelProfile now = LoadKernelProfile("linux-6.18", SIM_SOURCE_DIR);
+    const KernelProfile lts = LoadKernelProfile("linux-5.15", SIM_SOURCE_DIR);
+    BOOST_TEST(now.tcp_backlog_ack_defer);
+    BOOST_TEST(!lts.tcp_backlog_ack_defer);
+    BOOST_TEST(now.tcp_backlog_coalesce);
+    BOOST_TEST(lts.tcp_backlog_coalesce);
+}
+
 BOOST_AUTO_TEST_CASE(loopback_send_runs_its_softirq_only_where_measured)
 {
     // tests/data/real/send-cost: measured on this machine's 6.18; the 5.x profiles'
