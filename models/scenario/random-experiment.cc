@@ -126,13 +126,8 @@ DrawEchoExperiment(uint64_t seed, uint64_t number)
 std::string
 EchoExperiment::Summary() const
 {
-    std::string reads;
-    for (uint32_t r : recv_sizes)
-    {
-        reads += (reads.empty() ? "" : ",") + std::to_string(r);
-    }
     return fmt::format("msg {}x{} B, {} sends, reads [{}], buf {}, x{}, sleep {}{}{}", unit.size(), repeat, sends,
-                       reads, recv_size, reply_multiplier, sleep_s, nodelay ? ", nodelay" : "",
+                       fmt::join(recv_sizes, ","), recv_size, reply_multiplier, sleep_s, nodelay ? ", nodelay" : "",
                        interleave ? ", interleave" : "");
 }
 
@@ -207,12 +202,7 @@ HttpExperiment::Bytes() const
 std::string
 HttpExperiment::Summary() const
 {
-    std::string list;
-    for (uint32_t f : files)
-    {
-        list += (list.empty() ? "" : ",") + std::to_string(f);
-    }
-    return fmt::format("http files [{}], GET {} B, reads {}", list, request_size, read_size);
+    return fmt::format("http files [{}], GET {} B, reads {}", fmt::join(files, ","), request_size, read_size);
 }
 
 std::string

@@ -287,12 +287,21 @@ LinuxTcpSocket::ProcessBacklog()
     m_inBacklog = true;
     while (!m_backlog.empty())
     {
-        const Segment seg = m_backlog.front();
+        const Segment seg = std::move(m_backlog.front());
         m_backlog.pop_front();
         Receive(seg);
     }
     m_inBacklog = false;
     m_tp.backlog_len = 0;
+}
+
+// __sk_flush_backlog(): inside a read or a write, the backlog and then tcp_release_cb()'s
+// deferred ACK, the socket still held
+void
+LinuxTcpSocket::FlushBacklog()
+{
+    ProcessBacklog();
+    SendDeferredAck();
 }
 
 // tcp_release_cb(): one ACK for the processed backlog, if one is still due (data sent
@@ -610,8 +619,7 @@ LinuxTcpSocket::SendmsgRun()
             if (m_processBacklog >= 16)
             {
                 m_processBacklog = 0;
-                ProcessBacklog(); // sk_flush_backlog(), then tcp_release_cb()
-                SendDeferredAck();
+                FlushBacklog();
                 size_goal = SizeGoal();
             }
             ++m_processBacklog;
@@ -874,8 +882,7 @@ LinuxTcpSocket::RecvmsgLoop()
         {
             break;
         }
-        ProcessBacklog(); // __sk_flush_backlog(), then tcp_release_cb()
-        SendDeferredAck();
+        FlushBacklog();
     }
     CleanupRbuf(static_cast<int>(m_recvmsg->out.size()));
     RecvmsgCall call = std::move(*m_recvmsg);

@@ -242,6 +242,8 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void ProcessBacklog();
     // tcp_release_cb()'s deferred ACK, after a processed backlog
     void SendDeferredAck();
+    // __sk_flush_backlog(): ProcessBacklog(), then the deferred ACK
+    void FlushBacklog();
     bool OwnedByUser() const { return m_ownedByUser > 0; }
     // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
     // else queued (sk_add_backlog())

@@ -37,6 +37,13 @@ struct ReceivedOptions
     SackBlock sacks[4];
 };
 
+// skb_cloned() for an skb whose data `dataref` may share with the sender's retransmit
+// queue (on loopback, until the sender frees its copy)
+inline bool SkbCloned(const std::shared_ptr<const int>& dataref)
+{
+    return dataref && dataref.use_count() > 1;
+}
+
 struct Segment
 {
     ns3::Ipv4Address src;
@@ -63,6 +70,8 @@ struct Segment
     uint32_t frags = 1;
 
     bool Has(uint8_t f) const { return (flags & f) != 0; }
+    // skb_cloned(): the data is still shared with the sender's copy
+    bool Cloned() const { return SkbCloned(dataref); }
     uint32_t Len() const { return static_cast<uint32_t>(payload.size()); }
 };
 

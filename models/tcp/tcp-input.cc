@@ -937,8 +937,7 @@ TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const
         return false;
     }
     Skb& tail = queue.back();
-    const bool cloned = tail.dataref && tail.dataref.use_count() > 1;
-    if (tail.end_seq != seg.seq || cloned || tp.rcv_tail_frags + seg.frags > MAX_SKB_FRAGS)
+    if (tail.end_seq != seg.seq || SkbCloned(tail.dataref) || tp.rcv_tail_frags + seg.frags > MAX_SKB_FRAGS)
     {
         return false;
     }
