@@ -203,7 +203,8 @@ EchoServer::CloseDelay(size_t call) const
 void
 EchoServer::Send(size_t call, const std::string& data)
 {
-    m_conn->Write(UpperRepeat(data, m_cfg.reply_multiplier));
+    m_conn->Write(Payload(UpperRepeat(data, m_cfg.reply_multiplier)), false, false,
+                  m_cfg.timing.CopyRate("reply", call));
     // the loop goes on when send() returns
     m_conn->AfterWrite([this, call]() {
         if (m_cfg.replies && call + 1 >= m_cfg.replies)
@@ -303,8 +304,8 @@ EchoClient::Next(uint64_t i)
     switch (s.kind)
     {
     case ClientStep::Send: {
-        auto work = [this, i, message = s.message]() {
-            m_sock->Write(message);
+        auto work = [this, i, message = s.message, rate = m_cfg.timing.CopyRate("send", s.index)]() {
+            m_sock->Write(message, false, false, rate);
             // the next call comes after this send() returns
             m_sock->AfterWrite([this, i]() {
                 Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);

@@ -195,7 +195,7 @@ HttpServer::Respond(uint64_t id, const std::string& request)
     const ProcessTiming& t = m_cfg.timing;
     const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
     ScheduleCall(t, "reply", call, t.Think("reply", call), sock, [this, id, header, size, call, sock]() {
-        sock->Write(header);
+        sock->Write(Payload(header), false, false, m_cfg.timing.CopyRate("reply", call));
         // the body's send() comes after the header's returns
         sock->AfterWrite([this, id, size, call, sock]() {
             const ProcessTiming& t = m_cfg.timing;
@@ -204,10 +204,10 @@ HttpServer::Respond(uint64_t id, const std::string& request)
                 RecvAfter(id, t.Think("body", call));
                 return;
             }
-            ScheduleCall(t, "body", call, t.Think("body", call), sock, [this, id, size, sock]() {
+            ScheduleCall(t, "body", call, t.Think("body", call), sock, [this, id, size, sock, call]() {
                 // sendall() returns once the body is in the socket (and, on loopback,
                 // the softirq of its last segment is done): then the next request
-                sock->Write(Body(size));
+                sock->Write(Body(size), false, false, m_cfg.timing.CopyRate("body", call));
                 sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { RecvNow(id); });
             });
         });

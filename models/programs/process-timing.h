@@ -32,6 +32,9 @@ struct ProcessTiming
     // A recorded read that found its data at its start: when it copied (its last byte
     // had come); it holds the socket from then until its return (0: it waited)
     std::map<std::string, std::vector<ns3::Time>> copy;
+    // A recorded send's copy time per KiB on the recording host (ns; 0: the profile's
+    // sendmsg_ns_per_kib)
+    std::map<std::string, std::vector<int64_t>> copy_rate;
 
     // From `now`, the delay before call `call` of `step`: until its recorded start, or
     // `think`
@@ -58,6 +61,13 @@ struct ProcessTiming
     ns3::Time CopyAt(const std::string& step, size_t call) const
     {
         return Entry(copy, step, call).value_or(ns3::Time(0));
+    }
+
+    // A send's copy time per KiB, if the recording measured it (0: none)
+    int64_t CopyRate(const std::string& step, size_t call) const
+    {
+        auto it = copy_rate.find(step);
+        return it == copy_rate.end() || call >= it->second.size() ? 0 : it->second[call];
     }
 
     ns3::Time Think(const std::string& step, size_t call) const

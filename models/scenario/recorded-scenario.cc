@@ -6,6 +6,7 @@
 #include "models/record/capture-path.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -41,6 +42,18 @@ Put(StepTimes& t, const std::string& step, uint64_t index, double v)
         list.resize(index + 1, 0.0);
     }
     list[index] = v;
+}
+
+// Put `ns_per_kib` at `index` of the step's list (0: the profile's rate)
+void
+PutRate(StepRates& t, const std::string& step, uint64_t index, int64_t ns_per_kib)
+{
+    std::vector<int64_t>& list = t[step];
+    if (list.size() <= index)
+    {
+        list.resize(index + 1, 0);
+    }
+    list[index] = ns_per_kib;
 }
 
 struct Side
@@ -145,20 +158,148 @@ SentDuring(const std::vector<TraceRow>& rows, bool from_client, const CallRecord
     return nullptr;
 }
 
-// A send's hold: from its start to its first segment's capture, less the model's copy
-// of that segment (sendmsg_ns_per_kib) and its own way to the capture (ToTap: on
-// loopback before_tap; on ethernet nothing from the capture host, the link from its
-// peer): what the host, not the kernel's work, took before the segment left (the
-// process preempted in the call on a busy host). 0 when its data did not leave during
-// the call (Nagle, a full window), or was lost on the way to the capture.
-double
-SendHold(const Side& side, bool from_client, uint64_t offset, const CallRecord& c)
+// The first data segment this side sent during call `c`: the one holding stream byte
+// `offset`
+const TraceRow*
+FirstSegment(const Side& side, bool from_client, uint64_t offset, const CallRecord& c)
 {
-    const TraceRow* r = SentDuring(side.rows, from_client, c, [offset](const TraceRow& p) {
+    return SentDuring(side.rows, from_client, c, [offset](const TraceRow& p) {
         return p.rec.len > 0 && uint64_t{p.rel_seq} - 1 <= offset && uint64_t{p.rel_seq} - 1 + p.rec.len > offset;
     });
+}
+
+// The model's own time in a send between `from` and `until` besides its copy: the
+// softirq that each of this side's packets captured then ran (on loopback the writer's
+// call runs it: ToTap + FromTap, the loopback latency), and that of the peer's quick
+// ACK such a segment drew there (the next packet, a bare ACK of all of it); not what
+// the peer sent from its own task
+int64_t
+SoftirqNs(const Side& side, bool from_client, int64_t from, int64_t until)
+{
+    int64_t ns = 0;
+    const TraceRow* prev = nullptr;
+    for (const TraceRow& r : side.rows)
+    {
+        const int64_t t = static_cast<int64_t>(r.rec.time_ns);
+        if (t >= until)
+        {
+            break;
+        }
+        if (r.stream != 0)
+        {
+            continue;
+        }
+        const bool ours = r.from_client == from_client;
+        const bool drawn = !ours && prev && prev->from_client == from_client && prev->rec.len > 0 &&
+                           r.rec.len == 0 && r.rel_ack == prev->rel_seq + prev->rec.len;
+        if (t > from && (ours || drawn))
+        {
+            ns += side.path.ToTap(r) + side.path.FromTap(r);
+        }
+        prev = &r;
+    }
+    return ns;
+}
+
+// The right edge of the peer's window (relative sequence) as its last ACK to reach
+// this side before `before` left it
+std::optional<int64_t>
+PeerWindowEdge(const Side& side, bool from_client, int64_t before)
+{
+    std::optional<int64_t> edge;
+    for (const TraceRow& r : side.rows)
+    {
+        if (static_cast<int64_t>(r.rec.time_ns) + side.path.FromTap(r) >= before)
+        {
+            break;
+        }
+        if (r.stream == 0 && r.from_client != from_client && (r.rec.flags & kAck))
+        {
+            edge = int64_t{r.rel_ack} + r.win;
+        }
+    }
+    return edge;
+}
+
+// A send's copy time per KiB on the recording host (0: none measured, the profile's
+// sendmsg_ns_per_kib). tcp_sendmsg_locked() copies into skbs whose pages
+// sk_page_frag_refill() takes from the page allocator, and on a virtual machine a page
+// the host has not backed yet costs far more than the copy: here up to 2-6 us per KiB
+// for a process's first large send (two skbs, then 0.7-1.9 ms of silence until the
+// backlog flush after 16 new skbs takes the peer's ACK and the third skb leaves),
+// under 0.1 us once its pages are warm. That is how fast the process ran, an input
+// like a think time, and it decides which segments leave before the peer's ACKs are
+// processed. Measured from the send's first segment (its start if none left during
+// it) over the bytes copied since, less SoftirqNs(), up to the call's return and up to
+// each later segment of the call, and the least of those: a segment cannot leave
+// before its bytes were copied, and a call can last longer than its copy (preempted
+// after its last segment). A segment past the peer's window as the call began waited
+// for an ACK that came to the held socket's backlog, processed at release_sock() with
+// everything copied, unless the call made 16 new skbs (sk_flush_backlog(); 16 of at
+// least 32 KiB on loopback). Only for a send of kMinBytes or more (a shorter one is
+// mostly call overhead), spans of kMinSpan or more, and a send of at most kMaxBytes:
+// a larger one may have slept in sk_stream_wait_memory(), the peer's time.
+int64_t
+SendCopyRate(const Side& side, bool from_client, uint64_t offset, const CallRecord& c)
+{
+    constexpr int64_t kMinBytes = 64 * 1024;
+    constexpr int64_t kMinSpan = 16 * 1024;
+    constexpr int64_t kMaxBytes = 2 * 1024 * 1024;
+    constexpr int64_t kNoFlushBytes = 16 * 32 * 1024;
+    if (c.result < kMinBytes || c.result > kMaxBytes)
+    {
+        return 0;
+    }
+    const TraceRow* first = FirstSegment(side, from_client, offset, c);
+    const int64_t first_len = first ? int64_t{first->rec.len} : 0;
+    const int64_t from = first ? static_cast<int64_t>(first->rec.time_ns) - side.path.ToTap(*first) : c.start_ns;
+    const int64_t bytes = c.result - first_len;
+    if (bytes < kMinBytes)
+    {
+        return 0;
+    }
+    auto rate = [&](int64_t until, int64_t copied) {
+        return std::max<int64_t>(until - from - SoftirqNs(side, from_client, from, until), 0) * 1024 / copied;
+    };
+    int64_t best = rate(c.return_ns + 1, bytes);
+    const std::optional<int64_t> edge = PeerWindowEdge(side, from_client, c.start_ns);
+    for (const TraceRow& r : side.rows)
+    {
+        const int64_t t = static_cast<int64_t>(r.rec.time_ns);
+        if (t > c.return_ns)
+        {
+            break;
+        }
+        if (r.stream != 0 || r.from_client != from_client || r.rec.len == 0 || t < from || &r == first ||
+            uint64_t{r.rel_seq} - 1 < offset)
+        {
+            continue;
+        }
+        const int64_t end = int64_t{r.rel_seq} - 1 + r.rec.len - static_cast<int64_t>(offset);
+        const bool at_release = c.result <= kNoFlushBytes && edge && int64_t{r.rel_seq} + r.rec.len > *edge;
+        const int64_t copied = at_release ? bytes : std::min(end, c.result) - first_len;
+        if (copied >= kMinSpan)
+        {
+            best = std::min(best, rate(t - side.path.ToTap(r), copied));
+        }
+    }
+    return best;
+}
+
+// A send's hold: from its start to its first segment's capture, less the model's copy
+// of that segment (at `ns_per_kib`, else sendmsg_ns_per_kib) and its own way to the
+// capture (ToTap: on loopback before_tap; on ethernet nothing from the capture host,
+// the link from its peer): what the host, not the kernel's work, took before the
+// segment left (the process preempted in the call on a busy host). 0 when its data did
+// not leave during the call (Nagle, a full window), or was lost on the way to the
+// capture.
+double
+SendHold(const Side& side, bool from_client, uint64_t offset, const CallRecord& c, int64_t ns_per_kib)
+{
+    const TraceRow* r = FirstSegment(side, from_client, offset, c);
+    const int64_t rate = ns_per_kib > 0 ? ns_per_kib : side.send_copy_ns_per_kib;
     return r ? Ms(static_cast<int64_t>(r->rec.time_ns) - c.start_ns - side.path.ToTap(*r) -
-                  int64_t{r->rec.len} * side.send_copy_ns_per_kib / 1024)
+                  int64_t{r->rec.len} * rate / 1024)
              : 0;
 }
 
@@ -214,12 +355,15 @@ ClientTimes(const Side& side,
                 Ms(c.return_ns - (static_cast<int64_t>(synack.rec.time_ns) + side.path.FromTap(synack))));
             Put(in.client_returned, "connect", 0, Ms(c.return_ns));
             break;
-        case CallKind::Send:
+        case CallKind::Send: {
             Put(in.client_think, "send", c.index, Ms(c.start_ns - prev_return));
             Put(in.client_at, "send", c.index, Ms(c.start_ns));
-            Put(in.client_hold, "send", c.index, SendHold(side, true, sent, c));
+            const int64_t rate = SendCopyRate(side, true, sent, c);
+            Put(in.client_hold, "send", c.index, SendHold(side, true, sent, c, rate));
+            PutRate(in.client_copy_rate, "send", c.index, rate);
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
+        }
         case CallKind::Recv:
             Put(in.client_think, recv_step, c.index, Ms(c.start_ns - prev_return));
             Put(in.client_wake, recv_step, c.index, side.Wake(c, consumed));
@@ -304,7 +448,9 @@ ServerTimes(const Side& side,
             const char* step = after_header ? "body" : "reply";
             Put(in.server_think, step, c.index, Ms(c.start_ns - prev_return));
             Put(in.server_at, step, c.index, Ms(c.start_ns));
-            Put(in.server_hold, step, c.index, SendHold(side, false, sent, c));
+            const int64_t rate = SendCopyRate(side, false, sent, c);
+            Put(in.server_hold, step, c.index, SendHold(side, false, sent, c, rate));
+            PutRate(in.server_copy_rate, step, c.index, rate);
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             after_header = http && !after_header;
             break;
@@ -440,6 +586,22 @@ AppendTimes(std::ostringstream& os, const char* role, const char* kind, const St
             os << (i ? ", " : "") << MsText(v[i]);
         }
         os << "]\n";
+    }
+}
+
+// A [role.copy_rate] table (ns per KiB), with the steps that measured one
+void
+AppendRates(std::ostringstream& os, const char* role, const StepRates& rates)
+{
+    bool any = false;
+    for (const auto& [step, v] : rates)
+    {
+        if (std::any_of(v.begin(), v.end(), [](int64_t r) { return r > 0; }))
+        {
+            os << (any ? "" : fmt::format("\n[{}.copy_rate]\n", role)) << step << " = [" << fmt::format("{}", fmt::join(v, ", "))
+               << "]\n";
+            any = true;
+        }
     }
 }
 
@@ -590,7 +752,7 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     }
     for (toml::table* role : {&server, &client})
     {
-        for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy"})
+        for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy", "copy_rate"})
         {
             role->erase(kind);
         }
@@ -604,7 +766,8 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
        << "# (previous return -> call) and wake (packet at the socket -> return) say the same\n"
        << "# relatively, and are used where `at` and `returned` are taken out. hold: a send's\n"
        << "# start -> its first segment. copy: when a read that found its data copied it (its\n"
-       << "# last byte had come), the socket held from then to its return. tick_phase_us:\n"
+       << "# last byte had come), the socket held from then to its return. copy_rate: a\n"
+       << "# large send's copy time on this host, ns per KiB (0: the profile's). tick_phase_us:\n"
        << "# where time 0 falls on the host's jiffies grid. Every packet field is left to\n"
        << "# the model.\n"
        << toml::toml_formatter(doc) << "\n";
@@ -625,6 +788,8 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     AppendTimes(os, "client", "returned", in.client_returned);
     AppendTimes(os, "server", "copy", in.server_copy);
     AppendTimes(os, "client", "copy", in.client_copy);
+    AppendRates(os, "server", in.server_copy_rate);
+    AppendRates(os, "client", in.client_copy_rate);
     return os.str();
 }
 

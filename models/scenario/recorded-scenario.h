@@ -56,6 +56,7 @@ struct RecordedRun
 
 // Per step, one value per call, in ms
 using StepTimes = std::map<std::string, std::vector<double>>;
+using StepRates = std::map<std::string, std::vector<int64_t>>; // ns per KiB, per call
 
 struct RecordedInputs
 {
@@ -74,6 +75,7 @@ struct RecordedInputs
     StepTimes client_at, server_at;     // when each call began, since the SYN
     StepTimes client_returned, server_returned; // when each blocking call returned
     StepTimes client_copy, server_copy;         // when a read that found its data copied it
+    StepRates client_copy_rate, server_copy_rate; // a send's copy time per KiB (see SendCopyRate)
 };
 
 // Throws InputError when the capture has no handshake of the echo connection

@@ -99,7 +99,8 @@ Address(TomlReader& t, const std::string& key, const std::string& fallback = "")
 }
 
 // [role.think], [role.wake], [role.hold] (and a recording's [role.at], [role.returned],
-// [role.copy]): milliseconds per step, a number or a list
+// [role.copy]): milliseconds per step, a number or a list; [role.copy_rate] (a
+// recording's too): ns per KiB
 static ProcessTiming
 Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProfile& prof)
 {
@@ -124,6 +125,16 @@ Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProf
         }
         table.Finish();
     }
+    // [role.copy_rate]: a recorded send's copy time, ns per KiB, per step
+    TomlReader rates = role.Table("copy_rate");
+    for (const auto& step : steps)
+    {
+        for (double ns : rates.NumberOrList(step, 0, 1e9))
+        {
+            t.copy_rate[step].push_back(static_cast<int64_t>(ns));
+        }
+    }
+    rates.Finish();
     return t;
 }
 

@@ -515,7 +515,7 @@ LinuxTcpSocket::Connect(const Address& address)
 
 // tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
 int
-LinuxTcpSocket::Write(Payload data, bool more, bool eor)
+LinuxTcpSocket::Write(Payload data, bool more, bool eor, int64_t copy_ns_per_kib)
 {
     if (m_tp.state != TcpState::Established && m_tp.state != TcpState::CloseWait)
     {
@@ -530,7 +530,7 @@ LinuxTcpSocket::Write(Payload data, bool more, bool eor)
     // tcp_sendmsg_locked() runs with the socket held; with a copy time the skbs fill and
     // leave one by one, and what arrives meanwhile waits in the backlog
     const int len = static_cast<int>(data.size());
-    m_sendmsg.push_back({std::move(data), more, eor});
+    m_sendmsg.push_back({std::move(data), more, eor, copy_ns_per_kib});
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
         StartSendmsg();
@@ -625,7 +625,9 @@ LinuxTcpSocket::SendmsgRun()
             ++m_processBacklog;
         }
         const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
-        const Time t = SyscallTime(m_prof->sendmsg_ns_per_kib, static_cast<uint32_t>(copy));
+        const int64_t ns_per_kib =
+            m_sendmsg.front().ns_per_kib > 0 ? m_sendmsg.front().ns_per_kib : m_prof->sendmsg_ns_per_kib;
+        const Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
         if (!t.IsStrictlyPositive())
         {
             SendmsgCopy(data, m_sendmsgOff, copy, size_goal);

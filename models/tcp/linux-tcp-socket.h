@@ -262,7 +262,9 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // Byte-level system calls for programs: write() and read() on the socket.
     // `more`: MSG_MORE, the end of the write is not pushed (tcp_push() corks it);
     // `eor`: MSG_EOR, its last skb takes no later data
-    int Write(Payload data, bool more = false, bool eor = false);
+    // copy_ns_per_kib: this call's copy time on the host it replays (a recording's
+    // copy_rate), else 0 for the profile's sendmsg_ns_per_kib
+    int Write(Payload data, bool more = false, bool eor = false, int64_t copy_ns_per_kib = 0);
     int Write(std::string data) { return Write(Payload(std::move(data))); }
     // The program's step after the write() it just made: when that call returns. On a
     // profile whose loopback sends run the receive path inside the call
@@ -665,6 +667,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
         Payload data;
         bool more = false; // MSG_MORE
         bool eor = false;  // MSG_EOR
+        int64_t ns_per_kib = 0; // its copy time, if not the profile's
     };
     std::deque<PendingWrite> m_sendmsg;
     size_t m_sendmsgOff = 0;

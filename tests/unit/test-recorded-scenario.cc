@@ -311,6 +311,79 @@ BOOST_AUTO_TEST_CASE(a_read_that_found_its_data_copies_once_its_last_byte_came)
     BOOST_TEST(at_ms * 1000 <= 3105.0);
 }
 
+// A client send of 160 KiB: its first segment (32 KiB) at 1005 us, the server's quick
+// ACK of it at 1010; the call returns at 1202. Loopback() has no before_tap, so each
+// packet's softirq costs the model its 5 us latency
+RecordedRun OneLargeSend(double return_us)
+{
+    RecordedRun run;
+    run.realtime_minus_monotonic_ns = kRealMinusMono;
+    const uint32_t c = 1000;
+    const uint32_t s = 5000;
+    PacketRecord synack = Packet(10, false, 0x12, s, c + 1, 0, 9000);
+    synack.win_raw = 65535; // no window scaling: the client may send 65535 bytes
+    run.packets = {
+        Packet(0, true, 0x02, c, 0, 0, 7000),
+        synack,
+        Packet(20, true, 0x10, c + 1, s + 1, 0, 7000),
+        Packet(1005, true, 0x10, c + 1, s + 1, 32768, 7001),
+        Packet(1010, false, 0x10, s + 1, c + 1 + 32768, 0, 9001), // drawn by it
+    };
+    run.client_calls = {
+        Call(CallKind::Connect, 0, -5, 30, 0),
+        Call(CallKind::Send, 0, 1000, return_us, 163840),
+    };
+    run.server_calls = {Call(CallKind::Accept, 0, -50, 40, 3)};
+    return run;
+}
+
+std::vector<int64_t>
+SendRates(const RecordedRun& run)
+{
+    const RecordedInputs in = DeriveRecordedInputs(Loopback(), run);
+    return in.client_copy_rate.count("send") ? in.client_copy_rate.at("send") : std::vector<int64_t>{};
+}
+
+// A large send's copy time per KiB (recorded.toml's copy_rate) is measured from its
+// first segment over the bytes copied since, less 5 us per packet the call's softirq
+// ran: to the return, or to a later segment if that bounds it more
+BOOST_AUTO_TEST_CASE(a_large_sends_copy_rate_is_its_time_per_kib_after_its_first_segment)
+{
+    // 1202 - 1005 - 5 (the quick ACK) = 192 us for 128 KiB
+    BOOST_TEST(SendRates(OneLargeSend(1202)) == std::vector<int64_t>{1500});
+
+    // a second segment of 16 KiB at 1030, inside the window: 1030 - 1005 - 5 = 20 us
+    // for the 16 KiB after the first segment
+    RecordedRun bounded = OneLargeSend(1202);
+    bounded.packets.push_back(Packet(1030, true, 0x10, 1000 + 1 + 32768, 5001, 16384, 7001));
+    BOOST_TEST(SendRates(bounded) == std::vector<int64_t>{1250});
+
+    // a segment past the window the send began with waited for an ACK that came to the
+    // held socket and was processed at release_sock(): everything was copied by then,
+    // 1150 - 1005 - 3 x 5 (the ACK at 1010, the segment at 1030 and the quick ACK it
+    // drew) = 130 us for 128 KiB
+    RecordedRun released = OneLargeSend(1400);
+    released.packets.push_back(Packet(1030, true, 0x10, 1000 + 1 + 32768, 5001, 16384, 7001));
+    released.packets.push_back(Packet(1040, false, 0x10, 5001, 1000 + 1 + 49152, 0, 9001));
+    released.packets.push_back(Packet(1150, true, 0x10, 1000 + 1 + 49152, 5001, 32768, 7001));
+    BOOST_TEST(SendRates(released) == std::vector<int64_t>{1015});
+}
+
+// A send under 64 KiB is mostly its call's overhead, one over 2 MiB may have waited
+// for room in the send buffer: neither measures a rate, and the table is left out
+BOOST_AUTO_TEST_CASE(small_and_huge_sends_measure_no_copy_rate)
+{
+    RecordedRun small = OneLargeSend(1202);
+    small.client_calls[1].result = 40000;
+    BOOST_TEST(SendRates(small) == std::vector<int64_t>{0});
+    RecordedRun huge = OneLargeSend(1202);
+    huge.client_calls[1].result = 3 << 20;
+    BOOST_TEST(SendRates(huge) == std::vector<int64_t>{0});
+    const std::string text = RecordedScenarioToml(std::string(SIM_SOURCE_DIR) + "/scenarios/v1.toml",
+                                                  DeriveRecordedInputs(Loopback(), small));
+    BOOST_TEST(text.find("[client.copy_rate]") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(accept_that_came_late_waits_until_its_return)
 {
     RecordedRun run = OneEcho();
@@ -342,8 +415,23 @@ BOOST_AUTO_TEST_CASE(the_recorded_file_loads_as_a_scenario_with_those_inputs)
     BOOST_TEST(sc.server.timing.Pinned("reply", 0));
     BOOST_TEST(!sc.server.timing.Pinned("reply", 1));
     BOOST_TEST(sc.server.timing.Wake("recv", 1).GetNanoSeconds() == 25000);
+    BOOST_TEST(sc.client.timing.CopyRate("send", 0) == 0); // OneEcho's 5-byte send has none
     // v1's own think times are gone: a step the run did not make keeps no value of v1's
     BOOST_TEST(sc.server.timing.Think("reply", 0).GetNanoSeconds() == 2170000);
+    std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_recorded_copy_rate_loads_as_the_sends_copy_time)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-recorded-copy-rate-test";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream((dir / "recorded.toml").string()) << RecordedScenarioToml(
+            std::string(SIM_SOURCE_DIR) + "/scenarios/v1.toml", DeriveRecordedInputs(Loopback(), OneLargeSend(1202)));
+    }
+    const Scenario sc = LoadScenario((dir / "recorded.toml").string(), SIM_SOURCE_DIR);
+    BOOST_TEST(sc.client.timing.CopyRate("send", 0) == 1500);
+    BOOST_TEST(sc.client.timing.CopyRate("send", 1) == 0); // a call it has no entry for
     std::filesystem::remove_all(dir);
 }
 
