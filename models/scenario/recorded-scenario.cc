@@ -235,18 +235,19 @@ PeerWindowEdge(const Side& side, bool from_client, int64_t before)
 // before its bytes were copied, and a call can last longer than its copy (preempted
 // after its last segment). A segment past the peer's window as the call began waited
 // for an ACK that came to the held socket's backlog, processed at release_sock() with
-// everything copied, unless the call made 16 new skbs (sk_flush_backlog(); 16 of at
-// least 32 KiB on loopback). Only for a send of kMinBytes or more (a shorter one is
-// mostly call overhead), spans of kMinSpan or more, and a send of at most kMaxBytes:
-// a larger one may have slept in sk_stream_wait_memory(), the peer's time.
+// everything copied, or at a backlog flush, which comes when 16 new skbs are full
+// (sk_flush_backlog() in tcp_sendmsg_locked(); skbs of at least 32 KiB on loopback).
+// Only for a send of kMinBytes or more (a shorter one is mostly call overhead) and
+// spans of kMinSpan or more; the return bounds only a send of at most kMaxBytes: a
+// larger one may have slept in sk_stream_wait_memory(), the peer's time.
 int64_t
 SendCopyRate(const Side& side, bool from_client, uint64_t offset, const CallRecord& c)
 {
     constexpr int64_t kMinBytes = 64 * 1024;
     constexpr int64_t kMinSpan = 16 * 1024;
     constexpr int64_t kMaxBytes = 2 * 1024 * 1024;
-    constexpr int64_t kNoFlushBytes = 16 * 32 * 1024;
-    if (c.result < kMinBytes || c.result > kMaxBytes)
+    constexpr int64_t kFlushBytes = 16 * 32 * 1024; // at least this much before a flush
+    if (c.result < kMinBytes)
     {
         return 0;
     }
@@ -261,7 +262,7 @@ SendCopyRate(const Side& side, bool from_client, uint64_t offset, const CallReco
     auto rate = [&](int64_t until, int64_t copied) {
         return std::max<int64_t>(until - from - SoftirqNs(side, from_client, from, until), 0) * 1024 / copied;
     };
-    int64_t best = rate(c.return_ns + 1, bytes);
+    int64_t best = c.result <= kMaxBytes ? rate(c.return_ns + 1, bytes) : INT64_MAX;
     const std::optional<int64_t> edge = PeerWindowEdge(side, from_client, c.start_ns);
     for (const TraceRow& r : side.rows)
     {
@@ -276,14 +277,19 @@ SendCopyRate(const Side& side, bool from_client, uint64_t offset, const CallReco
             continue;
         }
         const int64_t end = int64_t{r.rel_seq} - 1 + r.rec.len - static_cast<int64_t>(offset);
-        const bool at_release = c.result <= kNoFlushBytes && edge && int64_t{r.rel_seq} + r.rec.len > *edge;
-        const int64_t copied = at_release ? bytes : std::min(end, c.result) - first_len;
+        // past the window it began with: it left at release_sock() or at a backlog flush
+        const bool past_edge = edge && int64_t{r.rel_seq} + r.rec.len > *edge;
+        int64_t copied = std::min(end, c.result) - first_len;
+        if (past_edge)
+        {
+            copied = c.result <= kFlushBytes ? bytes : std::max(copied, kFlushBytes - first_len);
+        }
         if (copied >= kMinSpan)
         {
             best = std::min(best, rate(t - side.path.ToTap(r), copied));
         }
     }
-    return best;
+    return best == INT64_MAX ? 0 : best;
 }
 
 // A send's hold: from its start to its first segment's capture, less the model's copy
