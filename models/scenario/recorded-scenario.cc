@@ -32,28 +32,18 @@ Ms(int64_t ns)
     return static_cast<double>(std::max<int64_t>(ns, 0)) / 1e6;
 }
 
-// Put `v` at `index` of the step's list; calls never made stay 0 (never read)
+// Put `v` at `index` of the step's list (times in ms, or rates); calls never made stay
+// 0 (never read)
+template <class T>
 void
-Put(StepTimes& t, const std::string& step, uint64_t index, double v)
+Put(std::map<std::string, std::vector<T>>& t, const std::string& step, uint64_t index, T v)
 {
-    std::vector<double>& list = t[step];
+    std::vector<T>& list = t[step];
     if (list.size() <= index)
     {
-        list.resize(index + 1, 0.0);
+        list.resize(index + 1, T{0});
     }
     list[index] = v;
-}
-
-// Put `ns_per_kib` at `index` of the step's list (0: the profile's rate)
-void
-PutRate(StepRates& t, const std::string& step, uint64_t index, int64_t ns_per_kib)
-{
-    std::vector<int64_t>& list = t[step];
-    if (list.size() <= index)
-    {
-        list.resize(index + 1, 0);
-    }
-    list[index] = ns_per_kib;
 }
 
 struct Side
@@ -366,7 +356,7 @@ ClientTimes(const Side& side,
             Put(in.client_at, "send", c.index, Ms(c.start_ns));
             const int64_t rate = SendCopyRate(side, true, sent, c);
             Put(in.client_hold, "send", c.index, SendHold(side, true, sent, c, rate));
-            PutRate(in.client_copy_rate, "send", c.index, rate);
+            Put(in.client_copy_rate, "send", c.index, rate);
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         }
@@ -456,7 +446,7 @@ ServerTimes(const Side& side,
             Put(in.server_at, step, c.index, Ms(c.start_ns));
             const int64_t rate = SendCopyRate(side, false, sent, c);
             Put(in.server_hold, step, c.index, SendHold(side, false, sent, c, rate));
-            PutRate(in.server_copy_rate, step, c.index, rate);
+            Put(in.server_copy_rate, step, c.index, rate);
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             after_header = http && !after_header;
             break;
