@@ -73,10 +73,31 @@ RealtimeMinusMonotonicNs()
     return best;
 }
 
+// CLOCK_MONOTONIC_COARSE changes when the tick handler's timekeeping update runs
+// (update_wall_time()), the same tick whose jiffies increment fires the timer wheel's
+// timers (a delayed ACK's tcp_delack_timer()). Its value is the tick's nominal time,
+// but on this project's machines it became visible about 3 ms after it (HZ 250:
+// measured 2.97-3.10 ms over 500 ticks), and the delayed ACKs of the recordings fire
+// on the grid of that moment, not of the value. So the tick is when the value
+// changes: the CLOCK_MONOTONIC read just before the first read that sees it changed.
+// Without a change within 50 ms (no tick on this CPU), the value itself.
 int64_t
 LastTickMonotonicNs()
 {
-    return Read(CLOCK_MONOTONIC_COARSE);
+    const int64_t coarse = Read(CLOCK_MONOTONIC_COARSE);
+    const int64_t give_up = Read(CLOCK_MONOTONIC) + 50000000;
+    for (;;)
+    {
+        const int64_t now = Read(CLOCK_MONOTONIC);
+        if (Read(CLOCK_MONOTONIC_COARSE) != coarse)
+        {
+            return now;
+        }
+        if (now > give_up)
+        {
+            return coarse;
+        }
+    }
 }
 
 CallTimeline::CallTimeline(size_t capacity)

@@ -64,9 +64,8 @@ class CallTimeline
 // tries): it maps a packet's capture time onto the clock tcp_clock_ns() reads
 int64_t RealtimeMinusMonotonicNs();
 
-// CLOCK_MONOTONIC at the kernel's last timer tick: CLOCK_MONOTONIC_COARSE is the
-// timekeeping as of the last tick (update_wall_time() runs in it), so the jiffies
-// grid is this value plus whole ticks
+// CLOCK_MONOTONIC at a timer tick of the kernel, as it ran: the jiffies grid is this
+// value plus whole ticks. It waits for the next tick (at most one), spinning.
 int64_t LastTickMonotonicNs();
 
 } // namespace sim

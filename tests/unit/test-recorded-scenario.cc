@@ -5,11 +5,13 @@
 #include "models/scenario/recorded-scenario.h"
 
 #include "models/config/toml-input.h"
+#include "models/programs/call-timeline.h"
 #include "models/scenario/random-experiment.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -441,6 +443,22 @@ BOOST_AUTO_TEST_CASE(a_recorded_copy_rate_loads_as_the_sends_copy_time)
     BOOST_TEST(sc.client.timing.CopyRate("send", 0) == 1500);
     BOOST_TEST(sc.client.timing.CopyRate("send", 1) == 0); // a call it has no entry for
     std::filesystem::remove_all(dir);
+}
+
+// The tick a recording measures is one seen to happen while it waited, not the
+// nominal time CLOCK_MONOTONIC_COARSE holds (here about 3 ms before the tick ran)
+BOOST_AUTO_TEST_CASE(the_measured_tick_is_one_that_happened_during_the_call)
+{
+    auto mono = []() {
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+    };
+    const int64_t before = mono();
+    const int64_t tick = LastTickMonotonicNs();
+    const int64_t after = mono();
+    BOOST_TEST(before <= tick);
+    BOOST_TEST(tick <= after);
 }
 
 BOOST_AUTO_TEST_CASE(calls_csv_reads_back_what_it_wrote_and_names_a_bad_line)
