@@ -76,9 +76,9 @@ RealtimeMinusMonotonicNs()
 // CLOCK_MONOTONIC_COARSE changes when the tick handler's timekeeping update runs
 // (update_wall_time()), the same tick whose jiffies increment fires the timer wheel's
 // timers (a delayed ACK's tcp_delack_timer()). Its value is the tick's nominal time,
-// but on this project's machines it became visible about 3 ms after it (HZ 250:
-// measured 2.97-3.10 ms over 500 ticks), and the delayed ACKs of the recordings fire
-// on the grid of that moment, not of the value. So the tick is when the value
+// but on the machine of 2026-12-02 it became visible about 3 ms after it (HZ 250:
+// 2.97-3.10 ms over 500 ticks), and the delayed ACKs recorded there fire on the grid
+// of that moment, not of the value. So the tick is when the value
 // changes: the CLOCK_MONOTONIC read just before the first read that sees it changed.
 // Without a change within 50 ms (no tick on this CPU), the value itself.
 int64_t
