@@ -66,8 +66,7 @@ struct ProcessTiming
     // A send's copy time per KiB, if the recording measured it (0: none)
     int64_t CopyRate(const std::string& step, size_t call) const
     {
-        auto it = copy_rate.find(step);
-        return it == copy_rate.end() || call >= it->second.size() ? 0 : it->second[call];
+        return Entry(copy_rate, step, call).value_or(0);
     }
 
     ns3::Time Think(const std::string& step, size_t call) const
@@ -87,9 +86,8 @@ struct ProcessTiming
 
   private:
     // A recorded list has one entry per call: none past its end
-    static std::optional<ns3::Time> Entry(const std::map<std::string, std::vector<ns3::Time>>& m,
-                                          const std::string& step,
-                                          size_t call)
+    template <class T>
+    static std::optional<T> Entry(const std::map<std::string, std::vector<T>>& m, const std::string& step, size_t call)
     {
         auto it = m.find(step);
         if (it == m.end() || call >= it->second.size())
