@@ -575,6 +575,7 @@ LinuxTcpSocket::StartSendmsg()
 {
     m_sendmsgOff = 0;
     m_processBacklog = 0;
+    m_sendmsgSizeGoal = 0;
     if (m_prof->loopback_send_runs_softirq)
     {
         m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
@@ -599,13 +600,17 @@ LinuxTcpSocket::SendmsgRun()
             {
                 m_writeQueue.back().eor = true; // tcp_sendmsg_locked(): MSG_EOR
             }
-            Push(Nonagle(), m_sendmsg.front().more); // the end of the write: tcp_push()
+            SendMss();
+            // the end of the write: tcp_push()
+            Push(Nonagle(), m_sendmsg.front().more, m_sendmsgMss, m_sendmsgSizeGoal);
             m_sendmsg.pop_front();
             m_sendmsgOff = 0;
             m_processBacklog = 0;
+            m_sendmsgSizeGoal = 0; // the next write is a call of its own
             continue;
         }
-        uint32_t size_goal = SizeGoal();
+        SendMss();
+        uint32_t size_goal = m_sendmsgSizeGoal;
         if (!TailGrows(size_goal))
         {
             // a new skb needs room in the send buffer
@@ -619,8 +624,13 @@ LinuxTcpSocket::SendmsgRun()
             if (m_processBacklog >= 16)
             {
                 m_processBacklog = 0;
-                FlushBacklog();
-                size_goal = SizeGoal();
+                if (!m_backlog.empty())
+                {
+                    FlushBacklog(); // sk_flush_backlog() true: "goto restart"
+                    m_sendmsgSizeGoal = 0;
+                    SendMss();
+                    size_goal = m_sendmsgSizeGoal;
+                }
             }
             ++m_processBacklog;
         }
@@ -739,7 +749,8 @@ LinuxTcpSocket::WaitForSpace()
     if (m_sendmsgOff > 0)
     {
         WhyScope why(*this, {SendWhy::WriteNoMemory});
-        Push(TCP_NAGLE_PUSH, false);
+        SendMss();
+        Push(TCP_NAGLE_PUSH, false, m_sendmsgMss, m_sendmsgSizeGoal);
     }
     m_sendmsgWaiting = true;
     m_sendmsgWaitingSince = Simulator::Now();
@@ -783,8 +794,20 @@ LinuxTcpSocket::CheckSpace()
             return;
         }
         self->LockSock();
+        self->m_sendmsgSizeGoal = 0; // after sk_stream_wait_memory(): tcp_send_mss() again
         self->SendmsgRun();
     });
+}
+
+// tcp_send_mss(), once per call and at its restarts (m_sendmsgSizeGoal == 0)
+void
+LinuxTcpSocket::SendMss()
+{
+    if (m_sendmsgSizeGoal == 0)
+    {
+        m_sendmsgMss = CurrentMss();
+        m_sendmsgSizeGoal = SizeGoal();
+    }
 }
 
 // tcp_sendmsg_locked(): how much of the write the next copy takes: the room left in

@@ -424,9 +424,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool TransmitSkb(Skb& skb);
     ns3::Time UnpaidWakes(bool midwrite);
     void TransmitPackets(const std::vector<ns3::Ptr<ns3::Packet>>& packets);
-    void WriteXmit(int nonagle, bool push_one = false, bool probe = false);
+    void WriteXmit(int nonagle, bool push_one = false, bool probe = false, uint32_t mss_now = 0);
     void PushFullSkb();
-    void Push(int nonagle, bool more);
+    void Push(int nonagle, bool more, uint32_t mss_now = 0, uint32_t size_goal = 0);
+    void SendMss();
     void PushPendingFrames();
     bool ForcedPush() const;
     void SendAck();
@@ -672,6 +673,13 @@ class LinuxTcpSocket : public ns3::TcpSocket
     std::deque<PendingWrite> m_sendmsg;
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
+    // tcp_send_mss() as the call last computed it (at its start, "restart:" after a
+    // backlog flush that processed something, and after sk_stream_wait_memory()):
+    // the skbs it fills and the pushes it makes use these, not the mss of the moment.
+    // 0: not computed yet
+    uint32_t m_sendmsgMss = 0;
+    uint32_t m_sendmsgSizeGoal = 0;
+    uint32_t m_xmitMss = 0; // the mss_now of the tcp_write_xmit() under way, if any
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)
     ns3::Time m_sendmsgWaitingSince;
     ns3::EventId m_sendmsgStep;

@@ -228,7 +228,8 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         skb.dataref = std::make_shared<const int>(0);
     }
     const std::vector<Ptr<Packet>> packets =
-        BuildGsoPackets(skb.seq, flags, skb.data, skb.pcount, CurrentMss(), m_tp.gso_max_size ? skb.dataref : nullptr);
+        BuildGsoPackets(skb.seq, flags, skb.data, skb.pcount, m_xmitMss ? m_xmitMss : CurrentMss(),
+                        m_tp.gso_max_size ? skb.dataref : nullptr);
     if (flags & TCPHDR_ACK)
     {
         EventAckSent();
@@ -399,12 +400,16 @@ GrowSkb(std::deque<Skb>& queue, size_t i, uint32_t amount)
 // one packet, and no TSO deferral; probe (push_one == 2, the loss probe): the
 // congestion window does not hold it back. What was sent arms the loss probe.
 void
-LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
+LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe, uint32_t mss_arg)
 {
     const uint32_t packets_before = m_tp.packets_out;
     bool is_cwnd_limited = false;
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
-    const uint32_t mss_now = CurrentMss();
+    // the caller's mss_now: tcp_sendmsg() passes the one of its tcp_send_mss(), the
+    // other paths tcp_current_mss()
+    const uint32_t mss_now = mss_arg ? mss_arg : CurrentMss();
+    const uint32_t saved_xmit_mss = m_xmitMss;
+    m_xmitMss = mss_now;
     // tcp_tso_segs(); a device that segments before the capture: one mss per packet
     const uint32_t max_segs = m_tp.gso_max_size ? TsoSegs(mss_now) : 1;
     for (size_t i = 0; i < m_writeQueue.size(); ++i)
@@ -492,6 +497,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe)
             break;
         }
     }
+    m_xmitMss = saved_xmit_mss;
     // __tcp_push_pending_frames(): nothing in flight and data held back (by the peer's
     // window): the window probe timer
     if (!push_one && !m_tp.packets_out && HasSendHead())
@@ -534,20 +540,20 @@ LinuxTcpSocket::PushFullSkb()
     {
         m_writeQueue.back().flags |= TCPHDR_PSH; // tcp_mark_push()
         m_tp.pushed_seq = m_tp.write_seq;
-        WriteXmit(TCP_NAGLE_PUSH);
+        WriteXmit(TCP_NAGLE_PUSH, false, false, m_sendmsgMss);
         return;
     }
     const bool send_head = m_writeQueue.size() == 1 || m_writeQueue[m_writeQueue.size() - 2].sent;
     if (send_head)
     {
-        WriteXmit(TCP_NAGLE_PUSH, true);
+        WriteXmit(TCP_NAGLE_PUSH, true, false, m_sendmsgMss);
     }
 }
 
 // tcp_push(): mark the end of the write with PSH and send, unless autocorking holds a
 // small write back until earlier ones have left the device (TSQ then pushes it)
 void
-LinuxTcpSocket::Push(int nonagle, bool more)
+LinuxTcpSocket::Push(int nonagle, bool more, uint32_t mss_now, uint32_t size_goal)
 {
     if (m_writeQueue.empty() || m_writeQueue.back().sent)
     {
@@ -566,11 +572,11 @@ LinuxTcpSocket::Push(int nonagle, bool more)
     // sk_wmem_alloc: the loopback frees every skb in loopback_xmit() (skb_orphan())
     constexpr int kWmemAllocOnLoopback = 0;
     if (TcpShouldAutocork(m_tp, *m_prof, static_cast<uint32_t>(tail.data.size()), tail.truesize,
-                          SizeGoal(), rtx_queue_empty, kWmemAllocOnLoopback))
+                          size_goal ? size_goal : SizeGoal(), rtx_queue_empty, kWmemAllocOnLoopback))
     {
         return;
     }
-    WriteXmit(more ? TCP_NAGLE_CORK : nonagle);
+    WriteXmit(more ? TCP_NAGLE_CORK : nonagle, false, false, mss_now);
 }
 
 // tcp_push_pending_frames(): what is queued goes as far as the windows and Nagle let
