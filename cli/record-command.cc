@@ -15,6 +15,7 @@
 #include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
 #include "models/programs/real-runner.h"
+#include "models/record/kernel-trace.h"
 #include "models/record/netns-link.h"
 #include "models/record/netns.h"
 #include "models/record/tool-run.h"
@@ -280,6 +281,18 @@ RecordRun(Scenario sc, double timeout_s)
 
     CallTimeline server_log;
     CallTimeline client_log;
+    // follows this process's children from here: the programs forked next
+    KernelTrace trace(getpid());
+    if (!trace.Ok())
+    {
+        static bool told = false;
+        if (!told)
+        {
+            std::cerr << "sim: record: no kernel trace (" << trace.Why()
+                      << "); recorded.toml infers when reads copied\n";
+            told = true;
+        }
+    }
     Programs programs;
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
@@ -319,11 +332,16 @@ RecordRun(Scenario sc, double timeout_s)
     }
     programs.Stop();
     capture->Poll();
+    const std::vector<KernelEvent> events = trace.Stop();
     rec.capture = capture->Result();
     rec.run.client_calls = client_log.Calls();
     rec.run.server_calls = server_log.Calls();
     rec.run.packets = DecodeCapture(rec.capture);
     rec.run.realtime_minus_monotonic_ns = RealtimeMinusMonotonicNs();
+    AttachKernelEvents(events, client, rec.run.realtime_minus_monotonic_ns, rec.run.client_calls,
+                       &rec.run.client_turns);
+    AttachKernelEvents(events, server, rec.run.realtime_minus_monotonic_ns, rec.run.server_calls,
+                       &rec.run.server_turns);
     rec.run.last_tick_monotonic_ns = LastTickMonotonicNs();
     return rec;
 }

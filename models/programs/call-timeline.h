@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <vector>
 
 namespace sim
@@ -31,7 +33,16 @@ struct CallRecord
     int64_t start_ns = 0;  // CLOCK_REALTIME just before the call
     int64_t return_ns = 0; // and just after it returned
     int64_t result = 0;    // its return value (bytes, or -1)
+    // From the kernel's tracepoints, when recorded (0: not): its first copy (a read's
+    // first skb copied, a write's first turn of its copy loop) and the end of its
+    // kernel part (after release_sock()), CLOCK_REALTIME as above
+    int64_t copy_ns = 0;
+    int64_t kernel_return_ns = 0;
 };
+
+// A traced write's copy loop (tcp_sendmsg_locked()), by send index: each turn's time
+// since the call's start (ns) and the bytes of the write copied before it
+using SendTurns = std::map<uint64_t, std::vector<std::pair<int64_t, int64_t>>>;
 
 // Realtime now, in ns
 int64_t RealtimeNs();

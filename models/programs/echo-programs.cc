@@ -177,7 +177,8 @@ EchoServer::WaitAndRead(size_t call)
         [this, call]() {
             m_conn->Read(m_cfg.recv_size, [this, call](const Payload& data) { Reply(call, data.ToString()); });
         },
-        m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call));
+        m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call),
+        m_cfg.timing.ReleasedAt("recv", call));
 }
 
 void
@@ -204,7 +205,7 @@ void
 EchoServer::Send(size_t call, const std::string& data)
 {
     m_conn->Write(Payload(UpperRepeat(data, m_cfg.reply_multiplier)), false, false,
-                  m_cfg.timing.CopyRate("reply", call));
+                  m_cfg.timing.CopyRate("reply", call), m_cfg.timing.SendTurns("reply", call));
     // the loop goes on when send() returns
     m_conn->AfterWrite([this, call]() {
         if (m_cfg.replies && call + 1 >= m_cfg.replies)
@@ -304,8 +305,9 @@ EchoClient::Next(uint64_t i)
     switch (s.kind)
     {
     case ClientStep::Send: {
-        auto work = [this, i, message = s.message, rate = m_cfg.timing.CopyRate("send", s.index)]() {
-            m_sock->Write(message, false, false, rate);
+        auto work = [this, i, message = s.message, rate = m_cfg.timing.CopyRate("send", s.index),
+                     turns = m_cfg.timing.SendTurns("send", s.index)]() {
+            m_sock->Write(message, false, false, rate, turns);
             // the next call comes after this send() returns
             m_sock->AfterWrite([this, i]() {
                 Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
@@ -322,7 +324,8 @@ EchoClient::Next(uint64_t i)
                     Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
                 });
             },
-            m_cfg.timing.NotBefore("recv", s.index), m_cfg.timing.CopyAt("recv", s.index));
+            m_cfg.timing.NotBefore("recv", s.index), m_cfg.timing.CopyAt("recv", s.index),
+            m_cfg.timing.ReleasedAt("recv", s.index));
         return;
     case ClientStep::Close:
         AfterHold(m_cfg.timing.Hold("close", 0), [this]() { m_sock->Close(); });

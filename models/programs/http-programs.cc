@@ -143,7 +143,8 @@ HttpServer::WaitRequest(uint64_t id)
             s.idle.Cancel();
             s.sock->Read(65536, [this, id](const Payload& data) { GotRequest(id, data.ToString()); });
         },
-        m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call));
+        m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call),
+        m_cfg.timing.ReleasedAt("recv", call));
 }
 
 void
@@ -195,7 +196,8 @@ HttpServer::Respond(uint64_t id, const std::string& request)
     const ProcessTiming& t = m_cfg.timing;
     const Ptr<LinuxTcpSocket> sock = m_sessions.at(id).sock;
     ScheduleCall(t, "reply", call, t.Think("reply", call), sock, [this, id, header, size, call, sock]() {
-        sock->Write(Payload(header), false, false, m_cfg.timing.CopyRate("reply", call));
+        sock->Write(Payload(header), false, false, m_cfg.timing.CopyRate("reply", call),
+                    m_cfg.timing.SendTurns("reply", call));
         // the body's send() comes after the header's returns
         sock->AfterWrite([this, id, size, call, sock]() {
             const ProcessTiming& t = m_cfg.timing;
@@ -207,7 +209,8 @@ HttpServer::Respond(uint64_t id, const std::string& request)
             ScheduleCall(t, "body", call, t.Think("body", call), sock, [this, id, size, sock, call]() {
                 // sendall() returns once the body is in the socket (and, on loopback,
                 // the softirq of its last segment is done): then the next request
-                sock->Write(Body(size), false, false, m_cfg.timing.CopyRate("body", call));
+                sock->Write(Body(size), false, false, m_cfg.timing.CopyRate("body", call),
+                            m_cfg.timing.SendTurns("body", call));
                 sock->Wait(WaitFor::WriteDone, Time(0), [this, id]() { RecvNow(id); });
             });
         });
@@ -346,7 +349,8 @@ Browser::ReadMore(const std::string& name)
         [this, name]() {
             m_conns[name].sock->Read(m_cfg.read_size, [this, name](const Payload& data) { GotData(name, data); });
         },
-        m_cfg.timing.NotBefore("read", m_reads), m_cfg.timing.CopyAt("read", m_reads));
+        m_cfg.timing.NotBefore("read", m_reads), m_cfg.timing.CopyAt("read", m_reads),
+        m_cfg.timing.ReleasedAt("read", m_reads));
 }
 
 // The next read after `think`, or at its recorded start

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sim
@@ -32,9 +33,15 @@ struct ProcessTiming
     // A recorded read that found its data at its start: when it copied (its last byte
     // had come); it holds the socket from then until its return (0: it waited)
     std::map<std::string, std::vector<ns3::Time>> copy;
+    // A read whose kernel part was traced: `copy` is its first copy as measured, and it
+    // held the socket from then until this, the end of its kernel part (0: not traced)
+    std::map<std::string, std::vector<ns3::Time>> released;
     // A recorded send's copy time per KiB on the recording host (ns; 0: the profile's
     // sendmsg_ns_per_kib)
     std::map<std::string, std::vector<int64_t>> copy_rate;
+    // A traced send's copy loop: each turn's time and the bytes copied before it
+    using Turns = std::vector<std::pair<ns3::Time, uint64_t>>;
+    std::map<std::string, std::vector<Turns>> turns;
 
     // From `now`, the delay before call `call` of `step`: until its recorded start, or
     // `think`
@@ -61,6 +68,18 @@ struct ProcessTiming
     ns3::Time CopyAt(const std::string& step, size_t call) const
     {
         return Entry(copy, step, call).value_or(ns3::Time(0));
+    }
+
+    // When a traced read let the socket go (0: not traced)
+    ns3::Time ReleasedAt(const std::string& step, size_t call) const
+    {
+        return Entry(released, step, call).value_or(ns3::Time(0));
+    }
+
+    // A traced send's copy loop (empty: not traced)
+    Turns SendTurns(const std::string& step, size_t call) const
+    {
+        return Entry(turns, step, call).value_or(Turns{});
     }
 
     // A send's copy time per KiB, if the recording measured it (0: none)

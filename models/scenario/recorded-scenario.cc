@@ -14,6 +14,7 @@
 #include <optional>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace sim
 {
@@ -331,9 +332,32 @@ InOrder(std::vector<CallRecord> calls)
 }
 
 // The echo client's calls, or the browser's (whose reads are the step `read`)
+// A traced write's copy loop as "ms:bytes" per turn (ms since time 0, like `at`)
+void
+PutTurns(StepTurns& t, const std::string& step, const CallRecord& c, const SendTurns& turns)
+{
+    auto it = turns.find(c.index);
+    if (it == turns.end() || it->second.empty())
+    {
+        return;
+    }
+    std::string text;
+    for (const auto& [dt, bytes] : it->second)
+    {
+        text += fmt::format("{}{:.6f}:{}", text.empty() ? "" : " ", Ms(c.start_ns + dt), bytes);
+    }
+    std::vector<std::string>& list = t[step];
+    if (list.size() <= c.index)
+    {
+        list.resize(c.index + 1);
+    }
+    list[c.index] = text;
+}
+
 void
 ClientTimes(const Side& side,
             const std::vector<CallRecord>& calls,
+            const SendTurns& turns,
             const TraceRow& synack,
             const std::string& recv_step,
             RecordedInputs& in)
@@ -356,6 +380,7 @@ ClientTimes(const Side& side,
             Put(in.client_at, "send", c.index, Ms(c.start_ns));
             const int64_t rate = SendCopyRate(side, true, sent, c);
             Put(in.client_hold, "send", c.index, SendHold(side, true, sent, c, rate));
+            PutTurns(in.client_turns, "send", c, turns);
             Put(in.client_copy_rate, "send", c.index, rate);
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
@@ -365,7 +390,11 @@ ClientTimes(const Side& side,
             Put(in.client_wake, recv_step, c.index, side.Wake(c, consumed));
             Put(in.client_at, recv_step, c.index, Ms(c.start_ns));
             Put(in.client_returned, recv_step, c.index, Ms(c.return_ns - side.CopyNs(c)));
-            Put(in.client_copy, recv_step, c.index, side.CopyAt(c, consumed));
+            Put(in.client_copy, recv_step, c.index, c.copy_ns ? Ms(c.copy_ns) : side.CopyAt(c, consumed));
+            if (c.copy_ns)
+            {
+                Put(in.client_released, recv_step, c.index, Ms(c.kernel_return_ns ? c.kernel_return_ns : c.return_ns));
+            }
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
@@ -400,6 +429,7 @@ AcceptTimes(const Side& side, const CallRecord& c, const TraceRow* handshake_ack
 void
 ServerTimes(const Side& side,
             const std::vector<CallRecord>& calls,
+            const SendTurns& turns,
             const TraceRow* handshake_ack,
             int64_t sleep_ns,
             bool http,
@@ -434,7 +464,11 @@ ServerTimes(const Side& side,
             {
                 Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
                 Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
-                Put(in.server_copy, "recv", c.index, side.CopyAt(c, consumed));
+                Put(in.server_copy, "recv", c.index, c.copy_ns ? Ms(c.copy_ns) : side.CopyAt(c, consumed));
+                if (c.copy_ns)
+                {
+                    Put(in.server_released, "recv", c.index, Ms(c.kernel_return_ns ? c.kernel_return_ns : c.return_ns));
+                }
             }
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             last_recv = c.index;
@@ -446,6 +480,7 @@ ServerTimes(const Side& side,
             Put(in.server_at, step, c.index, Ms(c.start_ns));
             const int64_t rate = SendCopyRate(side, false, sent, c);
             Put(in.server_hold, step, c.index, SendHold(side, false, sent, c, rate));
+            PutTurns(in.server_turns, step, c, turns);
             Put(in.server_copy_rate, step, c.index, rate);
             sent += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             after_header = http && !after_header;
@@ -518,6 +553,8 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
         {
             c.start_ns -= t0;
             c.return_ns -= t0;
+            c.copy_ns = c.copy_ns ? c.copy_ns - t0 : 0;
+            c.kernel_return_ns = c.kernel_return_ns ? c.kernel_return_ns - t0 : 0;
         }
         return calls;
     };
@@ -544,8 +581,8 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     const Side server{rel, arrived, path, true, sc.server_profile.recvmsg_ns_per_kib,
                       sc.server_profile.sendmsg_ns_per_kib};
     in.http = sc.http_server.has_value();
-    ClientTimes(client, shifted(run.client_calls), *rel_synack, in.http ? "read" : "recv", in);
-    ServerTimes(server, shifted(run.server_calls), rel_ack,
+    ClientTimes(client, shifted(run.client_calls), run.client_turns, *rel_synack, in.http ? "read" : "recv", in);
+    ServerTimes(server, shifted(run.server_calls), run.server_turns, rel_ack,
                 in.http ? 0 : sc.server.sleep_before_recv.GetNanoSeconds(), in.http, in);
     return in;
 }
@@ -623,13 +660,39 @@ CallsCsv(const RecordedRun& run)
     {
         out += fmt::format("# a timer tick at CLOCK_MONOTONIC = {} ns\n", run.last_tick_monotonic_ns);
     }
-    out += "program,call,index,start_ns,return_ns,result\n";
-    for (const auto& [program, calls] : {std::pair{"client", &run.client_calls}, std::pair{"server", &run.server_calls}})
+    // the kernel's columns only when it was traced: older readers take 6 columns
+    bool traced = false;
+    for (const auto* calls : {&run.client_calls, &run.server_calls})
     {
         for (const CallRecord& c : *calls)
         {
-            out += fmt::format("{},{},{},{},{},{}\n", program, CallKindName(c.kind), c.index, c.start_ns, c.return_ns,
+            traced = traced || c.copy_ns != 0 || c.kernel_return_ns != 0;
+        }
+    }
+    // turns: a traced write's copy loop, "ns since the start:bytes copied" per turn
+    out += traced ? "program,call,index,start_ns,return_ns,result,copy_ns,kernel_return_ns,turns\n"
+                  : "program,call,index,start_ns,return_ns,result\n";
+    for (const auto& [program, calls, turns] :
+         {std::tuple{"client", &run.client_calls, &run.client_turns}, std::tuple{"server", &run.server_calls, &run.server_turns}})
+    {
+        for (const CallRecord& c : *calls)
+        {
+            out += fmt::format("{},{},{},{},{},{}", program, CallKindName(c.kind), c.index, c.start_ns, c.return_ns,
                                c.result);
+            if (!traced)
+            {
+                out += "\n";
+                continue;
+            }
+            out += fmt::format(",{},{},", c.copy_ns, c.kernel_return_ns);
+            if (auto it = turns->find(c.index); c.kind == CallKind::Send && it != turns->end())
+            {
+                for (size_t i = 0; i < it->second.size(); ++i)
+                {
+                    out += fmt::format("{}{}:{}", i ? ";" : "", it->second[i].first, it->second[i].second);
+                }
+            }
+            out += "\n";
         }
     }
     return out;
@@ -677,7 +740,7 @@ ReadCallsCsv(const std::string& path)
         bool known = false;
         for (CallKind k : {CallKind::Connect, CallKind::Accept, CallKind::Send, CallKind::Recv, CallKind::Close})
         {
-            if (f.size() == 6 && f[1] == CallKindName(k))
+            if ((f.size() == 6 || f.size() == 8 || f.size() == 9) && f[1] == CallKindName(k))
             {
                 c.kind = k;
                 known = true;
@@ -693,10 +756,31 @@ ReadCallsCsv(const std::string& path)
             c.start_ns = std::stoll(f[3]);
             c.return_ns = std::stoll(f[4]);
             c.result = std::stoll(f[5]);
+            if (f.size() >= 8)
+            {
+                c.copy_ns = std::stoll(f[6]);
+                c.kernel_return_ns = std::stoll(f[7]);
+            }
+            if (f.size() == 9 && c.kind == CallKind::Send && !f[8].empty())
+            {
+                auto& list = (f[0] == "client" ? run.client_turns : run.server_turns)[c.index];
+                std::stringstream turns(f[8]);
+                for (std::string t; std::getline(turns, t, ';');)
+                {
+                    const size_t colon = t.find(':');
+                    if (colon == std::string::npos)
+                    {
+                        throw std::invalid_argument("turn");
+                    }
+                    list.emplace_back(std::stoll(t.substr(0, colon)), std::stoll(t.substr(colon + 1)));
+                }
+            }
         }
         catch (const std::exception&)
         {
-            throw InputError(fmt::format("{}:{}: index, start_ns, return_ns and result must be integers", path, n));
+            throw InputError(
+                fmt::format("{}:{}: index, start_ns, return_ns, result (and copy_ns, kernel_return_ns) must be integers",
+                            path, n));
         }
         (f[0] == "client" ? run.client_calls : run.server_calls).push_back(c);
     }
@@ -748,7 +832,7 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     }
     for (toml::table* role : {&server, &client})
     {
-        for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy", "copy_rate"})
+        for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy", "released", "copy_rate", "turns"})
         {
             role->erase(kind);
         }
@@ -762,7 +846,10 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
        << "# (previous return -> call) and wake (packet at the socket -> return) say the same\n"
        << "# relatively, and are used where `at` and `returned` are taken out. hold: a send's\n"
        << "# start -> its first segment. copy: when a read that found its data copied it (its\n"
-       << "# last byte had come), the socket held from then to its return. copy_rate: a\n"
+       << "# last byte had come), the socket held from then to its return; with `released`,\n"
+       << "# both were traced in the kernel (its first copy, the end of its kernel part),\n"
+       << "# the socket held from copy to released. turns: a traced send's copy loop, each\n"
+       << "# turn's time (ms) and the bytes copied before it. copy_rate: a\n"
        << "# large send's copy time on this host, ns per KiB (0: the profile's). tick_phase_us:\n"
        << "# where time 0 falls on the host's jiffies grid. Every packet field is left to\n"
        << "# the model.\n"
@@ -784,8 +871,32 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     AppendTimes(os, "client", "returned", in.client_returned);
     AppendTimes(os, "server", "copy", in.server_copy);
     AppendTimes(os, "client", "copy", in.client_copy);
+    for (const auto& [role, times] : {std::pair{"server", &in.server_released}, std::pair{"client", &in.client_released}})
+    {
+        if (!times->empty())
+        {
+            AppendTimes(os, role, "released", *times);
+        }
+    }
     AppendRates(os, "server", in.server_copy_rate);
     AppendRates(os, "client", in.client_copy_rate);
+    for (const auto& [role, turns] : {std::pair{"server", &in.server_turns}, std::pair{"client", &in.client_turns}})
+    {
+        if (turns->empty())
+        {
+            continue;
+        }
+        os << "\n[" << role << ".turns]\n";
+        for (const auto& [step, v] : *turns)
+        {
+            os << step << " = [";
+            for (size_t i = 0; i < v.size(); ++i)
+            {
+                os << (i ? ", " : "") << "'" << v[i] << "'";
+            }
+            os << "]\n";
+        }
+    }
     return os.str();
 }
 

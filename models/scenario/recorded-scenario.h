@@ -52,11 +52,13 @@ struct RecordedRun
     std::vector<PacketRecord> packets; // the capture, realtime stamps
     int64_t realtime_minus_monotonic_ns = 0;
     int64_t last_tick_monotonic_ns = -1; // a jiffies tick (-1: not measured)
+    SendTurns client_turns, server_turns; // traced writes' copy loops
 };
 
 // Per step, one value per call, in ms
 using StepTimes = std::map<std::string, std::vector<double>>;
 using StepRates = std::map<std::string, std::vector<int64_t>>; // ns per KiB, per call
+using StepTurns = std::map<std::string, std::vector<std::string>>; // "ms:bytes ..." per call
 
 struct RecordedInputs
 {
@@ -74,8 +76,10 @@ struct RecordedInputs
     StepTimes client_hold, server_hold; // sends: from the call to its work (see SendHold)
     StepTimes client_at, server_at;     // when each call began, since the SYN
     StepTimes client_returned, server_returned; // when each blocking call returned
-    StepTimes client_copy, server_copy;         // when a read that found its data copied it
+    StepTimes client_copy, server_copy;         // when a read copied (found its data, or traced)
+    StepTimes client_released, server_released; // a traced read: when its kernel part ended
     StepRates client_copy_rate, server_copy_rate; // a send's copy time per KiB (see SendCopyRate)
+    StepTurns client_turns, server_turns; // a traced send's copy loop
 };
 
 // Throws InputError when the capture has no handshake of the echo connection

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 namespace sim
 {
@@ -99,23 +100,24 @@ Address(TomlReader& t, const std::string& key, const std::string& fallback = "")
 }
 
 // [role.think], [role.wake], [role.hold] (and a recording's [role.at], [role.returned],
-// [role.copy]): milliseconds per step, a number or a list; [role.copy_rate] (a
+// [role.copy], [role.released]): milliseconds per step, a number or a list; [role.copy_rate] (a
 // recording's too): ns per KiB
 static ProcessTiming
 Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProfile& prof)
 {
     ProcessTiming t;
     t.default_wake = ns3::NanoSeconds(prof.wakeup_latency_ns);
-    for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy"})
+    for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy", "released"})
     {
         TomlReader table = role.Table(kind);
         const std::string k(kind);
-        auto& dest = k == "think"  ? t.think
-                     : k == "wake" ? t.wake
-                     : k == "hold" ? t.hold
-                     : k == "at"   ? t.at
-                     : k == "copy" ? t.copy
-                                   : t.returned;
+        auto& dest = k == "think"      ? t.think
+                     : k == "wake"     ? t.wake
+                     : k == "hold"     ? t.hold
+                     : k == "at"       ? t.at
+                     : k == "copy"     ? t.copy
+                     : k == "released" ? t.released
+                                       : t.returned;
         for (const auto& step : steps)
         {
             for (double ms : table.NumberOrList(step, 0, 3.6e6))
@@ -135,6 +137,39 @@ Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProf
         }
     }
     rates.Finish();
+    // [role.turns]: a traced send's copy loop, "ms:bytes ..." per call
+    TomlReader turns = role.Table("turns");
+    const std::vector<std::string> traced = turns.Keys();
+    for (const auto& step : steps)
+    {
+        if (std::find(traced.begin(), traced.end(), step) == traced.end())
+        {
+            continue;
+        }
+        for (const std::string& text : turns.StringList(step))
+        {
+            std::vector<std::pair<ns3::Time, uint64_t>> list;
+            std::istringstream in(text);
+            for (std::string turn; in >> turn;)
+            {
+                const size_t colon = turn.find(':');
+                try
+                {
+                    if (colon == std::string::npos)
+                    {
+                        throw std::invalid_argument("no colon");
+                    }
+                    list.emplace_back(Ms(std::stod(turn.substr(0, colon))), std::stoull(turn.substr(colon + 1)));
+                }
+                catch (const std::exception&)
+                {
+                    turns.Fail(step, fmt::format("\"{}\" is not ms:bytes", turn));
+                }
+            }
+            t.turns[step].push_back(std::move(list));
+        }
+    }
+    turns.Finish();
     return t;
 }
 

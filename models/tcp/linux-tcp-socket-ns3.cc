@@ -661,7 +661,7 @@ LinuxTcpSocket::Send(Ptr<Packet> p, uint32_t flags)
     Payload data = PayloadOf(*p);
     if (connecting)
     {
-        m_sendmsg.push_back({std::move(data), false, false});
+        m_sendmsg.push_back({std::move(data), false, false, 0, {}});
         return static_cast<int>(size);
     }
     return Write(std::move(data));

@@ -160,30 +160,41 @@ LinuxTcpSocket::Ready(WaitFor what) const
 // until the call returned (preempted, or in a softirq the host ran on its way out), so
 // what came meanwhile waited in the backlog. The recording does not say why; the ACKs it
 // shows leaving only at the return say that it held. Returns false when the read is not
-// pinned so, or its copy would come at its return anyway.
+// pinned so, or its copy would come at its return anyway. A traced read (`release_at`)
+// copied at `copy_at` itself (the kernel's first skb_copy_datagram_iter()), and let the
+// socket go at `release_at` (sock_recv_length, after release_sock()): the return can
+// come long after that, the task preempted on its way out.
 bool
-LinuxTcpSocket::CopyThenHold(Time copy_at, Time not_before, std::function<void()>& then)
+LinuxTcpSocket::CopyThenHold(Time copy_at, Time not_before, Time release_at, std::function<void()>& then)
 {
-    const Time copy = std::max(copy_at + NanoSeconds(m_prof->recvmsg_entry_ns), Simulator::Now());
+    const bool traced = release_at.IsStrictlyPositive();
+    const Time copy =
+        std::max(copy_at + (traced ? Time(0) : NanoSeconds(m_prof->recvmsg_entry_ns)), Simulator::Now());
     if (!copy_at.IsStrictlyPositive() || copy >= not_before)
     {
         return false;
     }
+    const Time release = traced ? std::min(std::max(release_at, copy), not_before) : not_before;
     Ptr<LinuxTcpSocket> self = this;
-    Simulator::Schedule(copy - Simulator::Now(), [self, not_before, then = std::move(then)]() mutable {
+    Simulator::Schedule(copy - Simulator::Now(), [self, release, then = std::move(then)]() mutable {
         self->LockSock();
         then();
-        Simulator::Schedule(not_before - Simulator::Now(), [self]() { self->ReleaseSock(); });
+        Simulator::Schedule(release - Simulator::Now(), [self]() { self->ReleaseSock(); });
     });
     return true;
 }
 
 void
-LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then, Time not_before, Time copy_at)
+LinuxTcpSocket::Wait(WaitFor what,
+                     Time wake_latency,
+                     std::function<void()> then,
+                     Time not_before,
+                     Time copy_at,
+                     Time release_at)
 {
     if (Ready(what))
     {
-        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, then))
+        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, release_at, then))
         {
             return;
         }
@@ -200,8 +211,8 @@ LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then
         // woken at t, it runs at the later of t + wake_latency and not_before (or copies
         // at its recorded copy and holds the socket until then)
         Ptr<LinuxTcpSocket> self = this;
-        auto pinned = [self, what, not_before, copy_at, then = std::move(then)]() mutable {
-            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, then))
+        auto pinned = [self, what, not_before, copy_at, release_at, then = std::move(then)]() mutable {
+            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, release_at, then))
             {
                 return;
             }
@@ -212,7 +223,9 @@ LinuxTcpSocket::Wait(WaitFor what, Time wake_latency, std::function<void()> then
             }
             then();
         };
-        m_waiter = Waiter{what, wake_latency, std::move(pinned), Simulator::Now()};
+        // a traced read runs at its measured copy, however long the rest of its wake took
+        const bool traced = what == WaitFor::Readable && release_at.IsStrictlyPositive() && copy_at.IsStrictlyPositive();
+        m_waiter = Waiter{what, traced ? Time(0) : wake_latency, std::move(pinned), Simulator::Now()};
         return;
     }
     m_waiter = Waiter{what, wake_latency, std::move(then), Simulator::Now()};
@@ -515,7 +528,7 @@ LinuxTcpSocket::Connect(const Address& address)
 
 // tcp_sendmsg_locked(): fill the tail skb up to the size goal, then new skbs; push
 int
-LinuxTcpSocket::Write(Payload data, bool more, bool eor, int64_t copy_ns_per_kib)
+LinuxTcpSocket::Write(Payload data, bool more, bool eor, int64_t copy_ns_per_kib, CopyTurns turns)
 {
     if (m_tp.state != TcpState::Established && m_tp.state != TcpState::CloseWait)
     {
@@ -530,7 +543,7 @@ LinuxTcpSocket::Write(Payload data, bool more, bool eor, int64_t copy_ns_per_kib
     // tcp_sendmsg_locked() runs with the socket held; with a copy time the skbs fill and
     // leave one by one, and what arrives meanwhile waits in the backlog
     const int len = static_cast<int>(data.size());
-    m_sendmsg.push_back({std::move(data), more, eor, copy_ns_per_kib});
+    m_sendmsg.push_back({std::move(data), more, eor, copy_ns_per_kib, std::move(turns)});
     if (m_sendmsg.size() == 1 && !m_sendmsgWaiting && !m_sendmsgReturning)
     {
         StartSendmsg();
@@ -637,7 +650,16 @@ LinuxTcpSocket::SendmsgRun()
         const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
         const int64_t ns_per_kib =
             m_sendmsg.front().ns_per_kib > 0 ? m_sendmsg.front().ns_per_kib : m_prof->sendmsg_ns_per_kib;
-        const Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
+        Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
+        // a traced write: this copy ends when the kernel's loop began the turn after it
+        for (const auto& [at, bytes] : m_sendmsg.front().turns)
+        {
+            if (bytes >= m_sendmsgOff + copy)
+            {
+                t = std::max(at - Simulator::Now(), Time(0));
+                break;
+            }
+        }
         if (!t.IsStrictlyPositive())
         {
             SendmsgCopy(data, m_sendmsgOff, copy, size_goal);

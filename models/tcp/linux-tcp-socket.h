@@ -216,12 +216,15 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // call does not block; otherwise the task sleeps and, when woken by the kernel, gets
     // the CPU `wake_latency` later; in either case not before `not_before` (a recorded
     // run: when the real call returned). A recorded read that found its data (`copy_at`,
-    // when it copied) runs then and holds the socket until `not_before`.
+    // when it copied) runs then and holds the socket until `not_before`; a traced one
+    // (`release_at`: its kernel part's end) copies at `copy_at`, or when its data comes
+    // if later, and holds the socket until `release_at`.
     void Wait(WaitFor what,
               ns3::Time wake_latency,
               std::function<void()> then,
               ns3::Time not_before = ns3::Time(0),
-              ns3::Time copy_at = ns3::Time(0));
+              ns3::Time copy_at = ns3::Time(0),
+              ns3::Time release_at = ns3::Time(0));
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
     // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and
@@ -264,7 +267,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // `eor`: MSG_EOR, its last skb takes no later data
     // copy_ns_per_kib: this call's copy time on the host it replays (a recording's
     // copy_rate), else 0 for the profile's sendmsg_ns_per_kib
-    int Write(Payload data, bool more = false, bool eor = false, int64_t copy_ns_per_kib = 0);
+    // `turns`: a traced write's copy loop (when each turn began, the bytes copied
+    // before it): each copy ends no earlier than the turn after it began
+    using CopyTurns = std::vector<std::pair<ns3::Time, uint64_t>>;
+    int Write(Payload data, bool more = false, bool eor = false, int64_t copy_ns_per_kib = 0, CopyTurns turns = {});
     int Write(std::string data) { return Write(Payload(std::move(data))); }
     // The program's step after the write() it just made: when that call returns. On a
     // profile whose loopback sends run the receive path inside the call
@@ -349,7 +355,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
   private:
     // A recorded read that found its data: copy at `copy_at`, hold the socket until
     // `not_before` (false: not pinned so)
-    bool CopyThenHold(ns3::Time copy_at, ns3::Time not_before, std::function<void()>& then);
+    bool CopyThenHold(ns3::Time copy_at, ns3::Time not_before, ns3::Time release_at, std::function<void()>& then);
 
     // --- linux-tcp-socket-ns3.cc: ns-3's callbacks and trace sources
     // What a task blocked on the socket would be woken for, as ns3::Socket's callbacks
@@ -669,6 +675,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
         bool more = false; // MSG_MORE
         bool eor = false;  // MSG_EOR
         int64_t ns_per_kib = 0; // its copy time, if not the profile's
+        CopyTurns turns;        // its traced copy loop, if any
     };
     std::deque<PendingWrite> m_sendmsg;
     size_t m_sendmsgOff = 0;

@@ -254,13 +254,22 @@ BOOST_AUTO_TEST_CASE(recorded_runs_replay_from_their_own_timeline)
     // `copy-rate-rst` (seed 1, 37 run 1), a 444486-byte server reply copied slowly
     // enough that the client's close() comes before the reply's third segment: the
     // client's RST,ACK acks the first two only, and the third draws a bare RST.
+    // Two runs recorded with the kernel's tracepoints (calls.csv's copy_ns,
+    // kernel_return_ns and turns; seed 13, 2026-12-02): `traced-read` (89 run 3), a
+    // browser read the header woke that copied 190 us later and held the socket 28 us,
+    // so the body that came meanwhile waited in its backlog and its ACK offered 91136
+    // (copying at the return, the model ACKed it at once with 93184); `traced-send` (46
+    // run 2), a client's 67388-byte send whose first skb took 186 us to copy (each
+    // copy ends when the kernel's loop began its next turn), so the server's reply
+    // carries the ACK of all of it.
     // `send-mss` (seed 10, 49 run 1): the server's D-SACK of the client's retransmission
     // takes 12 bytes of option room when its 4954740-byte reply begins, so that send() fills its
     // skbs to 32756 (tcp_send_mss() once per call, at its start and restarts); the
     // second leaves with 32756 too, though the D-SACK has gone by then.
     for (const char* name : {"v1", "v2", "v3", "v4", "coalesce", "send-hold", "gso-split", "midwrite-wake",
                              "http-nagle", "http-zero-window", "fin-charge", "backlog-acks", "backlog-pieces",
-                             "read-held", "read-held-echo", "ack-defer", "copy-rate", "copy-rate-rst", "send-mss"})
+                             "read-held", "read-held-echo", "ack-defer", "copy-rate", "copy-rate-rst", "send-mss",
+                             "traced-read", "traced-send"})
     {
         const fs::path own = data / name / "scenario.toml";
         const std::string scenario = fs::exists(own) ? "'" + own.string() + "'" : std::string(name);
@@ -296,7 +305,7 @@ BOOST_AUTO_TEST_CASE(recorded_runs_replay_from_their_own_timeline)
             BOOST_TEST(same, id << ":\n" << sim::FormatComparison(r));
         }
     }
-    BOOST_TEST(runs == 40u);
+    BOOST_TEST(runs == 42u);
     BOOST_TEST_MESSAGE(exact << " of " << runs << " recorded runs replayed exactly");
 }
 

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "models/record/kernel-trace.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sim
+{
+
+namespace
+{
+
+struct Tracepoint
+{
+    const char* path; // under events/
+    const char* name; // as the trace prints it
+    KernelEvent::Kind kind;
+};
+
+constexpr Tracepoint kTracepoints[] = {
+    {"skb/skb_copy_datagram_iovec", "skb_copy_datagram_iovec", KernelEvent::Kind::RecvCopy},
+    {"sock/sock_recv_length", "sock_recv_length", KernelEvent::Kind::RecvEnd},
+    {"tcp/tcp_sendmsg_locked", "tcp_sendmsg_locked", KernelEvent::Kind::SendLoop},
+    {"sock/sock_send_length", "sock_send_length", KernelEvent::Kind::SendEnd},
+};
+
+bool
+WriteTo(const std::string& path, const std::string& value)
+{
+    std::ofstream out(path);
+    out << value;
+    out.flush();
+    return static_cast<bool>(out);
+}
+
+// Where tracefs is, mounting it at its usual place when nothing is there yet
+std::string
+TracefsRoot(std::string& why)
+{
+    namespace fs = std::filesystem;
+    for (const char* root : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"})
+    {
+        if (fs::exists(fs::path(root) / "instances"))
+        {
+            return root;
+        }
+    }
+    const char* root = "/sys/kernel/tracing";
+    if (mount("nodev", root, "tracefs", 0, nullptr) != 0 || !fs::exists(fs::path(root) / "instances"))
+    {
+        why = fmt::format("tracefs is not mounted and cannot be mounted at {}: {}", root, std::strerror(errno));
+        return {};
+    }
+    return root;
+}
+
+// "secs.usecs" to nanoseconds
+bool
+ParseTimestamp(const std::string& s, int64_t& ns)
+{
+    const size_t dot = s.find('.');
+    if (dot == std::string::npos || dot == 0 || s.size() - dot - 1 != 6)
+    {
+        return false;
+    }
+    try
+    {
+        ns = std::stoll(s.substr(0, dot)) * 1000000000LL + std::stoll(s.substr(dot + 1)) * 1000LL;
+    }
+    catch (const std::exception&)
+    {
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// A line is "<comm>-<pid> [<cpu>] <flags> <secs.usecs>: <event>: <fields>"; the
+// command may hold spaces and dashes, so the pid is read back from the CPU's bracket
+std::vector<KernelEvent>
+ParseKernelTrace(std::istream& in)
+{
+    std::vector<KernelEvent> out;
+    std::string line;
+    while (std::getline(in, line))
+    {
+        if (line.empty() || line[0] == '#')
+        {
+            continue;
+        }
+        const size_t cpu = line.find(" [");
+        const size_t close = cpu == std::string::npos ? cpu : line.find("] ", cpu);
+        const size_t dash = cpu == std::string::npos ? cpu : line.rfind('-', cpu);
+        if (close == std::string::npos || dash == std::string::npos)
+        {
+            continue;
+        }
+        KernelEvent e;
+        try
+        {
+            e.pid = std::stoi(line.substr(dash + 1, cpu - dash - 1));
+        }
+        catch (const std::exception&)
+        {
+            continue;
+        }
+        std::istringstream rest(line.substr(close + 2));
+        std::string flags;
+        std::string stamp;
+        std::string name;
+        if (!(rest >> flags >> stamp >> name) || stamp.empty() || stamp.back() != ':' || name.empty() ||
+            name.back() != ':')
+        {
+            continue;
+        }
+        stamp.pop_back();
+        name.pop_back();
+        const auto tp = std::find_if(std::begin(kTracepoints), std::end(kTracepoints),
+                                     [&](const Tracepoint& t) { return name == t.name; });
+        if (tp == std::end(kTracepoints) || !ParseTimestamp(stamp, e.mono_ns))
+        {
+            continue;
+        }
+        e.kind = tp->kind;
+        if (e.kind == KernelEvent::Kind::SendLoop)
+        {
+            // "skb_addr %p skb_len %d msg_left %d size_goal %d"
+            std::string key;
+            while (rest >> key && key != "msg_left")
+            {
+            }
+            if (!(rest >> e.msg_left))
+            {
+                continue;
+            }
+        }
+        out.push_back(e);
+    }
+    return out;
+}
+
+void
+AttachKernelEvents(const std::vector<KernelEvent>& events,
+                   int pid,
+                   int64_t realtime_minus_monotonic_ns,
+                   std::vector<CallRecord>& calls,
+                   SendTurns* turns)
+{
+    constexpr int64_t kResolution = 1000; // the trace prints microseconds, truncated
+    for (const KernelEvent& e : events)
+    {
+        if (e.pid != pid)
+        {
+            continue;
+        }
+        const bool recv = e.kind == KernelEvent::Kind::RecvCopy || e.kind == KernelEvent::Kind::RecvEnd;
+        const CallKind kind = recv ? CallKind::Recv : CallKind::Send;
+        const int64_t t = e.mono_ns + realtime_minus_monotonic_ns;
+        // inside the call, or at most the resolution before its start
+        CallRecord* owner = nullptr;
+        for (CallRecord& c : calls)
+        {
+            if (c.kind != kind || t > c.return_ns || t < c.start_ns - kResolution)
+            {
+                continue;
+            }
+            if (!owner || (t >= c.start_ns && t < owner->start_ns))
+            {
+                owner = &c;
+            }
+        }
+        if (!owner)
+        {
+            continue;
+        }
+        const int64_t at = std::max(t, owner->start_ns);
+        switch (e.kind)
+        {
+        case KernelEvent::Kind::RecvCopy:
+        case KernelEvent::Kind::SendLoop:
+            if (owner->copy_ns == 0 || at < owner->copy_ns)
+            {
+                owner->copy_ns = at;
+            }
+            if (turns && e.kind == KernelEvent::Kind::SendLoop && e.msg_left >= 0 && owner->result > 0)
+            {
+                // one send() a call (blocking): msg_left counts down from the result
+                (*turns)[owner->index].emplace_back(at - owner->start_ns,
+                                                    std::max<int64_t>(owner->result - e.msg_left, 0));
+            }
+            break;
+        case KernelEvent::Kind::RecvEnd:
+        case KernelEvent::Kind::SendEnd:
+            owner->kernel_return_ns = std::max(owner->kernel_return_ns, at);
+            break;
+        }
+    }
+}
+
+KernelTrace::KernelTrace(int pid)
+{
+    const std::string root = TracefsRoot(m_why);
+    if (root.empty())
+    {
+        return;
+    }
+    const std::string dir = fmt::format("{}/instances/sim-record-{}", root, getpid());
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    {
+        m_why = fmt::format("cannot make the tracefs instance {}: {}", dir, std::strerror(errno));
+        return;
+    }
+    bool ok = WriteTo(dir + "/tracing_on", "0") && WriteTo(dir + "/trace_clock", "mono") &&
+              WriteTo(dir + "/buffer_size_kb", "2048") && WriteTo(dir + "/trace", "") &&
+              WriteTo(dir + "/options/event-fork", "1") && WriteTo(dir + "/set_event_pid", std::to_string(pid));
+    for (const Tracepoint& t : kTracepoints)
+    {
+        ok = ok && WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "1");
+    }
+    if (!ok || !WriteTo(dir + "/tracing_on", "1"))
+    {
+        m_why = fmt::format("cannot set up the tracefs instance {}", dir);
+        rmdir(dir.c_str());
+        return;
+    }
+    m_dir = dir;
+}
+
+KernelTrace::~KernelTrace()
+{
+    if (!m_dir.empty())
+    {
+        WriteTo(m_dir + "/tracing_on", "0");
+        for (const Tracepoint& t : kTracepoints)
+        {
+            WriteTo(fmt::format("{}/events/{}/enable", m_dir, t.path), "0");
+        }
+        rmdir(m_dir.c_str());
+    }
+}
+
+std::vector<KernelEvent>
+KernelTrace::Stop()
+{
+    if (m_dir.empty())
+    {
+        return {};
+    }
+    WriteTo(m_dir + "/tracing_on", "0");
+    std::ifstream in(m_dir + "/trace");
+    return ParseKernelTrace(in);
+}
+
+} // namespace sim

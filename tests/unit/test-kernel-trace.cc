@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The kernel's tracepoints in a recording (kernel-trace.h): tracefs lines read back,
+// events put on the calls they happened in, and what calls.csv and recorded.toml keep
+// of them.
+#include "models/record/kernel-trace.h"
+
+#include "models/scenario/recorded-scenario.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace sim;
+
+namespace
+{
+
+// Lines as a tracefs instance prints them (trace_clock mono), a command with a dash
+// and a space in it among them
+const char* kTrace = R"(# tracer: nop
+#
+#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION
+#              | |         |   |||||     |         |
+             sim-4100    [001] ..... 12909.080210: tcp_sendmsg_locked: skb_addr 0000000000000000 skb_len 0 msg_left 100000 size_goal 32741
+             sim-4100    [001] ..... 12909.080300: tcp_sendmsg_locked: skb_addr 0000000000000000 skb_len 0 msg_left 67259 size_goal 32741
+             sim-4100    [001] ..... 12909.080429: sock_send_length: sk address = 000000004fb56473, family = AF_INET protocol = IPPROTO_TCP, length = 100000, error = 0, flags = 0x0
+   my prog-x-4200    [000] ..... 12909.080438: skb_copy_datagram_iovec: skbaddr=00000000c715fd57 len=5000
+   my prog-x-4200    [000] ..... 12909.080440: skb_copy_datagram_iovec: skbaddr=00000000c715fd58 len=100
+   my prog-x-4200    [000] ..... 12909.080443: sock_recv_length: sk address = 00000000c6bd231e, family = AF_INET protocol = IPPROTO_TCP, length = 5100, error = 0, flags = 0x0
+             sim-4100    [001] ..... 12909.080450: consume_skb: skbaddr=00000000c715fd57
+)";
+
+constexpr int64_t kOffset = 1000000000000000LL; // CLOCK_REALTIME - CLOCK_MONOTONIC
+
+CallRecord
+Call(CallKind kind, uint64_t index, int64_t start_mono_ns, int64_t return_mono_ns, int64_t result)
+{
+    CallRecord c;
+    c.kind = kind;
+    c.index = index;
+    c.start_ns = kOffset + start_mono_ns;
+    c.return_ns = kOffset + return_mono_ns;
+    c.result = result;
+    return c;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(tracefs_lines_read_back_as_events_of_their_process)
+{
+    std::istringstream in(kTrace);
+    const std::vector<KernelEvent> e = ParseKernelTrace(in);
+    BOOST_REQUIRE_EQUAL(e.size(), 6u); // consume_skb and the comments are not ours
+    BOOST_TEST(e[0].pid == 4100);
+    BOOST_TEST(e[0].mono_ns == 12909080210000LL);
+    BOOST_TEST((e[0].kind == KernelEvent::Kind::SendLoop));
+    BOOST_TEST(e[0].msg_left == 100000);
+    BOOST_TEST(e[1].msg_left == 67259);
+    BOOST_TEST((e[2].kind == KernelEvent::Kind::SendEnd));
+    BOOST_TEST(e[3].pid == 4200); // "my prog-x-4200": the pid is after the last dash
+    BOOST_TEST((e[3].kind == KernelEvent::Kind::RecvCopy));
+    BOOST_TEST((e[5].kind == KernelEvent::Kind::RecvEnd));
+    BOOST_TEST(e[5].mono_ns == 12909080443000LL);
+}
+
+BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
+{
+    std::istringstream in(kTrace);
+    const std::vector<KernelEvent> e = ParseKernelTrace(in);
+    // the sender: a send from 12909.080200 to .080500, then a recv
+    std::vector<CallRecord> sender = {Call(CallKind::Send, 0, 12909080200000LL, 12909080500000LL, 100000),
+                                      Call(CallKind::Recv, 0, 12909080600000LL, 12909080700000LL, 10)};
+    SendTurns turns;
+    AttachKernelEvents(e, 4100, kOffset, sender, &turns);
+    BOOST_TEST(sender[0].copy_ns == kOffset + 12909080210000LL);
+    BOOST_TEST(sender[0].kernel_return_ns == kOffset + 12909080429000LL);
+    BOOST_TEST(sender[1].copy_ns == 0); // the reader's events are another process's
+    BOOST_REQUIRE_EQUAL(turns[0].size(), 2u);
+    BOOST_TEST(turns[0][0].first == 10000); // since the call's start
+    BOOST_TEST(turns[0][0].second == 0);
+    BOOST_TEST(turns[0][1].first == 100000);
+    BOOST_TEST(turns[0][1].second == 32741);
+    // the reader: its recv began 0.5 us after the microsecond its first copy is
+    // printed in (the trace truncates): the copy is its, at its start at the earliest
+    std::vector<CallRecord> reader = {Call(CallKind::Recv, 3, 12909080438500LL, 12909080446000LL, 5100)};
+    AttachKernelEvents(e, 4200, kOffset, reader);
+    BOOST_TEST(reader[0].copy_ns == reader[0].start_ns);
+    BOOST_TEST(reader[0].kernel_return_ns == kOffset + 12909080443000LL);
+    // a call that returned before the events: none of them is its
+    std::vector<CallRecord> early = {Call(CallKind::Recv, 0, 12909080000000LL, 12909080100000LL, 5)};
+    AttachKernelEvents(e, 4200, kOffset, early);
+    BOOST_TEST(early[0].copy_ns == 0);
+    BOOST_TEST(early[0].kernel_return_ns == 0);
+}
+
+BOOST_AUTO_TEST_CASE(calls_csv_keeps_the_traced_columns)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-kernel-trace-csv-test";
+    std::filesystem::create_directories(dir);
+    RecordedRun run;
+    run.client_calls = {Call(CallKind::Send, 0, 1000, 9000, 70000), Call(CallKind::Recv, 0, 10000, 20000, 5)};
+    run.client_calls[0].copy_ns = kOffset + 2000;
+    run.client_calls[0].kernel_return_ns = kOffset + 8000;
+    run.client_calls[1].copy_ns = kOffset + 15000;
+    run.client_calls[1].kernel_return_ns = kOffset + 16000;
+    run.client_turns[0] = {{1000, 0}, {5000, 32768}};
+    {
+        std::ofstream((dir / "calls.csv").string()) << CallsCsv(run);
+    }
+    const RecordedRun back = ReadCallsCsv((dir / "calls.csv").string());
+    BOOST_REQUIRE_EQUAL(back.client_calls.size(), 2u);
+    BOOST_TEST(back.client_calls[0].copy_ns == kOffset + 2000);
+    BOOST_TEST(back.client_calls[1].kernel_return_ns == kOffset + 16000);
+    BOOST_REQUIRE_EQUAL(back.client_turns.at(0).size(), 2u);
+    BOOST_TEST(back.client_turns.at(0)[1].first == 5000);
+    BOOST_TEST(back.client_turns.at(0)[1].second == 32768);
+    // a run without them writes the six columns older readers take
+    RecordedRun plain = run;
+    for (CallRecord& c : plain.client_calls)
+    {
+        c.copy_ns = 0;
+        c.kernel_return_ns = 0;
+    }
+    BOOST_TEST(CallsCsv(plain).find("copy_ns") == std::string::npos);
+    std::filesystem::remove_all(dir);
+}
