@@ -176,9 +176,16 @@ LinuxTcpSocket::CopyThenHold(Time copy_at, Time not_before, Time release_at, std
     }
     const Time release = traced ? std::min(std::max(release_at, copy), not_before) : not_before;
     Ptr<LinuxTcpSocket> self = this;
-    Simulator::Schedule(copy - Simulator::Now(), [self, release, then = std::move(then)]() mutable {
+    Simulator::Schedule(copy - Simulator::Now(), [self, traced, release, then = std::move(then)]() mutable {
         self->LockSock();
+        if (traced)
+        {
+            // the rest of tcp_recvmsg_locked()'s loop (a backlog flush when more is
+            // wanted, then tcp_cleanup_rbuf()) comes at the end of its kernel part
+            self->m_recvmsgTailAt = release;
+        }
         then();
+        self->m_recvmsgTailAt = Time(0);
         Simulator::Schedule(release - Simulator::Now(), [self]() { self->ReleaseSock(); });
     });
     return true;
@@ -930,6 +937,16 @@ LinuxTcpSocket::RecvmsgLoop()
             break;
         }
         FlushBacklog();
+    }
+    // a traced read copied at its first copy; what its loop did after (process the
+    // backlog and copy more while len is left, then tcp_cleanup_rbuf()'s ACK) ends its
+    // kernel part
+    if (m_recvmsgTailAt > Simulator::Now())
+    {
+        const Time at = m_recvmsgTailAt;
+        m_recvmsgTailAt = Time(0);
+        m_copyDone = Simulator::Schedule(at - Simulator::Now(), [this]() { RecvmsgLoop(); });
+        return;
     }
     CleanupRbuf(static_cast<int>(m_recvmsg->out.size()));
     RecvmsgCall call = std::move(*m_recvmsg);

@@ -668,6 +668,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
         bool timed = true; // false for ns-3's Recv(), which cannot wait for the copy
     };
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
+    ns3::Time m_recvmsgTailAt;            // a traced read: its loop's end (0: none)
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     struct PendingWrite
     {
