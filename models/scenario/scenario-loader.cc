@@ -106,6 +106,7 @@ static ProcessTiming
 Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProfile& prof)
 {
     ProcessTiming t;
+    ProcessTiming::Recorded r;
     t.default_wake = ns3::NanoSeconds(prof.wakeup_latency_ns);
     for (const char* kind : {"think", "wake", "hold", "at", "returned", "copy", "released"})
     {
@@ -114,10 +115,10 @@ Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProf
         auto& dest = k == "think"      ? t.think
                      : k == "wake"     ? t.wake
                      : k == "hold"     ? t.hold
-                     : k == "at"       ? t.at
-                     : k == "copy"     ? t.copy
-                     : k == "released" ? t.released
-                                       : t.returned;
+                     : k == "at"       ? r.at
+                     : k == "copy"     ? r.copy
+                     : k == "released" ? r.released
+                                       : r.returned;
         for (const auto& step : steps)
         {
             for (double ms : table.NumberOrList(step, 0, 3.6e6))
@@ -133,7 +134,7 @@ Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProf
     {
         for (double ns : rates.NumberOrList(step, 0, 1e9))
         {
-            t.copy_rate[step].push_back(static_cast<int64_t>(ns));
+            r.copy_rate[step].push_back(static_cast<int64_t>(ns));
         }
     }
     rates.Finish();
@@ -166,10 +167,15 @@ Timing(TomlReader& role, const std::vector<std::string>& steps, const KernelProf
                     turns.Fail(step, fmt::format("\"{}\" is not ms:bytes", turn));
                 }
             }
-            t.turns[step].push_back(std::move(list));
+            r.turns[step].push_back(std::move(list));
         }
     }
     turns.Finish();
+    if (!r.at.empty() || !r.returned.empty() || !r.copy.empty() || !r.released.empty() || !r.copy_rate.empty() ||
+        !r.turns.empty())
+    {
+        t.recorded = std::make_shared<const ProcessTiming::Recorded>(std::move(r));
+    }
     return t;
 }
 
