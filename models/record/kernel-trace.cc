@@ -157,6 +157,21 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
                    SendTurns* turns)
 {
     constexpr int64_t kResolution = 1000; // the trace prints microseconds, truncated
+    // a program's reads and its writes, each in the order it made them (they do not
+    // overlap)
+    std::vector<CallRecord*> by_kind[2];
+    for (CallRecord& c : calls)
+    {
+        if (c.kind == CallKind::Recv || c.kind == CallKind::Send)
+        {
+            by_kind[c.kind == CallKind::Recv ? 0 : 1].push_back(&c);
+        }
+    }
+    for (auto& list : by_kind)
+    {
+        std::sort(list.begin(), list.end(),
+                  [](const CallRecord* a, const CallRecord* b) { return a->start_ns < b->start_ns; });
+    }
     for (const KernelEvent& e : events)
     {
         if (e.pid != pid)
@@ -164,20 +179,19 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
             continue;
         }
         const bool recv = e.kind == KernelEvent::Kind::RecvCopy || e.kind == KernelEvent::Kind::RecvEnd;
-        const CallKind kind = recv ? CallKind::Recv : CallKind::Send;
+        const std::vector<CallRecord*>& list = by_kind[recv ? 0 : 1];
         const int64_t t = e.mono_ns + realtime_minus_monotonic_ns;
-        // inside the call, or at most the resolution before its start
+        // the call it falls in; else one that began at most the resolution after it
+        auto next = std::upper_bound(list.begin(), list.end(), t,
+                                     [](int64_t at, const CallRecord* c) { return at < c->start_ns; });
         CallRecord* owner = nullptr;
-        for (CallRecord& c : calls)
+        if (next != list.begin() && t <= (*std::prev(next))->return_ns)
         {
-            if (c.kind != kind || t > c.return_ns || t < c.start_ns - kResolution)
-            {
-                continue;
-            }
-            if (!owner || (t >= c.start_ns && t < owner->start_ns))
-            {
-                owner = &c;
-            }
+            owner = *std::prev(next);
+        }
+        else if (next != list.end() && t >= (*next)->start_ns - kResolution && t <= (*next)->return_ns)
+        {
+            owner = *next;
         }
         if (!owner)
         {

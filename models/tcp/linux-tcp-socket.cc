@@ -659,13 +659,13 @@ LinuxTcpSocket::SendmsgRun()
             m_sendmsg.front().ns_per_kib > 0 ? m_sendmsg.front().ns_per_kib : m_prof->sendmsg_ns_per_kib;
         Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
         // a traced write: this copy ends when the kernel's loop began the turn after it
-        for (const auto& [at, bytes] : m_sendmsg.front().turns)
+        // (turns count bytes up: the first that covers this copy)
+        const CopyTurns& turns = m_sendmsg.front().turns;
+        const auto next = std::lower_bound(turns.begin(), turns.end(), uint64_t{m_sendmsgOff + copy},
+                                           [](const auto& turn, uint64_t end) { return turn.second < end; });
+        if (next != turns.end())
         {
-            if (bytes >= m_sendmsgOff + copy)
-            {
-                t = std::max(at - Simulator::Now(), Time(0));
-                break;
-            }
+            t = std::max(next->first - Simulator::Now(), Time(0));
         }
         if (!t.IsStrictlyPositive())
         {

@@ -427,7 +427,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
                                                        uint32_t pcount,
                                                        uint32_t gso_size,
                                                        std::shared_ptr<const int> dataref);
-    bool TransmitSkb(Skb& skb);
+    bool TransmitSkb(Skb& skb, uint32_t mss_now = 0);
     ns3::Time UnpaidWakes(bool midwrite);
     void TransmitPackets(const std::vector<ns3::Ptr<ns3::Packet>>& packets);
     void WriteXmit(int nonagle, bool push_one = false, bool probe = false, uint32_t mss_now = 0);
@@ -687,7 +687,6 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // 0: not computed yet
     uint32_t m_sendmsgMss = 0;
     uint32_t m_sendmsgSizeGoal = 0;
-    uint32_t m_xmitMss = 0; // the mss_now of the tcp_write_xmit() under way, if any
     bool m_sendmsgWaiting = false; // in sk_stream_wait_memory() (SOCK_NOSPACE)
     ns3::Time m_sendmsgWaitingSince;
     ns3::EventId m_sendmsgStep;

@@ -205,10 +205,10 @@ LinuxTcpSocket::EventAckSent()
     m_compressedAckTimer.Cancel();
 }
 
-// tcp_transmit_skb() for a queued skb, then tcp_event_new_data_sent(). False: a local
-// qdisc dropped it, and it stays unsent.
+// tcp_transmit_skb() for a queued skb (GSO segments of mss_now, else tcp_current_mss()),
+// then tcp_event_new_data_sent(). False: a local qdisc dropped it, and it stays unsent.
 bool
-LinuxTcpSocket::TransmitSkb(Skb& skb)
+LinuxTcpSocket::TransmitSkb(Skb& skb, uint32_t mss_now)
 {
     uint8_t flags = skb.flags;
     if (!(flags & TCPHDR_SYN) || m_tp.state != TcpState::SynSent)
@@ -228,7 +228,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb)
         skb.dataref = std::make_shared<const int>(0);
     }
     const std::vector<Ptr<Packet>> packets =
-        BuildGsoPackets(skb.seq, flags, skb.data, skb.pcount, m_xmitMss ? m_xmitMss : CurrentMss(),
+        BuildGsoPackets(skb.seq, flags, skb.data, skb.pcount, mss_now ? mss_now : CurrentMss(),
                         m_tp.gso_max_size ? skb.dataref : nullptr);
     if (flags & TCPHDR_ACK)
     {
@@ -408,8 +408,6 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe, uint32_t mss_a
     // the caller's mss_now: tcp_sendmsg() passes the one of its tcp_send_mss(), the
     // other paths tcp_current_mss()
     const uint32_t mss_now = mss_arg ? mss_arg : CurrentMss();
-    const uint32_t saved_xmit_mss = m_xmitMss;
-    m_xmitMss = mss_now;
     // tcp_tso_segs(); a device that segments before the capture: one mss per packet
     const uint32_t max_segs = m_tp.gso_max_size ? TsoSegs(mss_now) : 1;
     for (size_t i = 0; i < m_writeQueue.size(); ++i)
@@ -483,7 +481,7 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe, uint32_t mss_a
         }
         Skb& out = m_writeQueue[i];
         out.pcount = m_tp.gso_max_size ? TcpSkbPcount(static_cast<uint32_t>(out.data.size()), mss_now) : 1;
-        if (!TransmitSkb(out))
+        if (!TransmitSkb(out, mss_now))
         {
             break;
         }
@@ -497,7 +495,6 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe, uint32_t mss_a
             break;
         }
     }
-    m_xmitMss = saved_xmit_mss;
     // __tcp_push_pending_frames(): nothing in flight and data held back (by the peer's
     // window): the window probe timer
     if (!push_one && !m_tp.packets_out && HasSendHead())
