@@ -34,7 +34,7 @@ Ms(int64_t ns)
 }
 
 // Put `v` at `index` of the step's list (times in ms, or rates); calls never made stay
-// 0 (never read)
+// 0, or empty (never read)
 template <class T>
 void
 Put(std::map<std::string, std::vector<T>>& t, const std::string& step, uint64_t index, T v)
@@ -42,7 +42,7 @@ Put(std::map<std::string, std::vector<T>>& t, const std::string& step, uint64_t 
     std::vector<T>& list = t[step];
     if (list.size() <= index)
     {
-        list.resize(index + 1, T{0});
+        list.resize(index + 1, T{});
     }
     list[index] = v;
 }
@@ -346,12 +346,26 @@ PutTurns(StepTurns& t, const std::string& step, const CallRecord& c, const SendT
     {
         text += fmt::format("{}{:.6f}:{}", text.empty() ? "" : " ", Ms(c.start_ns + dt), bytes);
     }
-    std::vector<std::string>& list = t[step];
-    if (list.size() <= c.index)
+    Put(t, step, c.index, text);
+}
+
+// A read's copy: traced (its first copy, and `released`, the end of its kernel part),
+// or inferred for one that found its data (Side::CopyAt())
+void
+PutReadCopy(StepTimes& copy,
+            StepTimes& released,
+            const std::string& step,
+            const CallRecord& c,
+            const Side& side,
+            uint64_t consumed)
+{
+    if (!c.copy_ns)
     {
-        list.resize(c.index + 1);
+        Put(copy, step, c.index, side.CopyAt(c, consumed));
+        return;
     }
-    list[c.index] = text;
+    Put(copy, step, c.index, Ms(c.copy_ns));
+    Put(released, step, c.index, Ms(c.kernel_return_ns ? c.kernel_return_ns : c.return_ns));
 }
 
 void
@@ -390,11 +404,7 @@ ClientTimes(const Side& side,
             Put(in.client_wake, recv_step, c.index, side.Wake(c, consumed));
             Put(in.client_at, recv_step, c.index, Ms(c.start_ns));
             Put(in.client_returned, recv_step, c.index, Ms(c.return_ns - side.CopyNs(c)));
-            Put(in.client_copy, recv_step, c.index, c.copy_ns ? Ms(c.copy_ns) : side.CopyAt(c, consumed));
-            if (c.copy_ns)
-            {
-                Put(in.client_released, recv_step, c.index, Ms(c.kernel_return_ns ? c.kernel_return_ns : c.return_ns));
-            }
+            PutReadCopy(in.client_copy, in.client_released, recv_step, c, side, consumed);
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
@@ -464,11 +474,7 @@ ServerTimes(const Side& side,
             {
                 Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
                 Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
-                Put(in.server_copy, "recv", c.index, c.copy_ns ? Ms(c.copy_ns) : side.CopyAt(c, consumed));
-                if (c.copy_ns)
-                {
-                    Put(in.server_released, "recv", c.index, Ms(c.kernel_return_ns ? c.kernel_return_ns : c.return_ns));
-                }
+                PutReadCopy(in.server_copy, in.server_released, "recv", c, side, consumed);
             }
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             last_recv = c.index;
