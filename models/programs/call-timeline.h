@@ -40,9 +40,11 @@ struct CallRecord
     int64_t kernel_return_ns = 0;
 };
 
-// A traced write's copy loop (tcp_sendmsg_locked()), by send index: each turn's time
-// since the call's start (ns) and the bytes of the write copied before it
-using SendTurns = std::map<uint64_t, std::vector<std::pair<int64_t, int64_t>>>;
+// A traced write's copy loop (tcp_sendmsg_locked()), by the call's start_ns (a
+// program's calls share an index across steps: the HTTP server's header and body
+// are both send `i` of request i): each turn's time since the call's start (ns) and
+// the bytes of the write copied before it
+using SendTurns = std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>>;
 
 // Realtime now, in ns
 int64_t RealtimeNs();

@@ -209,7 +209,7 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
             if (turns && e.kind == KernelEvent::Kind::SendLoop && e.msg_left >= 0 && owner->result > 0)
             {
                 // one send() a call (blocking): msg_left counts down from the result
-                (*turns)[owner->index].emplace_back(at - owner->start_ns,
+                (*turns)[owner->start_ns].emplace_back(at - owner->start_ns,
                                                     std::max<int64_t>(owner->result - e.msg_left, 0));
             }
             break;

@@ -44,7 +44,7 @@ std::vector<KernelEvent> ParseKernelTrace(std::istream& in);
 // (a read's first copy, or a write's first turn of its copy loop) and its kernel end.
 // An event belongs to the last call that began before it (a microsecond of slack for
 // the trace's resolution) and had not returned.
-// A write's turns of its copy loop go to `turns` (by send index): since the call's
+// A write's turns of its copy loop go to `turns` (by the call's start_ns): since its
 // start, how many of its bytes were copied as each began.
 void AttachKernelEvents(const std::vector<KernelEvent>& events,
                         int pid,

@@ -336,7 +336,7 @@ InOrder(std::vector<CallRecord> calls)
 void
 PutTurns(StepTurns& t, const std::string& step, const CallRecord& c, const SendTurns& turns)
 {
-    auto it = turns.find(c.index);
+    auto it = turns.find(c.start_ns);
     if (it == turns.end() || it->second.empty())
     {
         return;
@@ -564,6 +564,14 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
         }
         return calls;
     };
+    auto shifted_turns = [&](const SendTurns& turns) {
+        SendTurns out; // keyed by the call's start_ns, as shifted above
+        for (const auto& [start_ns, list] : turns)
+        {
+            out.emplace(start_ns - t0, list);
+        }
+        return out;
+    };
     std::vector<TraceRow> rel = rows;
     for (TraceRow& r : rel)
     {
@@ -587,8 +595,8 @@ DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run)
     const Side server{rel, arrived, path, true, sc.server_profile.recvmsg_ns_per_kib,
                       sc.server_profile.sendmsg_ns_per_kib};
     in.http = sc.http_server.has_value();
-    ClientTimes(client, shifted(run.client_calls), run.client_turns, *rel_synack, in.http ? "read" : "recv", in);
-    ServerTimes(server, shifted(run.server_calls), run.server_turns, rel_ack,
+    ClientTimes(client, shifted(run.client_calls), shifted_turns(run.client_turns), *rel_synack, in.http ? "read" : "recv", in);
+    ServerTimes(server, shifted(run.server_calls), shifted_turns(run.server_turns), rel_ack,
                 in.http ? 0 : sc.server.sleep_before_recv.GetNanoSeconds(), in.http, in);
     return in;
 }
@@ -691,7 +699,7 @@ CallsCsv(const RecordedRun& run)
                 continue;
             }
             out += fmt::format(",{},{},", c.copy_ns, c.kernel_return_ns);
-            if (auto it = turns->find(c.index); c.kind == CallKind::Send && it != turns->end())
+            if (auto it = turns->find(c.start_ns); c.kind == CallKind::Send && it != turns->end())
             {
                 for (size_t i = 0; i < it->second.size(); ++i)
                 {
@@ -769,7 +777,7 @@ ReadCallsCsv(const std::string& path)
             }
             if (f.size() == 9 && c.kind == CallKind::Send && !f[8].empty())
             {
-                auto& list = (f[0] == "client" ? run.client_turns : run.server_turns)[c.index];
+                auto& list = (f[0] == "client" ? run.client_turns : run.server_turns)[c.start_ns];
                 std::stringstream turns(f[8]);
                 for (std::string t; std::getline(turns, t, ';');)
                 {
@@ -778,7 +786,15 @@ ReadCallsCsv(const std::string& path)
                     {
                         throw std::invalid_argument("turn");
                     }
-                    list.emplace_back(std::stoll(t.substr(0, colon)), std::stoll(t.substr(colon + 1)));
+                    const int64_t dt = std::stoll(t.substr(0, colon));
+                    const int64_t bytes = std::stoll(t.substr(colon + 1));
+                    // a turn is the call's only inside it: files written before turns
+                    // were keyed by start_ns give the HTTP server's header and body,
+                    // both send i, the turns of both
+                    if (dt >= 0 && dt <= c.return_ns - c.start_ns && bytes <= c.result)
+                    {
+                        list.emplace_back(dt, bytes);
+                    }
                 }
             }
         }

@@ -77,11 +77,12 @@ BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
     BOOST_TEST(sender[0].copy_ns == kOffset + 12909080210000LL);
     BOOST_TEST(sender[0].kernel_return_ns == kOffset + 12909080429000LL);
     BOOST_TEST(sender[1].copy_ns == 0); // the reader's events are another process's
-    BOOST_REQUIRE_EQUAL(turns[0].size(), 2u);
-    BOOST_TEST(turns[0][0].first == 10000); // since the call's start
-    BOOST_TEST(turns[0][0].second == 0);
-    BOOST_TEST(turns[0][1].first == 100000);
-    BOOST_TEST(turns[0][1].second == 32741);
+    const auto& mine = turns[sender[0].start_ns];
+    BOOST_REQUIRE_EQUAL(mine.size(), 2u);
+    BOOST_TEST(mine[0].first == 10000); // since the call's start
+    BOOST_TEST(mine[0].second == 0);
+    BOOST_TEST(mine[1].first == 100000);
+    BOOST_TEST(mine[1].second == 32741);
     // the reader: its recv began 0.5 us after the microsecond its first copy is
     // printed in (the trace truncates): the copy is its, at its start at the earliest
     std::vector<CallRecord> reader = {Call(CallKind::Recv, 3, 12909080438500LL, 12909080446000LL, 5100)};
@@ -95,6 +96,39 @@ BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
     BOOST_TEST(early[0].kernel_return_ns == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_header_and_its_body_keep_their_own_turns)
+{
+    // the HTTP server's header and body are both send 0 of request 0: the body's
+    // turns (12909.080210, .080300) are not the header's, whose copy would otherwise
+    // wait for the body's second turn
+    std::istringstream in(kTrace);
+    const std::vector<KernelEvent> e = ParseKernelTrace(in);
+    std::vector<CallRecord> server = {Call(CallKind::Send, 0, 12909080100000LL, 12909080150000LL, 68),
+                                      Call(CallKind::Send, 0, 12909080200000LL, 12909080500000LL, 100000)};
+    SendTurns turns;
+    AttachKernelEvents(e, 4100, kOffset, server, &turns);
+    BOOST_TEST(turns.count(server[0].start_ns) == 0u);
+    BOOST_TEST(turns.at(server[1].start_ns).size() == 2u);
+    // calls.csv written before the turns were keyed by the call gave both rows both
+    // calls' turns: a row keeps those inside its call
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-kernel-trace-shared-index";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream out((dir / "calls.csv").string());
+        out << "program,call,index,start_ns,return_ns,result,copy_ns,kernel_return_ns,turns\n";
+        for (const CallRecord& c : server)
+        {
+            out << "server,send,0," << c.start_ns << "," << c.return_ns << "," << c.result << ",0,0,"
+                << "15000:0;1000:0;90000:32700;100000:32768\n";
+        }
+    }
+    const RecordedRun back = ReadCallsCsv((dir / "calls.csv").string());
+    const auto& header = back.server_turns.at(server[0].start_ns);
+    BOOST_TEST(header.size() == 2u); // the 0-byte turns within its 50 us
+    BOOST_TEST(back.server_turns.at(server[1].start_ns).size() == 4u);
+    std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(calls_csv_keeps_the_traced_columns)
 {
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-kernel-trace-csv-test";
@@ -105,7 +139,7 @@ BOOST_AUTO_TEST_CASE(calls_csv_keeps_the_traced_columns)
     run.client_calls[0].kernel_return_ns = kOffset + 8000;
     run.client_calls[1].copy_ns = kOffset + 15000;
     run.client_calls[1].kernel_return_ns = kOffset + 16000;
-    run.client_turns[0] = {{1000, 0}, {5000, 32768}};
+    run.client_turns[run.client_calls[0].start_ns] = {{1000, 0}, {5000, 32768}};
     {
         std::ofstream((dir / "calls.csv").string()) << CallsCsv(run);
     }
@@ -113,9 +147,10 @@ BOOST_AUTO_TEST_CASE(calls_csv_keeps_the_traced_columns)
     BOOST_REQUIRE_EQUAL(back.client_calls.size(), 2u);
     BOOST_TEST(back.client_calls[0].copy_ns == kOffset + 2000);
     BOOST_TEST(back.client_calls[1].kernel_return_ns == kOffset + 16000);
-    BOOST_REQUIRE_EQUAL(back.client_turns.at(0).size(), 2u);
-    BOOST_TEST(back.client_turns.at(0)[1].first == 5000);
-    BOOST_TEST(back.client_turns.at(0)[1].second == 32768);
+    const auto& turns = back.client_turns.at(run.client_calls[0].start_ns);
+    BOOST_REQUIRE_EQUAL(turns.size(), 2u);
+    BOOST_TEST(turns[1].first == 5000);
+    BOOST_TEST(turns[1].second == 32768);
     // a run without them writes the six columns older readers take
     RecordedRun plain = run;
     for (CallRecord& c : plain.client_calls)
