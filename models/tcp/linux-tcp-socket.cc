@@ -646,8 +646,12 @@ LinuxTcpSocket::SendmsgRun()
                 m_processBacklog = 0;
                 if (!m_backlog.empty())
                 {
-                    FlushBacklog(); // sk_flush_backlog() true: "goto restart"
+                    // sk_flush_backlog() true: "goto restart"
                     m_sendmsgSizeGoal = 0;
+                    if (SendmsgFlushBacklog())
+                    {
+                        return;
+                    }
                     SendMss();
                     size_goal = m_sendmsgSizeGoal;
                 }
@@ -726,6 +730,41 @@ LinuxTcpSocket::SendmsgRun()
         return;
     }
     drained();
+}
+
+// __sk_flush_backlog() inside a write: __release_sock() processes the backlog with
+// the socket still owned. On loopback what that transmits runs its softirq at once
+// (do_softirq() at local_bh_enable()), and the peer's ACK it brings back joins the
+// backlog (the socket is owned), which __release_sock() loops over until it is empty;
+// then tcp_release_cb(). True when the write waits for that softirq and goes on
+// (SendmsgRun()) after it.
+bool
+LinuxTcpSocket::SendmsgFlushBacklog()
+{
+    ProcessBacklog();
+    if (!m_sendmsgSoftirq || m_sendmsgSoftirq->in_flight == 0)
+    {
+        SendDeferredAck();
+        return false;
+    }
+    Ptr<LinuxTcpSocket> self = this;
+    m_sendmsgSoftirq->drained = [self]() {
+        {
+            LinuxLoopbackNetDevice::Scope in(self->m_sendmsgSoftirq);
+            if (self->SendmsgFlushBacklog())
+            {
+                return;
+            }
+        }
+        const Time wakes = self->UnpaidWakes(true);
+        if (!wakes.IsStrictlyPositive())
+        {
+            self->SendmsgRun();
+            return;
+        }
+        self->m_sendmsgStep = Simulator::Schedule(wakes, &LinuxTcpSocket::SendmsgRun, self);
+    };
+    return true;
 }
 
 // The time the call's softirq spent on wake-ups (try_to_wake_up()) not yet paid for:

@@ -247,6 +247,8 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void SendDeferredAck();
     // __sk_flush_backlog(): ProcessBacklog(), then the deferred ACK
     void FlushBacklog();
+    // The same inside a write, with the loopback softirq its processing raised
+    bool SendmsgFlushBacklog();
     bool OwnedByUser() const { return m_ownedByUser > 0; }
     // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
     // else queued (sk_add_backlog())
