@@ -44,7 +44,8 @@ struct ProcessTiming
         // A recorded send's copy time per KiB on the recording host (ns; 0: the profile's
         // sendmsg_ns_per_kib)
         std::map<std::string, std::vector<int64_t>> copy_rate;
-        // A traced send's copy loop: each turn's time and the bytes copied before it
+        // A traced send's copy loop, or a traced read's copies: each turn's time and the
+        // bytes copied before it
         using Turns = std::vector<std::pair<ns3::Time, uint64_t>>;
         std::map<std::string, std::vector<Turns>> turns;
     };
@@ -88,6 +89,13 @@ struct ProcessTiming
     Turns SendTurns(const std::string& step, size_t call) const
     {
         return Entry(&Recorded::turns, step, call).value_or(Turns{});
+    }
+
+    // A traced read's last copy: its loop ran until then (0: not traced)
+    ns3::Time LastCopyAt(const std::string& step, size_t call) const
+    {
+        const std::optional<Turns> t = Entry(&Recorded::turns, step, call);
+        return t && !t->empty() ? t->back().first : ns3::Time(0);
     }
 
     // A send's copy time per KiB, if the recording measured it (0: none)

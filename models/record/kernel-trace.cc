@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -132,6 +133,22 @@ ParseKernelTrace(std::istream& in)
             continue;
         }
         e.kind = tp->kind;
+        if (e.kind == KernelEvent::Kind::RecvCopy)
+        {
+            // "skbaddr=%p len=%d"
+            std::string field;
+            while (rest >> field && field.rfind("len=", 0) != 0)
+            {
+            }
+            try
+            {
+                e.len = field.rfind("len=", 0) == 0 ? std::stoll(field.substr(4)) : -1;
+            }
+            catch (const std::exception&)
+            {
+                continue;
+            }
+        }
         if (e.kind == KernelEvent::Kind::SendLoop)
         {
             // "skb_addr %p skb_len %d msg_left %d size_goal %d"
@@ -172,6 +189,7 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
         std::sort(list.begin(), list.end(),
                   [](const CallRecord* a, const CallRecord* b) { return a->start_ns < b->start_ns; });
     }
+    std::map<const CallRecord*, int64_t> read_copied; // by a read, its copies so far
     for (const KernelEvent& e : events)
     {
         if (e.pid != pid)
@@ -211,6 +229,14 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
                 // one send() a call (blocking): msg_left counts down from the result
                 (*turns)[owner->start_ns].emplace_back(at - owner->start_ns,
                                                     std::max<int64_t>(owner->result - e.msg_left, 0));
+            }
+            if (turns && e.kind == KernelEvent::Kind::RecvCopy && e.len >= 0)
+            {
+                // each skb_copy_datagram_msg() of tcp_recvmsg_locked()'s loop, with what
+                // the read had copied before it
+                auto& list = (*turns)[owner->start_ns];
+                list.emplace_back(at - owner->start_ns, read_copied[owner]);
+                read_copied[owner] += e.len;
             }
             break;
         case KernelEvent::Kind::RecvEnd:

@@ -33,6 +33,7 @@ struct KernelEvent
     int64_t mono_ns = 0; // trace_clock "mono" (CLOCK_MONOTONIC), microsecond resolution
     Kind kind = Kind::RecvCopy;
     int64_t msg_left = -1; // SendLoop: what of the write was still to copy
+    int64_t len = -1;      // RecvCopy: the bytes of this copy
 };
 
 // The events of a tracefs `trace` file (the default text format); lines of other
@@ -44,8 +45,8 @@ std::vector<KernelEvent> ParseKernelTrace(std::istream& in);
 // (a read's first copy, or a write's first turn of its copy loop) and its kernel end.
 // An event belongs to the last call that began before it (a microsecond of slack for
 // the trace's resolution) and had not returned.
-// A write's turns of its copy loop go to `turns` (by the call's start_ns): since its
-// start, how many of its bytes were copied as each began.
+// A write's turns of its copy loop, and a read's copies, go to `turns` (by the call's
+// start_ns): since its start, how many of its bytes were copied as each began.
 void AttachKernelEvents(const std::vector<KernelEvent>& events,
                         int pid,
                         int64_t realtime_minus_monotonic_ns,

@@ -405,6 +405,7 @@ ClientTimes(const Side& side,
             Put(in.client_at, recv_step, c.index, Ms(c.start_ns));
             Put(in.client_returned, recv_step, c.index, Ms(c.return_ns - side.CopyNs(c)));
             PutReadCopy(in.client_copy, in.client_released, recv_step, c, side, consumed);
+            PutTurns(in.client_turns, recv_step, c, turns);
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             break;
         case CallKind::Close:
@@ -475,6 +476,7 @@ ServerTimes(const Side& side,
                 Put(in.server_wake, "recv", c.index, side.Wake(c, consumed));
                 Put(in.server_returned, "recv", c.index, Ms(c.return_ns - side.CopyNs(c)));
                 PutReadCopy(in.server_copy, in.server_released, "recv", c, side, consumed);
+                PutTurns(in.server_turns, "recv", c, turns);
             }
             consumed += static_cast<uint64_t>(std::max<int64_t>(c.result, 0));
             last_recv = c.index;
@@ -683,7 +685,8 @@ CallsCsv(const RecordedRun& run)
             traced = traced || c.copy_ns != 0 || c.kernel_return_ns != 0;
         }
     }
-    // turns: a traced write's copy loop, "ns since the start:bytes copied" per turn
+    // turns: a traced write's copy loop, or a traced read's copies, "ns since the
+    // start:bytes copied before" per turn
     out += traced ? "program,call,index,start_ns,return_ns,result,copy_ns,kernel_return_ns,turns\n"
                   : "program,call,index,start_ns,return_ns,result\n";
     for (const auto& [program, calls, turns] :
@@ -699,7 +702,7 @@ CallsCsv(const RecordedRun& run)
                 continue;
             }
             out += fmt::format(",{},{},", c.copy_ns, c.kernel_return_ns);
-            if (auto it = turns->find(c.start_ns); c.kind == CallKind::Send && it != turns->end())
+            if (auto it = turns->find(c.start_ns); it != turns->end())
             {
                 for (size_t i = 0; i < it->second.size(); ++i)
                 {
@@ -775,7 +778,7 @@ ReadCallsCsv(const std::string& path)
                 c.copy_ns = std::stoll(f[6]);
                 c.kernel_return_ns = std::stoll(f[7]);
             }
-            if (f.size() == 9 && c.kind == CallKind::Send && !f[8].empty())
+            if (f.size() == 9 && (c.kind == CallKind::Send || c.kind == CallKind::Recv) && !f[8].empty())
             {
                 auto& list = (f[0] == "client" ? run.client_turns : run.server_turns)[c.start_ns];
                 std::stringstream turns(f[8]);
@@ -871,7 +874,8 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
        << "# last byte had come), the socket held from then to its return; with `released`,\n"
        << "# both were traced in the kernel (its first copy, the end of its kernel part),\n"
        << "# the socket held from copy to released. turns: a traced send's copy loop, each\n"
-       << "# turn's time (ms) and the bytes copied before it. copy_rate: a\n"
+       << "# turn's time (ms) and the bytes copied before it, or a traced read's copies\n"
+       << "# (its loop ran until its last). copy_rate: a\n"
        << "# large send's copy time on this host, ns per KiB (0: the profile's). tick_phase_us:\n"
        << "# where time 0 falls on the host's jiffies grid. Every packet field is left to\n"
        << "# the model.\n"

@@ -696,7 +696,7 @@ LinuxTcpSocket::Recv(uint32_t maxSize, uint32_t flags)
     }
     Payload out;
     LockSock();
-    m_recvmsg = RecvmsgCall{maxSize, {}, [&out](const Payload& data) { out = data; }, false};
+    m_recvmsg = RecvmsgCall{maxSize, {}, [&out](const Payload& data) { out = data; }, false, {}};
     RecvmsgLoop();
     if (out.empty())
     {

@@ -163,9 +163,15 @@ LinuxTcpSocket::Ready(WaitFor what) const
 // pinned so, or its copy would come at its return anyway. A traced read (`release_at`)
 // copied at `copy_at` itself (the kernel's first skb_copy_datagram_iter()), and let the
 // socket go at `release_at` (sock_recv_length, after release_sock()): the return can
-// come long after that, the task preempted on its way out.
+// come long after that, the task preempted on its way out. Its loop (tcp_recvmsg_locked():
+// more copies, and a backlog flush while len is left) ran until its last traced copy
+// (`last_copy_at`); what comes after that waits for release_sock().
 bool
-LinuxTcpSocket::CopyThenHold(Time copy_at, Time not_before, Time release_at, std::function<void()>& then)
+LinuxTcpSocket::CopyThenHold(Time copy_at,
+                             Time not_before,
+                             Time release_at,
+                             Time last_copy_at,
+                             std::function<void()>& then)
 {
     const bool traced = release_at.IsStrictlyPositive();
     const Time copy =
@@ -176,14 +182,13 @@ LinuxTcpSocket::CopyThenHold(Time copy_at, Time not_before, Time release_at, std
     }
     const Time release = traced ? std::min(std::max(release_at, copy), not_before) : not_before;
     Ptr<LinuxTcpSocket> self = this;
-    Simulator::Schedule(copy - Simulator::Now(), [self, traced, release, then = std::move(then)]() mutable {
+    const Time tail = traced ? std::min(std::max(last_copy_at, copy), release) : Time(0);
+    Simulator::Schedule(copy - Simulator::Now(), [self, tail, release, then = std::move(then)]() mutable {
         self->LockSock();
-        if (traced)
-        {
-            // the rest of tcp_recvmsg_locked()'s loop (a backlog flush when more is
-            // wanted, then tcp_cleanup_rbuf()) comes at the end of its kernel part
-            self->m_recvmsgTailAt = release;
-        }
+        // the rest of tcp_recvmsg_locked()'s loop (more copies, a backlog flush when
+        // more is wanted, then tcp_cleanup_rbuf()) runs at its last traced copy: Read()
+        // takes it
+        self->m_recvmsgTailAt = tail;
         then();
         self->m_recvmsgTailAt = Time(0);
         Simulator::Schedule(release - Simulator::Now(), [self]() { self->ReleaseSock(); });
@@ -197,11 +202,12 @@ LinuxTcpSocket::Wait(WaitFor what,
                      std::function<void()> then,
                      Time not_before,
                      Time copy_at,
-                     Time release_at)
+                     Time release_at,
+                     Time last_copy_at)
 {
     if (Ready(what))
     {
-        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, release_at, then))
+        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, release_at, last_copy_at, then))
         {
             return;
         }
@@ -218,8 +224,8 @@ LinuxTcpSocket::Wait(WaitFor what,
         // woken at t, it runs at the later of t + wake_latency and not_before (or copies
         // at its recorded copy and holds the socket until then)
         Ptr<LinuxTcpSocket> self = this;
-        auto pinned = [self, what, not_before, copy_at, release_at, then = std::move(then)]() mutable {
-            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, release_at, then))
+        auto pinned = [self, what, not_before, copy_at, release_at, last_copy_at, then = std::move(then)]() mutable {
+            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, release_at, last_copy_at, then))
             {
                 return;
             }
@@ -937,7 +943,9 @@ void
 LinuxTcpSocket::Read(uint32_t len, ReadDone done)
 {
     LockSock();
-    m_recvmsg = RecvmsgCall{len, {}, std::move(done), true};
+    // a traced read's loop runs until its last copy (CopyThenHold()): the read keeps
+    // that time, however long its first copy takes
+    m_recvmsg = RecvmsgCall{len, {}, std::move(done), true, std::exchange(m_recvmsgTailAt, Time(0))};
     RecvmsgLoop();
 }
 
@@ -977,13 +985,13 @@ LinuxTcpSocket::RecvmsgLoop()
         }
         FlushBacklog();
     }
-    // a traced read copied at its first copy; what its loop did after (process the
-    // backlog and copy more while len is left, then tcp_cleanup_rbuf()'s ACK) ends its
-    // kernel part
-    if (m_recvmsgTailAt > Simulator::Now())
+    // a traced read copied at its first copy; what its loop did after (copy more,
+    // process the backlog while len is left, then tcp_cleanup_rbuf()'s ACK) comes at
+    // its last traced copy
+    if (m_recvmsg->tail_at > Simulator::Now())
     {
-        const Time at = m_recvmsgTailAt;
-        m_recvmsgTailAt = Time(0);
+        const Time at = m_recvmsg->tail_at;
+        m_recvmsg->tail_at = Time(0);
         m_copyDone = Simulator::Schedule(at - Simulator::Now(), [this]() { RecvmsgLoop(); });
         return;
     }

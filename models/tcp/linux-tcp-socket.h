@@ -218,13 +218,15 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // run: when the real call returned). A recorded read that found its data (`copy_at`,
     // when it copied) runs then and holds the socket until `not_before`; a traced one
     // (`release_at`: its kernel part's end) copies at `copy_at`, or when its data comes
-    // if later, and holds the socket until `release_at`.
+    // if later, and holds the socket until `release_at`; its loop goes on to its last
+    // traced copy (`last_copy_at`) before it looks at the backlog and stops.
     void Wait(WaitFor what,
               ns3::Time wake_latency,
               std::function<void()> then,
               ns3::Time not_before = ns3::Time(0),
               ns3::Time copy_at = ns3::Time(0),
-              ns3::Time release_at = ns3::Time(0));
+              ns3::Time release_at = ns3::Time(0),
+              ns3::Time last_copy_at = ns3::Time(0));
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
     // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and
@@ -357,7 +359,11 @@ class LinuxTcpSocket : public ns3::TcpSocket
   private:
     // A recorded read that found its data: copy at `copy_at`, hold the socket until
     // `not_before` (false: not pinned so)
-    bool CopyThenHold(ns3::Time copy_at, ns3::Time not_before, ns3::Time release_at, std::function<void()>& then);
+    bool CopyThenHold(ns3::Time copy_at,
+                      ns3::Time not_before,
+                      ns3::Time release_at,
+                      ns3::Time last_copy_at,
+                      std::function<void()>& then);
 
     // --- linux-tcp-socket-ns3.cc: ns-3's callbacks and trace sources
     // What a task blocked on the socket would be woken for, as ns3::Socket's callbacks
@@ -668,9 +674,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
         Payload out;
         ReadDone done;
         bool timed = true; // false for ns-3's Recv(), which cannot wait for the copy
+        ns3::Time tail_at; // a traced read: when its loop's rest runs (0: at once)
     };
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
-    ns3::Time m_recvmsgTailAt;            // a traced read: its loop's end (0: none)
+    ns3::Time m_recvmsgTailAt;            // for the read a traced wake-up is making (0: none)
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     struct PendingWrite
     {

@@ -61,6 +61,7 @@ BOOST_AUTO_TEST_CASE(tracefs_lines_read_back_as_events_of_their_process)
     BOOST_TEST((e[2].kind == KernelEvent::Kind::SendEnd));
     BOOST_TEST(e[3].pid == 4200); // "my prog-x-4200": the pid is after the last dash
     BOOST_TEST((e[3].kind == KernelEvent::Kind::RecvCopy));
+    BOOST_TEST(e[3].len == 5000);
     BOOST_TEST((e[5].kind == KernelEvent::Kind::RecvEnd));
     BOOST_TEST(e[5].mono_ns == 12909080443000LL);
 }
@@ -86,9 +87,17 @@ BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
     // the reader: its recv began 0.5 us after the microsecond its first copy is
     // printed in (the trace truncates): the copy is its, at its start at the earliest
     std::vector<CallRecord> reader = {Call(CallKind::Recv, 3, 12909080438500LL, 12909080446000LL, 5100)};
-    AttachKernelEvents(e, 4200, kOffset, reader);
+    SendTurns copies;
+    AttachKernelEvents(e, 4200, kOffset, reader, &copies);
     BOOST_TEST(reader[0].copy_ns == reader[0].start_ns);
     BOOST_TEST(reader[0].kernel_return_ns == kOffset + 12909080443000LL);
+    // each of its copies, with what it had copied before: its loop ran until the last
+    const auto& read = copies[reader[0].start_ns];
+    BOOST_REQUIRE_EQUAL(read.size(), 2u);
+    BOOST_TEST(read[0].first == 0);
+    BOOST_TEST(read[0].second == 0);
+    BOOST_TEST(read[1].first == 1500); // .080440, 1.5 us after its start
+    BOOST_TEST(read[1].second == 5000);
     // a call that returned before the events: none of them is its
     std::vector<CallRecord> early = {Call(CallKind::Recv, 0, 12909080000000LL, 12909080100000LL, 5)};
     AttachKernelEvents(e, 4200, kOffset, early);
