@@ -178,7 +178,7 @@ EchoServer::WaitAndRead(size_t call)
             m_conn->Read(m_cfg.recv_size, [this, call](const Payload& data) { Reply(call, data.ToString()); });
         },
         m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call),
-        m_cfg.timing.ReleasedAt("recv", call), m_cfg.timing.LastCopyAt("recv", call));
+        m_cfg.timing.ReleasedAt("recv", call), m_cfg.timing.ReadCopies("recv", call));
 }
 
 void
@@ -325,7 +325,7 @@ EchoClient::Next(uint64_t i)
                 });
             },
             m_cfg.timing.NotBefore("recv", s.index), m_cfg.timing.CopyAt("recv", s.index),
-            m_cfg.timing.ReleasedAt("recv", s.index), m_cfg.timing.LastCopyAt("recv", s.index));
+            m_cfg.timing.ReleasedAt("recv", s.index), m_cfg.timing.ReadCopies("recv", s.index));
         return;
     case ClientStep::Close:
         AfterHold(m_cfg.timing.Hold("close", 0), [this]() { m_sock->Close(); });

@@ -144,7 +144,7 @@ HttpServer::WaitRequest(uint64_t id)
             s.sock->Read(65536, [this, id](const Payload& data) { GotRequest(id, data.ToString()); });
         },
         m_cfg.timing.NotBefore("recv", call), m_cfg.timing.CopyAt("recv", call),
-        m_cfg.timing.ReleasedAt("recv", call), m_cfg.timing.LastCopyAt("recv", call));
+        m_cfg.timing.ReleasedAt("recv", call), m_cfg.timing.ReadCopies("recv", call));
 }
 
 void
@@ -350,7 +350,7 @@ Browser::ReadMore(const std::string& name)
             m_conns[name].sock->Read(m_cfg.read_size, [this, name](const Payload& data) { GotData(name, data); });
         },
         m_cfg.timing.NotBefore("read", m_reads), m_cfg.timing.CopyAt("read", m_reads),
-        m_cfg.timing.ReleasedAt("read", m_reads), m_cfg.timing.LastCopyAt("read", m_reads));
+        m_cfg.timing.ReleasedAt("read", m_reads), m_cfg.timing.ReadCopies("read", m_reads));
 }
 
 // The next read after `think`, or at its recorded start

@@ -91,11 +91,10 @@ struct ProcessTiming
         return Entry(&Recorded::turns, step, call).value_or(Turns{});
     }
 
-    // A traced read's last copy: its loop ran until then (0: not traced)
-    ns3::Time LastCopyAt(const std::string& step, size_t call) const
+    // A traced read's copies (empty: not traced)
+    Turns ReadCopies(const std::string& step, size_t call) const
     {
-        const std::optional<Turns> t = Entry(&Recorded::turns, step, call);
-        return t && !t->empty() ? t->back().first : ns3::Time(0);
+        return Entry(&Recorded::turns, step, call).value_or(Turns{});
     }
 
     // A send's copy time per KiB, if the recording measured it (0: none)

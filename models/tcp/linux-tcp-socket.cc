@@ -164,13 +164,13 @@ LinuxTcpSocket::Ready(WaitFor what) const
 // copied at `copy_at` itself (the kernel's first skb_copy_datagram_iter()), and let the
 // socket go at `release_at` (sock_recv_length, after release_sock()): the return can
 // come long after that, the task preempted on its way out. Its loop (tcp_recvmsg_locked():
-// more copies, and a backlog flush while len is left) ran until its last traced copy
-// (`last_copy_at`); what comes after that waits for release_sock().
+// more copies, and a backlog flush while len is left) went on as its traced copies say
+// (`copies`); what comes after the last waits for release_sock().
 bool
 LinuxTcpSocket::CopyThenHold(Time copy_at,
                              Time not_before,
                              Time release_at,
-                             Time last_copy_at,
+                             CopyTurns copies,
                              std::function<void()>& then)
 {
     const bool traced = release_at.IsStrictlyPositive();
@@ -182,15 +182,13 @@ LinuxTcpSocket::CopyThenHold(Time copy_at,
     }
     const Time release = traced ? std::min(std::max(release_at, copy), not_before) : not_before;
     Ptr<LinuxTcpSocket> self = this;
-    const Time tail = traced ? std::min(std::max(last_copy_at, copy), release) : Time(0);
-    Simulator::Schedule(copy - Simulator::Now(), [self, tail, release, then = std::move(then)]() mutable {
+    Simulator::Schedule(copy - Simulator::Now(), [self, release, copies = std::move(copies),
+                                                  then = std::move(then)]() mutable {
         self->LockSock();
-        // the rest of tcp_recvmsg_locked()'s loop (more copies, a backlog flush when
-        // more is wanted, then tcp_cleanup_rbuf()) runs at its last traced copy: Read()
-        // takes it
-        self->m_recvmsgTailAt = tail;
+        // the read's loop follows its traced copies: Read() takes them
+        self->m_recvmsgCopies = std::move(copies);
         then();
-        self->m_recvmsgTailAt = Time(0);
+        self->m_recvmsgCopies.clear();
         Simulator::Schedule(release - Simulator::Now(), [self]() { self->ReleaseSock(); });
     });
     return true;
@@ -203,11 +201,11 @@ LinuxTcpSocket::Wait(WaitFor what,
                      Time not_before,
                      Time copy_at,
                      Time release_at,
-                     Time last_copy_at)
+                     CopyTurns copies)
 {
     if (Ready(what))
     {
-        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, release_at, last_copy_at, then))
+        if (what == WaitFor::Readable && CopyThenHold(copy_at, not_before, release_at, copies, then))
         {
             return;
         }
@@ -224,8 +222,9 @@ LinuxTcpSocket::Wait(WaitFor what,
         // woken at t, it runs at the later of t + wake_latency and not_before (or copies
         // at its recorded copy and holds the socket until then)
         Ptr<LinuxTcpSocket> self = this;
-        auto pinned = [self, what, not_before, copy_at, release_at, last_copy_at, then = std::move(then)]() mutable {
-            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, release_at, last_copy_at, then))
+        auto pinned = [self, what, not_before, copy_at, release_at, copies = std::move(copies),
+                       then = std::move(then)]() mutable {
+            if (what == WaitFor::Readable && self->CopyThenHold(copy_at, not_before, release_at, copies, then))
             {
                 return;
             }
@@ -943,9 +942,9 @@ void
 LinuxTcpSocket::Read(uint32_t len, ReadDone done)
 {
     LockSock();
-    // a traced read's loop runs until its last copy (CopyThenHold()): the read keeps
-    // that time, however long its first copy takes
-    m_recvmsg = RecvmsgCall{len, {}, std::move(done), true, std::exchange(m_recvmsgTailAt, Time(0))};
+    // a traced read's copies (CopyThenHold()): the read keeps them, however long its
+    // first copy takes
+    m_recvmsg = RecvmsgCall{len, {}, std::move(done), true, std::exchange(m_recvmsgCopies, CopyTurns{})};
     RecvmsgLoop();
 }
 
@@ -964,10 +963,27 @@ LinuxTcpSocket::RecvmsgLoop()
         {
             break;
         }
+        // a traced read: the kernel's loop came to this offset (to copy, or to find the
+        // queue empty and flush the backlog) when its copy from here began
+        if (const Time at = RecvmsgCopyAt(); at > Simulator::Now())
+        {
+            m_copyDone = Simulator::Schedule(at - Simulator::Now(), [this]() { RecvmsgLoop(); });
+            return;
+        }
         const uint32_t used = RecvmsgNextCopy();
         if (used > 0)
         {
-            const Time copy = m_recvmsg->timed ? SyscallTime(m_prof->recvmsg_ns_per_kib, used) : Time(0);
+            Time copy = m_recvmsg->timed ? SyscallTime(m_prof->recvmsg_ns_per_kib, used) : Time(0);
+            // a traced read: the copy ends (its skb still charged until then) when the
+            // kernel's copy after it began
+            const CopyTurns& copies = m_recvmsg->copies;
+            const uint64_t end = m_recvmsg->out.size() + used;
+            const auto next = std::lower_bound(copies.begin(), copies.end(), end,
+                                               [](const auto& c, uint64_t at) { return c.second < at; });
+            if (next != copies.end())
+            {
+                copy = std::max(copy, next->first - Simulator::Now());
+            }
             if (copy.IsStrictlyPositive())
             {
                 m_copyDone = Simulator::Schedule(copy, [this, used]() {
@@ -985,21 +1001,23 @@ LinuxTcpSocket::RecvmsgLoop()
         }
         FlushBacklog();
     }
-    // a traced read copied at its first copy; what its loop did after (copy more,
-    // process the backlog while len is left, then tcp_cleanup_rbuf()'s ACK) comes at
-    // its last traced copy
-    if (m_recvmsg->tail_at > Simulator::Now())
-    {
-        const Time at = m_recvmsg->tail_at;
-        m_recvmsg->tail_at = Time(0);
-        m_copyDone = Simulator::Schedule(at - Simulator::Now(), [this]() { RecvmsgLoop(); });
-        return;
-    }
     CleanupRbuf(static_cast<int>(m_recvmsg->out.size()));
     RecvmsgCall call = std::move(*m_recvmsg);
     m_recvmsg.reset();
     ReleaseSock();
     call.done(call.out);
+}
+
+// When a traced read's kernel loop copied from the offset this read has reached: the
+// last traced copy that began at or before it (0: none, or not traced)
+Time
+LinuxTcpSocket::RecvmsgCopyAt() const
+{
+    const CopyTurns& copies = m_recvmsg->copies;
+    const uint64_t copied = m_recvmsg->out.size();
+    const auto after = std::upper_bound(copies.begin(), copies.end(), copied,
+                                        [](uint64_t at, const auto& c) { return at < c.second; });
+    return after == copies.begin() ? Time(0) : std::prev(after)->first;
 }
 
 // What the next skb_copy_datagram_msg() takes: the rest of the first skb, up to len

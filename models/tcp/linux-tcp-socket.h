@@ -146,6 +146,9 @@ ns3::TcpSocket::TcpStates_t Ns3State(TcpState s);
 class LinuxTcpSocket : public ns3::TcpSocket
 {
   public:
+    // A traced call's copies: when each began, and the bytes of the call copied before
+    using CopyTurns = std::vector<std::pair<ns3::Time, uint64_t>>;
+
     static ns3::TypeId GetTypeId();
     LinuxTcpSocket();
     // A connection a listener accepts (sk_clone_lock()): ns-3's Socket part (the close
@@ -218,15 +221,15 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // run: when the real call returned). A recorded read that found its data (`copy_at`,
     // when it copied) runs then and holds the socket until `not_before`; a traced one
     // (`release_at`: its kernel part's end) copies at `copy_at`, or when its data comes
-    // if later, and holds the socket until `release_at`; its loop goes on to its last
-    // traced copy (`last_copy_at`) before it looks at the backlog and stops.
+    // if later, and holds the socket until `release_at`; its loop reaches each byte
+    // offset no earlier than the kernel's copy from there began (`copies`).
     void Wait(WaitFor what,
               ns3::Time wake_latency,
               std::function<void()> then,
               ns3::Time not_before = ns3::Time(0),
               ns3::Time copy_at = ns3::Time(0),
               ns3::Time release_at = ns3::Time(0),
-              ns3::Time last_copy_at = ns3::Time(0));
+              CopyTurns copies = {});
     // The task stops waiting (a timeout of its own ran out)
     void CancelWait() { m_waiter.reset(); }
     // The blocking call a task sleeps in on this socket ("recv()", "send()", ...) and
@@ -273,7 +276,6 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // copy_rate), else 0 for the profile's sendmsg_ns_per_kib
     // `turns`: a traced write's copy loop (when each turn began, the bytes copied
     // before it): each copy ends no earlier than the turn after it began
-    using CopyTurns = std::vector<std::pair<ns3::Time, uint64_t>>;
     int Write(Payload data, bool more = false, bool eor = false, int64_t copy_ns_per_kib = 0, CopyTurns turns = {});
     int Write(std::string data) { return Write(Payload(std::move(data))); }
     // The program's step after the write() it just made: when that call returns. On a
@@ -362,7 +364,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool CopyThenHold(ns3::Time copy_at,
                       ns3::Time not_before,
                       ns3::Time release_at,
-                      ns3::Time last_copy_at,
+                      CopyTurns copies,
                       std::function<void()>& then);
 
     // --- linux-tcp-socket-ns3.cc: ns-3's callbacks and trace sources
@@ -566,6 +568,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void RecvmsgLoop();
     void RecvmsgCopied(uint32_t used);
     uint32_t RecvmsgNextCopy() const;
+    ns3::Time RecvmsgCopyAt() const;
     bool RecvmsgAtFin(bool len_left);
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
     bool TailGrows(uint32_t size_goal) const;
@@ -674,10 +677,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
         Payload out;
         ReadDone done;
         bool timed = true; // false for ns-3's Recv(), which cannot wait for the copy
-        ns3::Time tail_at; // a traced read: when its loop's rest runs (0: at once)
+        CopyTurns copies; // a traced read's copies in the kernel (empty: none)
     };
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
-    ns3::Time m_recvmsgTailAt;            // for the read a traced wake-up is making (0: none)
+    CopyTurns m_recvmsgCopies;            // for the read a traced wake-up is making
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     struct PendingWrite
     {

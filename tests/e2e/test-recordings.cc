@@ -275,8 +275,8 @@ BOOST_AUTO_TEST_CASE(recorded_runs_replay_from_their_own_timeline)
     // `read-copies` (seed 17, 83 run 2, every copy of a read traced): the browser's
     // read copied the 62-byte header, and the 7-byte body that came into its backlog
     // meanwhile 22 us later, in the same call (tcp_recvmsg_locked() flushes the backlog
-    // while len is left): the model's read runs its loop until its last traced copy,
-    // so it returns 69 bytes as recorded and the next window matches.
+    // while len is left): the model's read reaches each offset when the kernel's copy
+    // from there began, so it returns 69 bytes as recorded and the next window matches.
     for (const char* name : {"v1", "v2", "v3", "v4", "coalesce", "send-hold", "gso-split", "midwrite-wake",
                              "http-nagle", "http-zero-window", "fin-charge", "backlog-acks", "backlog-pieces",
                              "read-held", "read-held-echo", "ack-defer", "copy-rate", "copy-rate-rst", "send-mss",
