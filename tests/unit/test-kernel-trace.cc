@@ -46,6 +46,16 @@ Call(CallKind kind, uint64_t index, int64_t start_mono_ns, int64_t return_mono_n
     return c;
 }
 
+// The events of kTrace put on `calls`, those of process `pid`; the turns they make
+SendTurns
+AttachTrace(int pid, std::vector<CallRecord>& calls)
+{
+    std::istringstream in(kTrace);
+    SendTurns turns;
+    AttachKernelEvents(ParseKernelTrace(in), pid, kOffset, calls, &turns);
+    return turns;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(tracefs_lines_read_back_as_events_of_their_process)
@@ -73,8 +83,7 @@ BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
     // the sender: a send from 12909.080200 to .080500, then a recv
     std::vector<CallRecord> sender = {Call(CallKind::Send, 0, 12909080200000LL, 12909080500000LL, 100000),
                                       Call(CallKind::Recv, 0, 12909080600000LL, 12909080700000LL, 10)};
-    SendTurns turns;
-    AttachKernelEvents(e, 4100, kOffset, sender, &turns);
+    SendTurns turns = AttachTrace(4100, sender);
     BOOST_TEST(sender[0].copy_ns == kOffset + 12909080210000LL);
     BOOST_TEST(sender[0].kernel_return_ns == kOffset + 12909080429000LL);
     BOOST_TEST(sender[1].copy_ns == 0); // the reader's events are another process's
@@ -110,12 +119,9 @@ BOOST_AUTO_TEST_CASE(a_header_and_its_body_keep_their_own_turns)
     // the HTTP server's header and body are both send 0 of request 0: the body's
     // turns (12909.080210, .080300) are not the header's, whose copy would otherwise
     // wait for the body's second turn
-    std::istringstream in(kTrace);
-    const std::vector<KernelEvent> e = ParseKernelTrace(in);
     std::vector<CallRecord> server = {Call(CallKind::Send, 0, 12909080100000LL, 12909080150000LL, 68),
                                       Call(CallKind::Send, 0, 12909080200000LL, 12909080500000LL, 100000)};
-    SendTurns turns;
-    AttachKernelEvents(e, 4100, kOffset, server, &turns);
+    const SendTurns turns = AttachTrace(4100, server);
     BOOST_TEST(turns.count(server[0].start_ns) == 0u);
     BOOST_TEST(turns.at(server[1].start_ns).size() == 2u);
     // calls.csv written before the turns were keyed by the call gave both rows both
