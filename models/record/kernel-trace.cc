@@ -190,6 +190,7 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
                   [](const CallRecord* a, const CallRecord* b) { return a->start_ns < b->start_ns; });
     }
     std::map<const CallRecord*, int64_t> read_copied; // by a read, its copies so far
+    std::map<const CallRecord*, int64_t> write_size;  // by a write, msg_left at its first turn
     for (const KernelEvent& e : events)
     {
         if (e.pid != pid)
@@ -226,9 +227,11 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
             }
             if (turns && e.kind == KernelEvent::Kind::SendLoop && e.msg_left >= 0 && owner->result > 0)
             {
-                // one send() a call (blocking): msg_left counts down from the result
+                // one send() a call (blocking): msg_left counts down from what it was
+                // asked to write (its result, unless a reset cut it short)
+                const int64_t size = write_size.emplace(owner, e.msg_left).first->second;
                 (*turns)[owner->start_ns].emplace_back(at - owner->start_ns,
-                                                    std::max<int64_t>(owner->result - e.msg_left, 0));
+                                                    std::clamp<int64_t>(size - e.msg_left, 0, owner->result));
             }
             if (turns && e.kind == KernelEvent::Kind::RecvCopy && e.len >= 0)
             {

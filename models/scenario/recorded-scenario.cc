@@ -799,6 +799,15 @@ ReadCallsCsv(const std::string& path)
                         list.emplace_back(dt, bytes);
                     }
                 }
+                // files written before the recorder counted a write's bytes from its
+                // first turn give a partial write (cut short by a reset) no bytes at
+                // any turn, though no turn copies more than a page frag (32 KiB,
+                // SKB_FRAG_PAGE_ORDER): such turns say nothing of where its copies were
+                if (c.kind == CallKind::Send && list.size() > 1 && c.result > 32768 &&
+                    std::all_of(list.begin(), list.end(), [](const auto& t) { return t.second == 0; }))
+                {
+                    (f[0] == "client" ? run.client_turns : run.server_turns).erase(c.start_ns);
+                }
             }
         }
         catch (const std::exception&)

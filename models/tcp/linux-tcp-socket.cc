@@ -634,9 +634,17 @@ LinuxTcpSocket::SendmsgRun()
             m_sendmsgSizeGoal = 0; // the next write is a call of its own
             continue;
         }
+        // a traced write: the loop's turn at this offset begins when the kernel's did
+        // (the first of two when a backlog flush restarted it: the flush is made there)
+        if (const Time at = TurnAt(m_sendmsg.front().turns, m_sendmsgOff, false); at > Simulator::Now())
+        {
+            m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
+            return;
+        }
         SendMss();
         uint32_t size_goal = m_sendmsgSizeGoal;
-        if (!TailGrows(size_goal))
+        const bool new_skb = !TailGrows(size_goal);
+        if (new_skb)
         {
             // a new skb needs room in the send buffer
             if (!SkStreamMemoryFree(m_tp, WmemQueued()))
@@ -663,19 +671,19 @@ LinuxTcpSocket::SendmsgRun()
             }
             ++m_processBacklog;
         }
+        // and its copy, after a flush, at the restart's turn
+        if (const Time at = TurnAt(m_sendmsg.front().turns, m_sendmsgOff, true); at > Simulator::Now())
+        {
+            m_processBacklog -= new_skb ? 1 : 0; // counted again when the turn comes
+            m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
+            return;
+        }
         const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
         const int64_t ns_per_kib =
             m_sendmsg.front().ns_per_kib > 0 ? m_sendmsg.front().ns_per_kib : m_prof->sendmsg_ns_per_kib;
-        Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
-        // a traced write: this copy ends when the kernel's loop began the turn after it
-        // (turns count bytes up: the first that covers this copy)
-        const CopyTurns& turns = m_sendmsg.front().turns;
-        const auto next = std::lower_bound(turns.begin(), turns.end(), uint64_t{m_sendmsgOff + copy},
-                                           [](const auto& turn, uint64_t end) { return turn.second < end; });
-        if (next != turns.end())
-        {
-            t = std::max(next->first - Simulator::Now(), Time(0));
-        }
+        // it takes the copy rate: what the kernel did between the end of a copy and its
+        // next turn (the softirq of an skb it pushed, the peer's ACK) is the model's own
+        const Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
         if (!t.IsStrictlyPositive())
         {
             SendmsgCopy(data, m_sendmsgOff, copy, size_goal);
@@ -735,6 +743,22 @@ LinuxTcpSocket::SendmsgRun()
         return;
     }
     drained();
+}
+
+// When the kernel's copy loop began its turn at byte `off` of a traced write: of the
+// turns there, the first (`last` false) or the last (a backlog flush's restart); else
+// the last turn before `off` (the kernel's copy then under way covers it). Zero: none.
+Time
+LinuxTcpSocket::TurnAt(const CopyTurns& turns, uint64_t off, bool last)
+{
+    auto lo = std::lower_bound(turns.begin(), turns.end(), off,
+                               [](const auto& turn, uint64_t o) { return turn.second < o; });
+    auto hi = std::upper_bound(lo, turns.end(), off, [](uint64_t o, const auto& turn) { return o < turn.second; });
+    if (lo != hi)
+    {
+        return last ? std::prev(hi)->first : lo->first;
+    }
+    return lo == turns.begin() ? Time(0) : std::prev(lo)->first;
 }
 
 // __sk_flush_backlog() inside a write: __release_sock() processes the backlog with

@@ -254,6 +254,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void FlushBacklog();
     // The same inside a write, with the loopback softirq its processing raised
     bool SendmsgFlushBacklog();
+    static ns3::Time TurnAt(const CopyTurns& turns, uint64_t off, bool last);
     bool OwnedByUser() const { return m_ownedByUser > 0; }
     // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
     // else queued (sk_add_backlog())
@@ -275,7 +276,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // copy_ns_per_kib: this call's copy time on the host it replays (a recording's
     // copy_rate), else 0 for the profile's sendmsg_ns_per_kib
     // `turns`: a traced write's copy loop (when each turn began, the bytes copied
-    // before it): each copy ends no earlier than the turn after it began
+    // before it): each copy begins no earlier than the kernel's turn at its offset
     int Write(Payload data, bool more = false, bool eor = false, int64_t copy_ns_per_kib = 0, CopyTurns turns = {});
     int Write(std::string data) { return Write(Payload(std::move(data))); }
     // The program's step after the write() it just made: when that call returns. On a

@@ -114,6 +114,32 @@ BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
     BOOST_TEST(early[0].kernel_return_ns == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_write_cut_short_counts_its_turns_from_what_it_was_asked)
+{
+    // the same send returning 40000 of its 100000 bytes (a reset came): msg_left
+    // counts down from 100000, so its second turn had copied 32741, not 0
+    std::vector<CallRecord> sender = {Call(CallKind::Send, 0, 12909080200000LL, 12909080500000LL, 40000)};
+    SendTurns turns = AttachTrace(4100, sender);
+    const auto& mine = turns[sender[0].start_ns];
+    BOOST_REQUIRE_EQUAL(mine.size(), 2u);
+    BOOST_TEST(mine[0].second == 0);
+    BOOST_TEST(mine[1].second == 32741);
+    // calls.csv written before gave such a write 0 at every turn: those turns say
+    // nothing and are dropped, while a short write's turns at 0 are kept
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-kernel-trace-cut-short";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream out((dir / "calls.csv").string());
+        out << "program,call,index,start_ns,return_ns,result,copy_ns,kernel_return_ns,turns\n"
+            << "server,send,0,1000000,2000000,524288,0,0,1000:0;80000:0;90000:0\n"
+            << "server,send,1,3000000,4000000,68,0,0,1000:0;3000:0\n";
+    }
+    const RecordedRun back = ReadCallsCsv((dir / "calls.csv").string());
+    BOOST_TEST(back.server_turns.count(1000000) == 0u);
+    BOOST_TEST(back.server_turns.at(3000000).size() == 2u);
+    std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(a_header_and_its_body_keep_their_own_turns)
 {
     // the HTTP server's header and body are both send 0 of request 0: the body's
