@@ -331,13 +331,28 @@ InOrder(std::vector<CallRecord> calls)
     return calls;
 }
 
+} // namespace
+
+bool
+WriteTurnsSayNothing(const CallRecord& c, const std::vector<std::pair<int64_t, int64_t>>& turns)
+{
+    // calls.csv written before the recorder counted a write's bytes from its first
+    // turn give a write cut short by a reset 0 bytes at every turn, though no turn
+    // copies more than a page frag (32 KiB, SKB_FRAG_PAGE_ORDER)
+    return c.kind == CallKind::Send && turns.size() > 1 && c.result > 32768 &&
+           std::all_of(turns.begin(), turns.end(), [](const auto& t) { return t.second == 0; });
+}
+
+namespace
+{
+
 // The echo client's calls, or the browser's (whose reads are the step `read`)
 // A traced write's copy loop as "ms:bytes" per turn (ms since time 0, like `at`)
 void
 PutTurns(StepTurns& t, const std::string& step, const CallRecord& c, const SendTurns& turns)
 {
     auto it = turns.find(c.start_ns);
-    if (it == turns.end() || it->second.empty())
+    if (it == turns.end() || it->second.empty() || WriteTurnsSayNothing(c, it->second))
     {
         return;
     }
@@ -798,15 +813,6 @@ ReadCallsCsv(const std::string& path)
                     {
                         list.emplace_back(dt, bytes);
                     }
-                }
-                // files written before the recorder counted a write's bytes from its
-                // first turn give a partial write (cut short by a reset) no bytes at
-                // any turn, though no turn copies more than a page frag (32 KiB,
-                // SKB_FRAG_PAGE_ORDER): such turns say nothing of where its copies were
-                if (c.kind == CallKind::Send && list.size() > 1 && c.result > 32768 &&
-                    std::all_of(list.begin(), list.end(), [](const auto& t) { return t.second == 0; }))
-                {
-                    (f[0] == "client" ? run.client_turns : run.server_turns).erase(c.start_ns);
                 }
             }
         }

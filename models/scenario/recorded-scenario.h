@@ -89,6 +89,11 @@ RecordedInputs DeriveRecordedInputs(const Scenario& sc, const RecordedRun& run);
 // realtime ns), for a user who wants to look at them
 std::string CallsCsv(const RecordedRun& run);
 
+// Whether a traced write's turns say nothing of where its copies were (files written
+// before the recorder counted from the first turn gave a write cut short by a reset 0
+// bytes at every turn): the derivation leaves them out
+bool WriteTurnsSayNothing(const CallRecord& c, const std::vector<std::pair<int64_t, int64_t>>& turns);
+
 // CallsCsv() read back (its packets are not in it); throws InputError naming the line
 RecordedRun ReadCallsCsv(const std::string& path);
 

@@ -798,12 +798,16 @@ LinuxTcpSocket::SendmsgFlushBacklog()
 
 // The time the call's softirq spent on wake-ups (try_to_wake_up()) not yet paid for:
 // each woken task costs the sender loopback_softirq_wake_ns once, or, when the write
-// goes on after it, loopback_midwrite_wake_ns
+// goes on after it, loopback_midwrite_wake_ns (none for a traced write)
 Time
 LinuxTcpSocket::UnpaidWakes(bool midwrite)
 {
     const uint32_t unpaid = m_sendmsgSoftirq->wakes - m_sendmsgSoftirq->paid;
     m_sendmsgSoftirq->paid = m_sendmsgSoftirq->wakes;
+    if (midwrite && !m_sendmsg.empty() && !m_sendmsg.front().turns.empty())
+    {
+        return Time(0); // a traced write's next turn came after that time: its turns hold it
+    }
     const int64_t each = midwrite && m_prof->loopback_midwrite_wake_ns >= 0 ? m_prof->loopback_midwrite_wake_ns
                                                                               : m_prof->loopback_softirq_wake_ns;
     return NanoSeconds(each * static_cast<int64_t>(unpaid));

@@ -125,19 +125,12 @@ BOOST_AUTO_TEST_CASE(a_write_cut_short_counts_its_turns_from_what_it_was_asked)
     BOOST_TEST(mine[0].second == 0);
     BOOST_TEST(mine[1].second == 32741);
     // calls.csv written before gave such a write 0 at every turn: those turns say
-    // nothing and are dropped, while a short write's turns at 0 are kept
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "sim-kernel-trace-cut-short";
-    std::filesystem::create_directories(dir);
-    {
-        std::ofstream out((dir / "calls.csv").string());
-        out << "program,call,index,start_ns,return_ns,result,copy_ns,kernel_return_ns,turns\n"
-            << "server,send,0,1000000,2000000,524288,0,0,1000:0;80000:0;90000:0\n"
-            << "server,send,1,3000000,4000000,68,0,0,1000:0;3000:0\n";
-    }
-    const RecordedRun back = ReadCallsCsv((dir / "calls.csv").string());
-    BOOST_TEST(back.server_turns.count(1000000) == 0u);
-    BOOST_TEST(back.server_turns.at(3000000).size() == 2u);
-    std::filesystem::remove_all(dir);
+    // nothing and the derivation leaves them out, while a short write's turns at 0, or
+    // a write's single turn, say when it began
+    BOOST_TEST(WriteTurnsSayNothing(Call(CallKind::Send, 0, 0, 1000000, 524288), {{1000, 0}, {80000, 0}, {90000, 0}}));
+    BOOST_TEST(!WriteTurnsSayNothing(Call(CallKind::Send, 0, 0, 1000000, 524288), {{1000, 0}, {80000, 32768}}));
+    BOOST_TEST(!WriteTurnsSayNothing(Call(CallKind::Send, 1, 0, 1000000, 68), {{1000, 0}, {3000, 0}}));
+    BOOST_TEST(!WriteTurnsSayNothing(Call(CallKind::Send, 2, 0, 1000000, 524288), {{1000, 0}}));
 }
 
 BOOST_AUTO_TEST_CASE(a_header_and_its_body_keep_their_own_turns)
