@@ -331,21 +331,6 @@ InOrder(std::vector<CallRecord> calls)
     return calls;
 }
 
-} // namespace
-
-bool
-WriteTurnsSayNothing(const CallRecord& c, const std::vector<std::pair<int64_t, int64_t>>& turns)
-{
-    // calls.csv written before the recorder counted a write's bytes from its first
-    // turn give a write cut short by a reset 0 bytes at every turn, though no turn
-    // copies more than a page frag (32 KiB, SKB_FRAG_PAGE_ORDER)
-    return c.kind == CallKind::Send && turns.size() > 1 && c.result > 32768 &&
-           std::all_of(turns.begin(), turns.end(), [](const auto& t) { return t.second == 0; });
-}
-
-namespace
-{
-
 // The echo client's calls, or the browser's (whose reads are the step `read`)
 // A traced write's copy loop as "ms:bytes" per turn (ms since time 0, like `at`)
 void
@@ -728,6 +713,16 @@ CallsCsv(const RecordedRun& run)
         }
     }
     return out;
+}
+
+bool
+WriteTurnsSayNothing(const CallRecord& c, const std::vector<std::pair<int64_t, int64_t>>& turns)
+{
+    // calls.csv written before the recorder counted a write's bytes from its first
+    // turn give a write cut short by a reset 0 bytes at every turn, though no turn
+    // copies more than a page frag (32 KiB, SKB_FRAG_PAGE_ORDER)
+    return c.kind == CallKind::Send && turns.size() > 1 && c.result > 32768 &&
+           std::all_of(turns.begin(), turns.end(), [](const auto& t) { return t.second == 0; });
 }
 
 RecordedRun

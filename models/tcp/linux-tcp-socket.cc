@@ -643,8 +643,7 @@ LinuxTcpSocket::SendmsgRun()
         }
         SendMss();
         uint32_t size_goal = m_sendmsgSizeGoal;
-        const bool new_skb = !TailGrows(size_goal);
-        if (new_skb)
+        if (!TailGrows(size_goal))
         {
             // a new skb needs room in the send buffer
             if (!SkStreamMemoryFree(m_tp, WmemQueued()))
@@ -669,14 +668,14 @@ LinuxTcpSocket::SendmsgRun()
                     size_goal = m_sendmsgSizeGoal;
                 }
             }
+            // a traced write: the new skb's copy at the last turn at this offset (the
+            // restart's, after a flush)
+            if (const Time at = TurnAt(m_sendmsg.front().turns, m_sendmsgOff, true); at > Simulator::Now())
+            {
+                m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
+                return;
+            }
             ++m_processBacklog;
-        }
-        // and its copy, after a flush, at the restart's turn
-        if (const Time at = TurnAt(m_sendmsg.front().turns, m_sendmsgOff, true); at > Simulator::Now())
-        {
-            m_processBacklog -= new_skb ? 1 : 0; // counted again when the turn comes
-            m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
-            return;
         }
         const size_t copy = NextCopy(data.size() - m_sendmsgOff, size_goal);
         const int64_t ns_per_kib =
@@ -696,7 +695,7 @@ LinuxTcpSocket::SendmsgRun()
             }
             // a full skb sent mid-write runs its softirq at once too (the peer's
             // receive path and its ACK, before the next copy; a reader it wakes costs
-            // the writer loopback_midwrite_wake_ns): the write goes on after
+            // an untraced writer loopback_midwrite_wake_ns): the write goes on after
             if (m_sendmsgSoftirq && m_sendmsgSoftirq->in_flight > 0)
             {
                 Ptr<LinuxTcpSocket> self = this;
