@@ -38,11 +38,9 @@ enum class Drs
     Linux616,
 };
 
-// net.ipv4.tcp_congestion_control. Cubic is modelled whole (cubic.h: its curve,
-// HyStart, its ssthresh); of BBR only the send buffer's provision
-// (tcp_sndbuf_expand()'s ca_ops->sndbuf_expand: Cubic has none, 2 x cwnd;
-// bbr_sndbuf_expand() 3 x): BBR's pacing and its own cwnd are not modelled, its window
-// grows as Reno's.
+// net.ipv4.tcp_congestion_control. Both are modelled whole: Cubic (cubic.h: its curve,
+// HyStart, its ssthresh) and BBR v1 (bbr.h: its model of the path from rate samples,
+// its window and pacing rate; with no fq qdisc TCP paces for it, tcp_pacing_check()).
 enum class CongestionControl
 {
     Cubic,
@@ -161,6 +159,10 @@ struct KernelProfile
     // not a kernel rule.
     int64_t loopback_midwrite_wake_ns = -1;
     int64_t wakeup_latency_ns = 4000;   // a task woken by a socket event gets the CPU
+    // A soft hrtimer (TCP's pacing timer, HRTIMER_MODE_ABS_PINNED_SOFT) runs this long
+    // after it is due or armed, whichever is later: the timer interrupt's delay and the
+    // HRTIMER_SOFTIRQ after it. A host property, measured with tracefs.
+    int64_t hrtimer_latency_ns = 0;
     // Time a system call spends per KiB, the host's speed. sendmsg: the copy into skbs
     // (skb_copy_to_page_nocache()) and, on loopback, the receiving softirq that each
     // skb's transmit runs on the same CPU. recvmsg: skb_copy_datagram_msg() alone.

@@ -294,8 +294,14 @@ LinuxTcpSocket::ReleaseSock()
         return;
     }
     ProcessBacklog();
-    // tcp_release_cb(): a retransmit timer that fired while the socket was held runs
-    // now, after the backlog (TCP_WRITE_TIMER_DEFERRED), then the deferred ACK
+    // tcp_release_cb(): a pacing timer that fired while the socket was held sends now
+    // (TCP_TSQ_DEFERRED), then a retransmit timer likewise runs, after the backlog
+    // (TCP_WRITE_TIMER_DEFERRED), then the deferred ACK
+    if (m_tsqDeferred)
+    {
+        m_tsqDeferred = false;
+        TsqWrite();
+    }
     if (m_xmitDeferred)
     {
         m_xmitDeferred = false;
@@ -606,6 +612,7 @@ LinuxTcpSocket::StartSendmsg()
         m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
     }
     LockSock();
+    TcpRateCheckAppLimited(m_tp); // tcp_sendmsg_locked(): is the sender application-limited?
     SendmsgRun();
 }
 
@@ -1246,6 +1253,7 @@ LinuxTcpSocket::Done()
     SetState(TcpState::Closed);
     m_delackTimer.Cancel();
     m_xmitTimer.Cancel();
+    m_pacingTimer.Cancel(); // tcp_clear_xmit_timers()
     m_compressedAckTimer.Cancel();
     m_xmitPending = XmitTimer::None;
     if (m_sendmsgWaiting)
@@ -1271,6 +1279,7 @@ LinuxTcpSocket::DoDispose()
 {
     m_delackTimer.Cancel();
     m_xmitTimer.Cancel();
+    m_pacingTimer.Cancel();
     m_compressedAckTimer.Cancel();
     m_timewaitTimer.Cancel();
     m_copyDone.Cancel();

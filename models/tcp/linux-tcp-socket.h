@@ -15,11 +15,13 @@
 #pragma once
 
 #include "models/tcp/backlog.h"
+#include "models/tcp/bbr.h"
 #include "models/tcp/cubic.h"
 #include "models/tcp/delack.h"
 #include "models/tcp/segment.h"
 #include "models/tcp/send-reason.h"
 #include "models/tcp/tcb.h"
+#include "models/tcp/tcp-rate.h"
 
 #include <ns3/event-id.h>
 #include <ns3/inet-socket-address.h>
@@ -61,6 +63,7 @@ struct Skb
     uint32_t pcount = 0; // tcp_skb_pcount(): segments of it when sent (GSO)
     uint8_t sacked = 0;  // TCPCB_* scoreboard bits
     bool eor = false;    // MSG_EOR ended a write here: nothing is added to it (tcp_skb_can_collapse_to())
+    SkbTxInfo tx;        // the delivery snapshot of its last send (tcp_rate_skb_sent())
     // Its data, shared between the sender's skb and the clone the receiver queues on
     // loopback: skb_cloned() while both hold it
     std::shared_ptr<const int> dataref;
@@ -510,7 +513,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool TryUndoDsack();
     bool TryUndoPartial(uint32_t prior_snd_una);
     bool TryUndoLoss(bool frto_undo);
-    void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag);
+    void CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag, const RateSample& rs);
     void SetCaState(CaState state);
     void CaInit();
     void CaTxStart();
@@ -518,6 +521,12 @@ class LinuxTcpSocket : public ns3::TcpSocket
     CubicClock CaClock() const;
     bool IsCwndLimited() const;
     void UpdatePacingRate();
+    BbrEnv CaEnv() const;
+    uint32_t CaUndoCwnd();
+    bool PacingCheck();
+    void PaceKick();
+    void TsqWrite();
+    void SkbSent(Skb& skb, uint64_t prior_wstamp);
     uint32_t TsoSegs(uint32_t mss_now) const;
     void AddRenoSack(int num_dupack);
     void RemoveRenoSacks(uint32_t acked);
@@ -611,6 +620,13 @@ class LinuxTcpSocket : public ns3::TcpSocket
     Jiffies m_j{250};
     Tcb m_tp;
     CubicState m_ca; // icsk_ca_priv: the congestion control's own state (Cubic's struct bictcp)
+    BbrState m_bbr;  // or BBR's struct bbr
+    // the rate sample of the ACK being processed (tcp_ack()'s struct rate_sample)
+    RateSample m_rs;
+    // internal pacing (tcp_pacing_check()): the hrtimer that sends at tcp_wstamp_ns, and
+    // TCP_TSQ_DEFERRED: it fired while the socket was held, release_sock() sends
+    ns3::EventId m_pacingTimer;
+    bool m_tsqDeferred = false;
     mutable SocketErrno m_errno = ERROR_NOTERROR; // GetPeerName() const sets it
 
     ns3::Ipv4Address m_local;

@@ -85,6 +85,8 @@ DescribeReason(const SendReason& r)
         return "tail loss probe: no ACK within 2 RTT (tcp_send_loss_probe())";
     case SendWhy::WindowProbe:
         return fmt::format("zero-window probe, {} unanswered before it (tcp_send_probe0())", r.n1);
+    case SendWhy::PacingTimer:
+        return "the pacing timer: the next departure time came (tcp_pace_kick())";
     case SendWhy::Unknown:
         break;
     }

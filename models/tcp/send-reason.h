@@ -44,6 +44,7 @@ enum class SendWhy : uint8_t
     RtoRetransmit,   // the retransmission timer fired: tcp_retransmit_timer(); n1: backoff
     LossProbe,       // the tail loss probe timer: tcp_send_loss_probe()
     WindowProbe,     // the zero-window probe timer: tcp_send_probe0(); n1: probes before
+    PacingTimer,     // the pacing timer let held data go: tcp_pace_kick() -> tcp_tsq_write()
 };
 
 struct SendReason
@@ -54,7 +55,7 @@ struct SendReason
 };
 
 // Every kind, in order (the tests go through them)
-inline constexpr SendWhy kLastSendWhy = SendWhy::WindowProbe;
+inline constexpr SendWhy kLastSendWhy = SendWhy::PacingTimer;
 
 // The socket's state when the segment was built (what `sim explain` prints)
 struct SocketSnapshot

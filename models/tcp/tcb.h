@@ -142,9 +142,6 @@ struct Tcb
     uint32_t max_packets_out = 0;
     bool is_cwnd_limited = false;
     uint32_t cwnd_usage_seq = 0;
-    // Not the kernel's: the most ever in flight, the growth gate of the model's stand-in
-    // for BBR (Reno's growth while cwnd < 2 x this)
-    uint32_t packets_out_peak = 0;
     uint32_t srtt_us = 0;     // smoothed RTT in us, << 3 like the kernel's
     uint32_t mdev_us = 0;     // medium deviation, << 2
     uint32_t mdev_max_us = 0; // its largest in the last RTT
@@ -178,6 +175,16 @@ struct Tcb
     uint32_t prr_out = 0;
     uint32_t delivered = 0;
     uint32_t lost = 0;
+    // the delivery rate estimator (tcp_rate.c), times in us of tcp_mstamp
+    uint64_t first_tx_mstamp = 0;  // send time of the newest skb (S)ACKed, or of the first sent
+    uint64_t delivered_mstamp = 0; // when tp.delivered last grew
+    // delivered + in flight when the sender ran dry (0: not limited); a bubble until the
+    // first ACK (tcp_init_sock())
+    uint32_t app_limited = ~0U;
+    uint32_t rate_delivered = 0;   // the last sample kept (tcpi_delivery_rate)
+    uint32_t rate_interval_us = 0;
+    bool rate_app_limited = true;
+    uint32_t data_segs_out = 0; // segments with data sent (__tcp_transmit_skb())
     uint32_t dsack_dups = 0;
     uint32_t reordering = TCP_FASTRETRANS_THRESH;
     uint32_t reord_seen = 0;
@@ -222,9 +229,12 @@ struct Tcb
     // its millisecond ticks (tp->tsoffset)
     uint64_t tcp_clock_cache = 0;
     uint32_t tsoffset = 0;
-    // departure time of the last segment sent, on the same clock (tp->tcp_wstamp_ns;
-    // no pacing is modelled, so the clock when __tcp_transmit_skb() ran)
+    // departure time of the last segment sent, on the same clock (tp->tcp_wstamp_ns);
+    // with internal pacing the earliest time the next may leave
     uint64_t tcp_wstamp_ns = 0;
+    // sk_pacing_status == SK_PACING_NEEDED: the congestion control asked for pacing
+    // (bbr_init()) and no fq qdisc does it, so tcp_write_xmit() paces (tcp_pacing_check())
+    bool pacing_needed = false;
 
     AckState ack;
 

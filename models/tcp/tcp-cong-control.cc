@@ -3,8 +3,7 @@
 // icsk_ca_ops: the window's growth on ACKs (tcp_cong_control()), ssthresh at a
 // reduction, the state changes (tcp_set_ca_state()), the start of a transfer
 // (tcp_init_transfer()), ACKed packets with their RTT (pkts_acked) and the first send
-// after idle (CA_EVENT_TX_START). Cubic's rules are in cubic.h; a BBR profile keeps the
-// model's stand-in (Reno's growth), as BBR's own cong_control is not modelled.
+// after idle (CA_EVENT_TX_START). Cubic's rules are in cubic.h, BBR's in bbr.h.
 #include "models/tcp/cubic.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
@@ -42,8 +41,20 @@ LinuxTcpSocket::CaClock() const
     return CubicClock{NowJiffies(), m_prof->hz, static_cast<uint32_t>(NowUs())}; // bictcp_clock_us(): u32
 }
 
-// ca_ops->ssthresh(): Cubic's cubictcp_recalc_ssthresh(); the BBR stand-in halves
-// (tcp_reno_ssthresh()); never below 2
+// What BBR reads besides the TCB: the clocks, and the bound of bbr_tso_segs_goal()
+BbrEnv
+LinuxTcpSocket::CaEnv() const
+{
+    BbrEnv env;
+    env.now_us = NowUs();
+    env.now_jiffies = NowJiffies();
+    env.hz = m_prof->hz;
+    env.tso = BbrTsoSizing(m_prof->max_tcp_header);
+    return env;
+}
+
+// ca_ops->ssthresh(): Cubic's cubictcp_recalc_ssthresh() (never below 2); BBR's
+// bbr_ssthresh() keeps the window to restore and leaves ssthresh infinite
 uint32_t
 LinuxTcpSocket::Ssthresh()
 {
@@ -51,7 +62,18 @@ LinuxTcpSocket::Ssthresh()
     {
         return CubicRecalcSsthresh(m_ca, m_tp.snd_cwnd, m_prof->tcp_cubic);
     }
-    return std::max(m_tp.snd_cwnd >> 1, 2u);
+    return BbrSsthresh(m_bbr, m_tp);
+}
+
+// ca_ops->undo_cwnd(): Cubic's is tcp_reno_undo_cwnd(), BBR's bbr_undo_cwnd()
+uint32_t
+LinuxTcpSocket::CaUndoCwnd()
+{
+    if (m_prof->congestion_control == CongestionControl::Cubic)
+    {
+        return std::max(m_tp.snd_cwnd, m_tp.prior_cwnd);
+    }
+    return BbrUndoCwnd(m_bbr, m_tp);
 }
 
 // tcp_set_ca_state(): ca_ops->set_state() first (cubictcp_state())
@@ -62,17 +84,30 @@ LinuxTcpSocket::SetCaState(CaState state)
     {
         CubicSetState(m_ca, m_tp, state, CaClock().us);
     }
+    else
+    {
+        BbrSetState(m_bbr, m_tp, state, CaEnv());
+    }
     m_tp.ca_state = state;
 }
 
-// tcp_init_transfer() -> tcp_init_congestion_control(): cubictcp_init()
+// tcp_init_transfer(): the window starts at TCP_INIT_CWND whatever the handshake's
+// tcp_ack() did to it (bbr_main() runs there, before bbr_init()), or at 1 after more
+// than one retransmission of the SYN (RFC 6298's 1 s initial RTO); then
+// tcp_init_congestion_control(): cubictcp_init() or bbr_init()
 void
 LinuxTcpSocket::CaInit()
 {
+    m_tp.snd_cwnd = m_tp.total_retrans > 1 && m_tp.undo_marker ? 1 : TCP_INIT_CWND;
     m_tp.prior_ssthresh = 0;
     if (m_prof->congestion_control == CongestionControl::Cubic)
     {
         CubicInit(m_ca, m_tp, m_prof->tcp_cubic, CaClock().us);
+    }
+    else
+    {
+        // the kernel's random draws are not in a capture: seeded by the connection
+        BbrInit(m_bbr, m_tp, CaEnv(), (uint64_t{m_tp.iss} << 32) | m_tp.irs);
     }
 }
 
@@ -83,6 +118,10 @@ LinuxTcpSocket::CaTxStart()
     if (m_prof->congestion_control == CongestionControl::Cubic)
     {
         CubicTxStart(m_ca, m_tp, NowJiffies());
+    }
+    else
+    {
+        BbrCwndEventTxStart(m_bbr, m_tp, CaEnv());
     }
 }
 
@@ -100,21 +139,24 @@ LinuxTcpSocket::CaPktsAcked(int64_t rtt_us)
     }
 }
 
-// tcp_cong_control(): PRR while the window is being reduced (tcp_cwnd_reduction());
-// otherwise the window grows on ACKs of new data (tcp_may_raise_cwnd()) by
-// ca_ops->cong_avoid() (tcp_cong_avoid()), then the pacing rate follows
-// (tcp_update_pacing_rate()). Cubic: cubictcp_cong_avoid(). A BBR profile keeps the
-// stand-in: Reno's slow start and one segment per window while cwnd is under twice the
-// most ever in flight.
+// tcp_cong_control(): a congestion control with its own cong_control (BBR's bbr_main())
+// does everything from the rate sample; otherwise PRR while the window is being
+// reduced (tcp_cwnd_reduction()), else the window grows on ACKs of new data
+// (tcp_may_raise_cwnd()) by ca_ops->cong_avoid() (cubictcp_cong_avoid()), then the
+// pacing rate follows (tcp_update_pacing_rate()).
 void
-LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag)
+LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag, const RateSample& rs)
 {
-    const bool cubic = m_prof->congestion_control == CongestionControl::Cubic;
+    if (m_prof->congestion_control == CongestionControl::Bbr)
+    {
+        BbrMain(m_bbr, m_tp, rs, CaEnv());
+        return;
+    }
     if (m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery)
     {
         CwndReduction(acked_sacked, newly_lost, flag);
     }
-    else if (cubic)
+    else
     {
         // tcp_may_raise_cwnd(): in order only, unless reordering is high
         const bool may_raise = m_tp.reordering > SYSCTL_TCP_REORDERING ? (flag & FLAG_FORWARD_PROGRESS) != 0
@@ -124,24 +166,10 @@ LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t
             CubicCongAvoid(m_ca, m_tp, acked_sacked, IsCwndLimited(), CaClock(), m_prof->tcp_cubic);
         }
     }
-    else if ((flag & FLAG_DATA_ACKED) && m_tp.snd_cwnd < 2 * m_tp.packets_out_peak)
-    {
-        uint32_t acked = acked_sacked;
-        if (TcpInSlowStart(m_tp))
-        {
-            acked = TcpSlowStart(m_tp, acked);
-        }
-        if (acked)
-        {
-            TcpCongAvoidAi(m_tp, m_tp.snd_cwnd, acked);
-        }
-    }
     UpdatePacingRate();
 }
 
-// tcp_update_pacing_rate() (not for BBR: bbr_main() is its cong_control and paces at
-// its own rate, which the model does not follow; its GSO sizing stays at the
-// unlimited rate's)
+// tcp_update_pacing_rate() (not for BBR, which sets its own in bbr_main())
 void
 LinuxTcpSocket::UpdatePacingRate()
 {

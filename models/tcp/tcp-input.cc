@@ -332,6 +332,7 @@ LinuxTcpSocket::CompleteHandshake(const RequestSock& req, const Segment& seg)
         tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - tp.tsoffset : 0;
         child->UpdateRtt(rtt, -1, rtt, FLAG_SYN_ACKED);
     }
+    tp.delivered++; // tcp_rcv_state_process(): tcp_ack() does not count the SYN-ACK
     child->CaInit(); // tcp_init_transfer()
     // tcp_rcv_state_process(), SYN_RECV -> ESTABLISHED: the first pacing rate, from
     // that RTT (a congestion control with its own cong_control, BBR, sets it instead)
@@ -379,8 +380,10 @@ LinuxTcpSocket::SynSentRx(const Segment& seg)
         {
             return;
         }
-        // The SYN-ACK. tcp_ack() takes the SYN off the queue.
+        // The SYN-ACK. tcp_ack() takes the SYN off the queue, counted as delivered with
+        // SACK on (tcp_parse_options() read the SYN-ACK's options before it)
         m_tp.snd_wl1 = seg.seq;
+        m_tp.sack_ok = seg.opt.sack_perm && m_prof->tcp_sack;
         TcpAck(seg);
         m_tp.rcv_nxt = seg.seq + 1;
         m_tp.rcv_wup = m_tp.rcv_nxt;
@@ -526,8 +529,10 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     const uint32_t prior_fack = m_tp.sack_ok ? HighestSackSeq() : m_tp.snd_una;
     const uint32_t delivered_before = m_tp.delivered;
     const uint32_t lost_before = m_tp.lost;
+    const bool is_sack_reneg = m_tp.is_sack_reneg;
     uint32_t flag = 0;
     Rexmit rexmit = Rexmit::None;
+    m_rs = RateSample{};
     m_tp.rcv_tsecr = seg.opt.ts_present ? seg.opt.tsecr - m_tp.tsoffset : 0;
     if (SeqBefore(ack, m_tp.snd_una))
     {
@@ -575,6 +580,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
             }
         }
     }
+    m_rs.prior_in_flight = PacketsInFlight();
     m_tp.snd_una = ack;
     uint64_t first_sackt = 0;
     uint64_t last_sackt = 0;
@@ -682,6 +688,8 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         }
         m_tp.packets_out -= pcount;
         pkts_acked += pcount;
+        TcpRateSkbDelivered(m_tp, skb.tx, skb.sent_ns / 1000, skb.end_seq, false, (sacked & TCPCB_RETRANS) != 0,
+                            m_rs);
         if (!fully_acked)
         {
             break;
@@ -721,6 +729,7 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
         ca_rtt_us = static_cast<int64_t>(now_us - last_sackt);
     }
     const int64_t rs_rtt_us = UpdateRtt(seq_rtt_us, sack_rtt_us, ca_rtt_us, flag);
+    m_rs.rtt_us = rs_rtt_us;
     // nothing cumulatively ACKed: the timer is rearmed for a SACK of data sent before
     // the head's last (re)transmission (a SACK RTT longer than the head has been out),
     // not for data sent after it, or the RTO could keep moving in recovery
@@ -750,7 +759,9 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     {
         RearmRto();
     }
-    CongControl(m_tp.delivered - delivered_before, m_tp.lost - lost_before, flag);
+    const uint32_t delivered = m_tp.delivered - delivered_before; // tcp_newly_delivered()
+    TcpRateGen(m_tp, delivered, m_tp.lost - lost_before, is_sack_reneg, now_us, m_rs);
+    CongControl(delivered, m_tp.lost - lost_before, flag, m_rs);
     XmitRecovery(rexmit);
 }
 

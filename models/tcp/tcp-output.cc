@@ -227,6 +227,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb, uint32_t mss_now)
     {
         skb.dataref = std::make_shared<const int>(0);
     }
+    const uint64_t prior_wstamp = m_tp.tcp_wstamp_ns; // before __tcp_transmit_skb() moves it
     const std::vector<Ptr<Packet>> packets =
         BuildGsoPackets(skb.seq, flags, skb.data, skb.pcount, mss_now ? mss_now : CurrentMss(),
                         m_tp.gso_max_size ? skb.dataref : nullptr);
@@ -254,6 +255,7 @@ LinuxTcpSocket::TransmitSkb(Skb& skb, uint32_t mss_now)
     skb.sent = true;
     skb.sent_ns = NowNs();
     skb.pcount = std::max(skb.pcount, 1u);
+    SkbSent(skb, prior_wstamp);
     // tcp_event_new_data_sent(): the RTO starts with the first segment out, or takes
     // over from a pending loss probe
     const uint32_t prior_packets = m_tp.packets_out;
@@ -262,7 +264,6 @@ LinuxTcpSocket::TransmitSkb(Skb& skb, uint32_t mss_now)
     {
         RearmRto();
     }
-    m_tp.packets_out_peak = std::max(m_tp.packets_out_peak, m_tp.packets_out);
     if (SeqAfter(skb.end_seq, m_tp.snd_nxt))
     {
         if (m_ns3Api && !skb.data.empty())
@@ -279,6 +280,31 @@ LinuxTcpSocket::TransmitSkb(Skb& skb, uint32_t mss_now)
     }
     TransmitPackets(packets);
     return true;
+}
+
+// __tcp_transmit_skb() after a data skb left: segments counted (tp->data_segs_out),
+// the next departure time set by the pacing rate (tcp_update_skb_after_send()) and the
+// delivery snapshot taken (tcp_rate_skb_sent()), before packets_out counts it
+void
+LinuxTcpSocket::SkbSent(Skb& skb, uint64_t prior_wstamp)
+{
+    if (!skb.data.empty())
+    {
+        m_tp.data_segs_out += std::max(skb.pcount, 1u);
+    }
+    // tcp_update_skb_after_send(): with pacing asked for, the next skb leaves len/rate
+    // later, less the credit of a late start (at most half: OS jitter), except for the
+    // first 10 segments (sch_fq does not pace those either)
+    const uint64_t rate = m_tp.sk_pacing_rate;
+    if (m_tp.pacing_needed && rate != ~0ULL && rate && m_tp.data_segs_out >= 10)
+    {
+        // the queued skb's len: its data (the header went on the clone that left)
+        uint64_t len_ns = uint64_t{skb.data.size()} * 1000000000ULL / rate;
+        const uint64_t credit = m_tp.tcp_wstamp_ns - prior_wstamp;
+        len_ns -= std::min(len_ns / 2, credit);
+        m_tp.tcp_wstamp_ns += len_ns;
+    }
+    skb.tx = TcpRateSkbSent(m_tp, skb.sent_ns / 1000);
 }
 
 void
@@ -346,7 +372,9 @@ LinuxTcpSocket::TsoSegs(uint32_t mss_now) const
     in.pacing_rate = m_tp.sk_pacing_rate;
     in.min_rtt_us = m_tp.rtt_min_us;
     in.tso_rtt_log = static_cast<uint32_t>(m_prof->tcp_tso_rtt_log);
-    in.min_tso_segs = static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
+    // ca_ops->min_tso_segs (bbr_min_tso_segs()) where the congestion control has one
+    in.min_tso_segs = m_prof->congestion_control == CongestionControl::Bbr ? BbrMinTsoSegs(m_tp)
+                                                                           : static_cast<uint32_t>(m_prof->tcp_min_tso_segs);
     return TcpTsoSegs(mss_now, in);
 }
 
@@ -415,6 +443,10 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe, uint32_t mss_a
         if (m_writeQueue[i].sent)
         {
             continue;
+        }
+        if (PacingCheck())
+        {
+            break;
         }
         // tcp_cwnd_test(): a lone FIN is not held back by the congestion window
         const bool lone_fin = m_writeQueue[i].data.empty() && (m_writeQueue[i].flags & TCPHDR_FIN);
@@ -517,6 +549,57 @@ LinuxTcpSocket::WriteXmit(int nonagle, bool push_one, bool probe, uint32_t mss_a
             ScheduleLossProbe(false);
         }
     }
+}
+
+// tcp_pacing_check(): under internal pacing nothing leaves before tcp_wstamp_ns (the
+// clock cached when tcp_write_xmit() began is what counts); the pacing hrtimer is armed
+// for then (tcp_pace_kick())
+bool
+LinuxTcpSocket::PacingCheck()
+{
+    if (!m_tp.pacing_needed || m_tp.tcp_wstamp_ns <= m_tp.tcp_clock_cache)
+    {
+        return false;
+    }
+    if (!m_pacingTimer.IsRunning())
+    {
+        const uint64_t at_ns = std::max(m_tp.tcp_wstamp_ns - m_tcp->Clock().phase_ns, NowNs()) +
+                               static_cast<uint64_t>(m_prof->hrtimer_latency_ns);
+        m_pacingTimer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at_ns - NowNs())), &LinuxTcpSocket::PaceKick, this);
+    }
+    return true;
+}
+
+// tcp_pace_kick() -> tcp_tsq_handler(): send at once unless the owner holds the
+// socket; then its release_sock() does (TCP_TSQ_DEFERRED, tcp_release_cb())
+void
+LinuxTcpSocket::PaceKick()
+{
+    if (OwnedByUser())
+    {
+        m_tsqDeferred = true;
+        return;
+    }
+    TsqWrite();
+}
+
+// tcp_tsq_write(): in a state that sends data, lost segments first, then new data
+void
+LinuxTcpSocket::TsqWrite()
+{
+    const TcpState st = m_tp.state;
+    if (st != TcpState::Established && st != TcpState::FinWait1 && st != TcpState::Closing &&
+        st != TcpState::CloseWait && st != TcpState::LastAck)
+    {
+        return;
+    }
+    WhyScope why(*this, {SendWhy::PacingTimer});
+    if (m_tp.lost_out > m_tp.retrans_out && m_tp.snd_cwnd > PacketsInFlight())
+    {
+        TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+        XmitRetransmitQueue();
+    }
+    WriteXmit(Nonagle());
 }
 
 // forced_push(): more than half the peer's largest window written since the last push

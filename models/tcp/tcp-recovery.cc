@@ -325,6 +325,10 @@ LinuxTcpSocket::EnterCwr()
 void
 LinuxTcpSocket::EndCwndReduction()
 {
+    if (m_prof->congestion_control == CongestionControl::Bbr)
+    {
+        return; // a congestion control with its own cong_control sets the window itself
+    }
     if (m_tp.snd_ssthresh < TCP_INFINITE_SSTHRESH &&
         (m_tp.ca_state == CaState::CWR || m_tp.undo_marker))
     {
@@ -419,8 +423,7 @@ LinuxTcpSocket::UndoCwndReduction(bool unmark_loss)
     }
     if (m_tp.prior_ssthresh)
     {
-        // ca_ops->undo_cwnd(): Cubic's is tcp_reno_undo_cwnd()
-        m_tp.snd_cwnd = std::max(m_tp.snd_cwnd, m_tp.prior_cwnd);
+        m_tp.snd_cwnd = CaUndoCwnd(); // ca_ops->undo_cwnd()
         if (m_tp.prior_ssthresh > m_tp.snd_ssthresh)
         {
             m_tp.snd_ssthresh = m_tp.prior_ssthresh;
@@ -815,6 +818,7 @@ LinuxTcpSocket::SplitSkb(size_t i, uint32_t len)
     tail.sent = skb.sent;
     tail.sent_ns = skb.sent_ns;
     tail.sacked = skb.sacked;
+    tail.tx = skb.tx; // tcp_fragment(): both pieces keep the send's snapshot
     tail.dataref = skb.dataref;
     tail.eor = skb.eor;
     skb.eor = false;
@@ -888,6 +892,7 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
         flags |= TCPHDR_PSH;
     }
     WhyScope why(*this, {SendWhy::Retransmit});
+    const uint64_t prior_wstamp = m_tp.tcp_wstamp_ns;
     const std::vector<Ptr<Packet>> packets =
         BuildGsoPackets(skb->seq, flags, skb->data, pcount, mss, nullptr);
     if (flags & TCPHDR_ACK)
@@ -919,6 +924,7 @@ LinuxTcpSocket::RetransmitSkb(size_t i, uint32_t segs, bool count)
         }
         return 1;
     }
+    SkbSent(*skb, prior_wstamp);
     if (count)
     {
         skb->sacked |= TCPCB_RETRANS;

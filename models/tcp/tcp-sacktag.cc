@@ -306,6 +306,8 @@ LinuxTcpSocket::SacktagWriteQueue(const Segment& seg, uint32_t prior_snd_una, ui
                 skb = &m_writeQueue[i];
             }
             skb->sacked = SacktagOne(*skb, &flag, &reord, dup[b], HighestSackSeq(), &first_sackt, &last_sackt);
+            TcpRateSkbDelivered(m_tp, skb->tx, skb->sent_ns / 1000, skb->end_seq,
+                                (skb->sacked & TCPCB_SACKED_ACKED) != 0, (skb->sacked & TCPCB_RETRANS) != 0, m_rs);
         }
     }
     if (m_tp.ca_state != CaState::Loss || m_tp.undo_marker)
