@@ -49,8 +49,8 @@ TcpBacklogCoalesce(Segment& tail, const Segment& seg, const KernelProfile& prof,
     }
     // skb_try_coalesce(): never into a cloned skb (on loopback a data skb is the
     // sender's clone until the sender frees its copy; a GSO piece is a new skb), and
-    // not past MAX_SKB_FRAGS (one frag a segment, as the receive queue counts them)
-    const uint32_t frags = (tail.Len() > 0 ? tail.frags : 0) + (seg.Len() > 0 ? 1 : 0);
+    // not past MAX_SKB_FRAGS
+    const uint32_t frags = (tail.Len() > 0 ? tail.frags : 0) + (seg.Len() > 0 ? seg.frags : 0);
     if (tail.Cloned() || frags > static_cast<uint32_t>(MAX_SKB_FRAGS))
     {
         return false;

@@ -333,6 +333,14 @@ LinuxTcpL4Protocol::Hash(LinuxTcpSocket* socket)
 
 // __inet_lookup_skb(): an established (or half-open) socket first, then a listener
 LinuxTcpSocket*
+LinuxTcpL4Protocol::Peer(const LinuxTcpSocket& s) const
+{
+    const TupleKey key{s.LocalAddress().Get(), s.PeerAddress().Get(), s.LocalPort(), s.PeerPort()};
+    auto hit = m_established.find(key);
+    return hit == m_established.end() ? nullptr : hit->second;
+}
+
+LinuxTcpSocket*
 LinuxTcpL4Protocol::Lookup(const Segment& seg) const
 {
     const TupleKey key{seg.src.Get(), seg.dst.Get(), seg.sport, seg.dport};
@@ -379,7 +387,7 @@ LinuxTcpL4Protocol::Receive(Ptr<Packet> packet,
     seg.hdr_len = th.GetLength() * 4u;
     // Our segments' content rides beside the packet (PayloadStore); a packet from
     // elsewhere carries its bytes
-    if (std::optional<Payload> payload = PayloadStore::Take(packet->GetUid(), &seg.dataref, &seg.gso_size))
+    if (std::optional<Payload> payload = PayloadStore::Take(packet->GetUid(), &seg.dataref, &seg.gso_size, &seg.frags))
     {
         seg.payload = std::move(*payload);
     }

@@ -129,6 +129,10 @@ class LinuxTcpL4Protocol : public ns3::IpL4Protocol
     DownTargetCallback GetDownTarget() const override;
     DownTargetCallback6 GetDownTarget6() const override;
 
+    // The other end of a connection between two sockets of this node (loopback): the
+    // socket whose segments come from `s`'s peer address and port; null if none
+    LinuxTcpSocket* Peer(const LinuxTcpSocket& s) const;
+
   protected:
     void NotifyNewAggregate() override;
     void NotifyConstructionCompleted() override;

@@ -940,6 +940,7 @@ LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint3
         skb.truesize = m_prof->skb_truesize_overhead;
         m_writeQueue.push_back(skb);
     }
+    PageFragCopy(m_tp.write_seq, copy);
     Skb* tail = &m_writeQueue.back();
     tail->data.append(data, off, copy);
     tail->end_seq += static_cast<uint32_t>(copy);
@@ -957,6 +958,89 @@ LinuxTcpSocket::SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint3
     }
 }
 
+
+// SKB_FRAG_PAGE_ORDER: the page frag is a 32 KiB compound page where one can be had
+constexpr uint32_t SKB_FRAG_PAGE_SIZE = 32768;
+
+// tcp_sendmsg_locked()'s copies into the page frag: before each, sk_page_frag_refill()
+// -> skb_page_frag_refill(32): a page nobody else holds any more (page_ref_count() 1)
+// is reused from its start, one with under 32 bytes left is replaced; each copy takes
+// at most what is left of the page. Copies that continue the skb's last frag in the
+// same page merge with it (skb_can_coalesce()), so an skb's frags break where the
+// stream moves to another page or back to the start of one.
+void
+LinuxTcpSocket::PageFragCopy(uint32_t seq, size_t len)
+{
+    while (!m_pageBreaks.empty() && !SeqAfter(m_pageBreaks.front(), m_tp.snd_una))
+    {
+        m_pageBreaks.pop_front();
+    }
+    while (len > 0)
+    {
+        bool restart = false;
+        if (m_pfrag.page && PageFragFree())
+        {
+            restart = m_pfrag.offset != 0;
+        }
+        else if (!m_pfrag.page || m_pfrag.offset + 32 > SKB_FRAG_PAGE_SIZE)
+        {
+            m_pfrag.page = true;
+            restart = true;
+        }
+        if (restart)
+        {
+            m_pfrag.offset = 0;
+            m_pfrag.first_seq = seq;
+            m_pageBreaks.push_back(seq);
+        }
+        const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(len, SKB_FRAG_PAGE_SIZE - m_pfrag.offset));
+        m_pfrag.offset += chunk;
+        seq += chunk;
+        len -= chunk;
+    }
+}
+
+// page_ref_count() == 1: no skb holds the page: none of ours has data written to it
+// since it was taken, and on loopback the peer has read it all (its skbs, clones of
+// ours or holding our frags after coalescing, are freed as it reads them)
+bool
+LinuxTcpSocket::PageFragFree() const
+{
+    for (auto it = m_writeQueue.rbegin(); it != m_writeQueue.rend(); ++it)
+    {
+        if (!it->data.empty())
+        {
+            if (SeqAfter(it->end_seq, m_pfrag.first_seq))
+            {
+                return false;
+            }
+            break;
+        }
+    }
+    const LinuxTcpSocket* peer = m_tcp ? m_tcp->Peer(*this) : nullptr;
+    return !peer || !SeqBefore(peer->m_tp.copied_seq, m_tp.write_seq);
+}
+
+// skb_shinfo()->nr_frags of the data [seq, seq + len): one, and one more for each
+// break inside it
+uint32_t
+LinuxTcpSocket::PageFragsOf(uint32_t seq, uint32_t len) const
+{
+    uint32_t frags = 1;
+    for (uint32_t b : m_pageBreaks)
+    {
+        if (!SeqAfter(b, seq))
+        {
+            continue;
+        }
+        if (!SeqBefore(b, seq + len))
+        {
+            break;
+        }
+        ++frags;
+    }
+    return frags;
+}
 
 // What a read could copy now: the queue from copied_seq (a 32 KiB read leaves part of a
 // 64 KiB skb behind)

@@ -583,6 +583,9 @@ class LinuxTcpSocket : public ns3::TcpSocket
     size_t NextCopy(size_t remaining, uint32_t size_goal) const;
     bool TailGrows(uint32_t size_goal) const;
     void SendmsgCopy(const Payload& data, size_t& off, size_t copy, uint32_t size_goal);
+    void PageFragCopy(uint32_t seq, size_t len);
+    bool PageFragFree() const;
+    uint32_t PageFragsOf(uint32_t seq, uint32_t len) const;
     void StartSendmsg();
     void SendmsgRun();
     void SendmsgReturn();
@@ -639,6 +642,19 @@ class LinuxTcpSocket : public ns3::TcpSocket
     ns3::Time m_synAckDelay;
 
     std::deque<Skb> m_writeQueue; // sent-unacked then unsent, in sequence order
+    // The page frag tcp_sendmsg() copies into (sk_page_frag(): the writing task's
+    // current->task_frag; one per socket here): whether it has a page, how far it is
+    // used, and the first byte written to it since it was taken or reset
+    struct PageFrag
+    {
+        bool page = false;
+        uint32_t offset = 0;
+        uint32_t first_seq = 0;
+    };
+    PageFrag m_pfrag;
+    // where the written stream moves to another page or back to the start of one: an
+    // skb's data breaks into another frag there (pruned below snd_una)
+    std::deque<uint32_t> m_pageBreaks;
     std::deque<Skb> m_rcvQueue;
     std::vector<Skb> m_ofoQueue; // out-of-order data, in sequence order (the ofo rb-tree)
     // SACK compression of the ACKs out-of-order data asks for (__tcp_ack_snd_check())

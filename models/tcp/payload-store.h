@@ -29,16 +29,18 @@ class PayloadStore
 
     // A segment without payload is kept only for its note. `dataref`: the sender's
     // skb on loopback, whose data the receiver's skb shares (a clone) until the sender
-    // frees it. `gso_size`: the segments' size of a GSO packet (0: not one)
+    // frees it. `gso_size`: the segments' size of a GSO packet (0: not one). `frags`:
+    // the page frags its payload sits in (skb_shinfo()->nr_frags)
     static void Put(uint64_t uid,
                     Payload p,
                     const SendNote& note,
                     std::shared_ptr<const int> dataref = nullptr,
-                    uint32_t gso_size = 0)
+                    uint32_t gso_size = 0,
+                    uint32_t frags = 1)
     {
         if (!p.empty() || NotesOn())
         {
-            Map()[uid] = Entry{std::move(p), note, std::move(dataref), 0, gso_size};
+            Map()[uid] = Entry{std::move(p), note, std::move(dataref), 0, gso_size, frags};
         }
     }
     static const Payload* PeekPayload(uint64_t uid)
@@ -55,7 +57,8 @@ class PayloadStore
     // entry is gone after
     static std::optional<Payload> Take(uint64_t uid,
                                        std::shared_ptr<const int>* dataref = nullptr,
-                                       uint32_t* gso_size = nullptr)
+                                       uint32_t* gso_size = nullptr,
+                                       uint32_t* frags = nullptr)
     {
         auto it = Map().find(uid);
         if (it == Map().end())
@@ -65,6 +68,10 @@ class PayloadStore
         if (gso_size)
         {
             *gso_size = it->second.gso_size;
+        }
+        if (frags)
+        {
+            *frags = it->second.frags;
         }
         if (it->second.copies > 0)
         {
@@ -105,6 +112,7 @@ class PayloadStore
         std::shared_ptr<const int> dataref;
         int copies = 0;
         uint32_t gso_size = 0;
+        uint32_t frags = 1;
     };
     static bool& NotesOn()
     {

@@ -65,8 +65,8 @@ struct Segment
     // skb_shinfo(skb)->gso_size: on loopback a GSO skb arrives whole, standing for
     // segments of this size (0: it is one segment)
     uint32_t gso_size = 0;
-    // page frags of its payload, as the model counts them (one a segment; more once
-    // segments joined in the backlog, tcp_add_backlog())
+    // page frags of its payload: the sender's pages it spans (sk_page_frag()), more
+    // once segments joined in the backlog (tcp_add_backlog())
     uint32_t frags = 1;
 
     bool Has(uint8_t f) const { return (flags & f) != 0; }

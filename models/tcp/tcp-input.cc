@@ -939,7 +939,8 @@ LinuxTcpSocket::StateProcess(const Segment& seg)
 // only their truesize (the arriving skb's head is not ours to keep). It refuses a tail
 // that is still a clone (skb_cloned()): on loopback the receiver's skb shares its data
 // with the sender's copy in the retransmit queue until the sender has taken our ACK
-// of it and freed that copy. MAX_SKB_FRAGS bounds the frags, one per segment here.
+// of it and freed that copy. MAX_SKB_FRAGS bounds the frags (the sender's pages each
+// segment spans).
 static bool
 TcpTryCoalesce(Tcb& tp, const KernelProfile& prof, std::deque<Skb>& queue, const Segment& seg)
 {

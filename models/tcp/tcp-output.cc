@@ -32,10 +32,14 @@ inline constexpr uint32_t ETH_HLEN = 14; // the header lo's eth_header() puts in
 // virtual zero-filled area, which costs no copy and no memory. The capture writes the
 // content and the TCP checksum over it (CaptureTap).
 static Ptr<Packet>
-MakePacket(const Payload& data, const SendNote& note, std::shared_ptr<const int> dataref = nullptr, uint32_t gso_size = 0)
+MakePacket(const Payload& data,
+           const SendNote& note,
+           std::shared_ptr<const int> dataref = nullptr,
+           uint32_t gso_size = 0,
+           uint32_t frags = 1)
 {
     Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(data.size()));
-    PayloadStore::Put(p->GetUid(), data, note, std::move(dataref), gso_size);
+    PayloadStore::Put(p->GetUid(), data, note, std::move(dataref), gso_size, frags);
     return p;
 }
 
@@ -152,8 +156,9 @@ LinuxTcpSocket::FinishSegment(WireTcpHeader& th,
                               std::shared_ptr<const int> dataref,
                               uint32_t gso_size)
 {
+    const uint32_t frags = data.empty() ? 1 : PageFragsOf(th.GetSequenceNumber().GetValue(), static_cast<uint32_t>(data.size()));
     Ptr<Packet> p = MakePacket(data, PayloadStore::KeepingNotes() ? SendNote{m_why, Snapshot()} : SendNote{},
-                               std::move(dataref), gso_size);
+                               std::move(dataref), gso_size, frags);
     if (m_traces && !m_traces->tx.IsEmpty())
     {
         TraceTx(p, th); // the Tx trace source: payload and header, as TcpSocketBase's
