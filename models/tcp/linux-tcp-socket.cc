@@ -688,8 +688,15 @@ LinuxTcpSocket::SendmsgRun()
         const int64_t ns_per_kib =
             m_sendmsg.front().ns_per_kib > 0 ? m_sendmsg.front().ns_per_kib : m_prof->sendmsg_ns_per_kib;
         // it takes the copy rate: what the kernel did between the end of a copy and its
-        // next turn (the softirq of an skb it pushed, the peer's ACK) is the model's own
-        const Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
+        // next turn (the softirq of an skb it pushed, the peer's ACK) is the model's own.
+        // A traced copy ends by the kernel's next turn, which began after it (the rate
+        // is the call's, measured from its segments: its first copies, faulting in the
+        // user's pages, take longer than the rest).
+        Time t = SyscallTime(ns_per_kib, static_cast<uint32_t>(copy));
+        if (const Time next = NextTurn(m_sendmsg.front().turns, m_sendmsgOff + copy); next > Simulator::Now())
+        {
+            t = std::min(t, next - Simulator::Now());
+        }
         if (!t.IsStrictlyPositive())
         {
             SendmsgCopy(data, m_sendmsgOff, copy, size_goal);
@@ -702,8 +709,10 @@ LinuxTcpSocket::SendmsgRun()
             }
             // a full skb sent mid-write runs its softirq at once too (the peer's
             // receive path and its ACK, before the next copy; a reader it wakes costs
-            // an untraced writer loopback_midwrite_wake_ns): the write goes on after
-            if (m_sendmsgSoftirq && m_sendmsgSoftirq->in_flight > 0)
+            // an untraced writer loopback_midwrite_wake_ns): the write goes on after.
+            // A traced write goes on at the kernel's next turn, which came after that
+            // softirq: the model's own delivery does not hold it back.
+            if (m_sendmsgSoftirq && m_sendmsgSoftirq->in_flight > 0 && (m_sendmsg.empty() || m_sendmsg.front().turns.empty()))
             {
                 Ptr<LinuxTcpSocket> self = this;
                 m_sendmsgSoftirq->drained = [self]() {
@@ -749,6 +758,16 @@ LinuxTcpSocket::SendmsgRun()
         return;
     }
     drained();
+}
+
+// When the kernel's copy loop began its first turn at exactly byte `off` of a traced
+// write (zero: none there)
+Time
+LinuxTcpSocket::NextTurn(const CopyTurns& turns, uint64_t off)
+{
+    auto it = std::lower_bound(turns.begin(), turns.end(), off,
+                               [](const auto& turn, uint64_t o) { return turn.second < o; });
+    return it != turns.end() && it->second == off ? it->first : Time(0);
 }
 
 // When the kernel's copy loop began its turn at byte `off` of a traced write: of the

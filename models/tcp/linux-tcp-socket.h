@@ -258,6 +258,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     // The same inside a write, with the loopback softirq its processing raised
     bool SendmsgFlushBacklog();
     static ns3::Time TurnAt(const CopyTurns& turns, uint64_t off, bool last);
+    static ns3::Time NextTurn(const CopyTurns& turns, uint64_t off);
     bool OwnedByUser() const { return m_ownedByUser > 0; }
     // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
     // else queued (sk_add_backlog())
