@@ -1100,6 +1100,14 @@ LinuxTcpSocket::RecvmsgLoop()
         {
             break;
         }
+        // a traced read that has copied something and finds nothing more queued but a
+        // backlog processes it at once (tcp_recvmsg_locked(): copied >= target, "do not
+        // sleep, just process backlog"); its next copy began after that
+        if (!m_recvmsg->copies.empty() && !m_recvmsg->out.empty() && RecvmsgNextCopy() == 0 && !m_backlog.empty())
+        {
+            FlushBacklog();
+            continue;
+        }
         // a traced read: the kernel's loop came to this offset (to copy, or to find the
         // queue empty and flush the backlog) when its copy from here began
         if (const Time at = RecvmsgCopyAt(); at > Simulator::Now())
@@ -1111,15 +1119,16 @@ LinuxTcpSocket::RecvmsgLoop()
         if (used > 0)
         {
             Time copy = m_recvmsg->timed ? SyscallTime(m_prof->recvmsg_ns_per_kib, used) : Time(0);
-            // a traced read: the copy ends (its skb still charged until then) when the
-            // kernel's copy after it began
+            // a traced read whose kernel loop copied again later: RecvmsgCopyEnd()
             const CopyTurns& copies = m_recvmsg->copies;
             const uint64_t end = m_recvmsg->out.size() + used;
             const auto next = std::lower_bound(copies.begin(), copies.end(), end,
                                                [](const auto& c, uint64_t at) { return c.second < at; });
-            if (next != copies.end())
+            if (next != copies.end() && next->first > Simulator::Now() + copy)
             {
-                copy = std::max(copy, next->first - Simulator::Now());
+                const Time next_at = next->first;
+                m_copyDone = Simulator::Schedule(copy, [this, used, next_at]() { RecvmsgCopyEnd(used, next_at); });
+                return;
             }
             if (copy.IsStrictlyPositive())
             {
@@ -1143,6 +1152,39 @@ LinuxTcpSocket::RecvmsgLoop()
     m_recvmsg.reset();
     ReleaseSock();
     call.done(call.out);
+}
+
+// A traced read's copy has taken its time, and the kernel's next copy began at
+// `next_at`. With more of the queue to copy, the loop went straight on: this copy lasted
+// until then (its skb still charged). With nothing more queued, the loop went on only
+// because a backlog had come (else the read would have returned): it processed that
+// first, at once; here the copy ends now and the loop goes on when the backlog comes
+// (the model's segment may reach it later than the kernel's did), at the latest then.
+void
+LinuxTcpSocket::RecvmsgCopyEnd(uint32_t used, Time next_at)
+{
+    if (GetRxAvailable() > used)
+    {
+        m_copyDone = Simulator::Schedule(next_at - Simulator::Now(), [this, used]() {
+            RecvmsgCopied(used);
+            RecvmsgLoop();
+        });
+        return;
+    }
+    RecvmsgCopied(used);
+    if (!m_backlog.empty())
+    {
+        RecvmsgLoop();
+        return;
+    }
+    m_backlogWaiter = [this]() {
+        m_copyDone.Cancel();
+        RecvmsgLoop();
+    };
+    m_copyDone = Simulator::Schedule(next_at - Simulator::Now(), [this]() {
+        m_backlogWaiter = nullptr;
+        RecvmsgLoop();
+    });
 }
 
 // When a traced read's kernel loop copied from the offset this read has reached: the

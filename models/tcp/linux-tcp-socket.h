@@ -27,6 +27,7 @@
 #include <ns3/inet-socket-address.h>
 #include <ns3/nstime.h>
 #include <ns3/tcp-header.h>
+#include <ns3/simulator.h>
 #include <ns3/tcp-socket.h>
 #include <ns3/traced-callback.h>
 
@@ -272,6 +273,10 @@ class LinuxTcpSocket : public ns3::TcpSocket
         }
         m_tp.backlog_len += seg.truesize;
         m_backlog.push_back(seg);
+        if (m_backlogWaiter)
+        {
+            ns3::Simulator::ScheduleNow(std::exchange(m_backlogWaiter, nullptr));
+        }
     }
 
     // Byte-level system calls for programs: write() and read() on the socket.
@@ -578,6 +583,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void RcvSpaceAdjust();
     void RecvmsgLoop();
     void RecvmsgCopied(uint32_t used);
+    void RecvmsgCopyEnd(uint32_t used, ns3::Time next_at);
     uint32_t RecvmsgNextCopy() const;
     ns3::Time RecvmsgCopyAt() const;
     bool RecvmsgAtFin(bool len_left);
@@ -715,6 +721,8 @@ class LinuxTcpSocket : public ns3::TcpSocket
     };
     std::optional<RecvmsgCall> m_recvmsg; // a read() in progress
     CopyTurns m_recvmsgCopies;            // for the read a traced wake-up is making
+    // a traced read waiting for its backlog (RecvmsgCopyEnd()): run when a segment joins it
+    std::function<void()> m_backlogWaiter;
     // write()s whose copy into skbs is under way (tcp_sendmsg_locked()), and how far
     struct PendingWrite
     {
