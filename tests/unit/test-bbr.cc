@@ -119,6 +119,33 @@ SteadyState(BbrState& bbr, Tcb& tp, uint32_t cycle_idx, uint64_t seed = 1)
     tp.packets_out = 50;
 }
 
+// A first loss, 1 ms after the last ACK: it starts long-term sampling (no round start)
+void
+FirstLoss(BbrState& bbr, Tcb& tp, const BbrEnv& env)
+{
+    AckSpec first;
+    first.lost = 1;
+    first.interval_us = 1000;
+    Ack(bbr, tp, env, first);
+}
+
+// `n` rounds of 10 ms, each delivering `pkts` segments and losing `lost`
+void
+LossyRounds(BbrState& bbr, Tcb& tp, const BbrEnv& env, int n, uint32_t pkts, uint32_t lost, bool app_limited = false)
+{
+    AckSpec a;
+    a.delivered = pkts;
+    a.lost = lost;
+    a.elapsed_us = 10000;
+    a.interval_us = 10000;
+    a.round_start = true;
+    a.app_limited = app_limited;
+    for (int i = 0; i < n; ++i)
+    {
+        Ack(bbr, tp, env, a);
+    }
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(the_gains_are_the_kernels)
@@ -694,38 +721,19 @@ BOOST_AUTO_TEST_CASE(two_lossy_intervals_at_the_same_rate_are_a_policer)
     Tcb tp;
     SteadyState(bbr, tp, 2);
     const BbrEnv env = At(kStartJiffies);
-    auto lossy_round = [&](uint32_t pkts, uint32_t lost) {
-        AckSpec a;
-        a.delivered = pkts;
-        a.lost = lost;
-        a.elapsed_us = 10000;
-        a.interval_us = 10000;
-        a.round_start = true;
-        Ack(bbr, tp, env, a);
-    };
-    // the first loss starts sampling (not a round start)
-    AckSpec first;
-    first.lost = 1;
-    first.interval_us = 1000;
-    Ack(bbr, tp, env, first);
+    FirstLoss(bbr, tp, env);
     BOOST_TEST(bbr.lt_is_sampling);
     BOOST_TEST(bbr.lt_last_delivered == tp.delivered);
     BOOST_TEST(bbr.lt_last_stamp == (kStartUs + 1000) / 1000);
-    for (int i = 0; i < 3; ++i)
-    {
-        lossy_round(50, 15);
-    }
+    LossyRounds(bbr, tp, env, 3, 50, 15);
     BOOST_TEST(bbr.lt_rtt_cnt == 3u);
     BOOST_TEST(bbr.lt_bw == 0u);
-    lossy_round(50, 15);
+    LossyRounds(bbr, tp, env, 1, 50, 15);
     BOOST_TEST(bbr.lt_bw == 83886u);
     BOOST_TEST(!bbr.lt_use_bw);
     BOOST_TEST(bbr.lt_rtt_cnt == 0u); // a new interval
 
-    for (int i = 0; i < 4; ++i)
-    {
-        lossy_round(52, 16);
-    }
+    LossyRounds(bbr, tp, env, 4, 52, 16);
     BOOST_TEST(bbr.lt_use_bw);
     BOOST_TEST(bbr.lt_bw == 85563u); // the mean of the two
     BOOST_TEST(BbrBw(bbr) == 85563u);
@@ -754,35 +762,15 @@ BOOST_AUTO_TEST_CASE(lossy_intervals_at_different_rates_are_not_a_policer)
     Tcb tp;
     SteadyState(bbr, tp, 2);
     const BbrEnv env = At(kStartJiffies);
-    AckSpec first;
-    first.lost = 1;
-    first.interval_us = 1000;
-    Ack(bbr, tp, env, first);
-    AckSpec a;
-    a.elapsed_us = 10000;
-    a.interval_us = 10000;
-    a.round_start = true;
-    a.delivered = 50;
-    a.lost = 15;
-    for (int i = 0; i < 4; ++i)
-    {
-        Ack(bbr, tp, env, a);
-    }
+    FirstLoss(bbr, tp, env);
+    LossyRounds(bbr, tp, env, 4, 50, 15);
     BOOST_TEST(bbr.lt_bw == 83886u);
     // twice the rate: 83886 apart, more than 1/8 (10485) and than 4 kbit/s
-    a.delivered = 100;
-    a.lost = 30;
-    for (int i = 0; i < 4; ++i)
-    {
-        Ack(bbr, tp, env, a);
-    }
+    LossyRounds(bbr, tp, env, 4, 100, 30);
     BOOST_TEST(!bbr.lt_use_bw);
     BOOST_TEST(bbr.lt_bw == 167772u);
     // an application-limited sample stops sampling
-    a.delivered = 1;
-    a.lost = 0;
-    a.app_limited = true;
-    Ack(bbr, tp, env, a);
+    LossyRounds(bbr, tp, env, 1, 1, 0, true);
     BOOST_TEST(!bbr.lt_is_sampling);
     BOOST_TEST(bbr.lt_bw == 0u);
 }
@@ -793,26 +781,13 @@ BOOST_AUTO_TEST_CASE(an_interval_under_50_in_256_lost_waits_for_more_loss)
     Tcb tp;
     SteadyState(bbr, tp, 2);
     const BbrEnv env = At(kStartJiffies);
-    AckSpec first;
-    first.lost = 1;
-    first.interval_us = 1000;
-    Ack(bbr, tp, env, first);
-    AckSpec a;
-    a.elapsed_us = 10000;
-    a.interval_us = 10000;
-    a.round_start = true;
-    a.delivered = 50;
-    a.lost = 9;
-    for (int i = 0; i < 4; ++i)
-    {
-        Ack(bbr, tp, env, a);
-    }
+    FirstLoss(bbr, tp, env);
+    LossyRounds(bbr, tp, env, 4, 50, 9);
     // 36 lost of 200: 9216 < 50 x 200
     BOOST_TEST(bbr.lt_bw == 0u);
     BOOST_TEST(bbr.lt_rtt_cnt == 4u);
     // a fifth round with 15 more: 51 of 250 (13056 >= 12500) over 50 ms
-    a.lost = 15;
-    Ack(bbr, tp, env, a);
+    LossyRounds(bbr, tp, env, 1, 50, 15);
     BOOST_TEST(bbr.lt_bw == 83886u); // 250 x 2^24 / 50000
     BOOST_TEST(bbr.lt_rtt_cnt == 0u);
 }
