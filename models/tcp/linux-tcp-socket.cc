@@ -611,6 +611,23 @@ LinuxTcpSocket::StartSendmsg()
     {
         m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
     }
+    // a traced write takes the socket when the kernel's loop began (tcp_sendmsg() takes
+    // lock_sock() just before tcp_sendmsg_locked()): until then, from the call's start
+    // (the system call's entry, or the process preempted before it), what arrives is
+    // processed at once, not left to the backlog
+    if (!m_sendmsg.empty() && !m_sendmsg.front().turns.empty())
+    {
+        const Time first = m_sendmsg.front().turns.front().first;
+        if (first > Simulator::Now())
+        {
+            m_sendmsgStep = Simulator::Schedule(first - Simulator::Now(), [this]() {
+                LockSock();
+                TcpRateCheckAppLimited(m_tp);
+                SendmsgRun();
+            });
+            return;
+        }
+    }
     LockSock();
     TcpRateCheckAppLimited(m_tp); // tcp_sendmsg_locked(): is the sender application-limited?
     SendmsgRun();
