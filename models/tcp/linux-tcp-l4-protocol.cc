@@ -331,7 +331,8 @@ LinuxTcpL4Protocol::Hash(LinuxTcpSocket* socket)
                    socket->LocalPort()}] = socket;
 }
 
-// __inet_lookup_skb(): an established (or half-open) socket first, then a listener
+// The socket at the other end of `s`: the one its segments reach (the established
+// table is keyed by a segment's source, destination and ports)
 LinuxTcpSocket*
 LinuxTcpL4Protocol::Peer(const LinuxTcpSocket& s) const
 {
@@ -340,6 +341,7 @@ LinuxTcpL4Protocol::Peer(const LinuxTcpSocket& s) const
     return hit == m_established.end() ? nullptr : hit->second;
 }
 
+// __inet_lookup_skb(): an established (or half-open) socket first, then a listener
 LinuxTcpSocket*
 LinuxTcpL4Protocol::Lookup(const Segment& seg) const
 {

@@ -620,16 +620,20 @@ LinuxTcpSocket::StartSendmsg()
         const Time first = m_sendmsg.front().turns.front().first;
         if (first > Simulator::Now())
         {
-            m_sendmsgStep = Simulator::Schedule(first - Simulator::Now(), [this]() {
-                LockSock();
-                TcpRateCheckAppLimited(m_tp);
-                SendmsgRun();
-            });
+            m_sendmsgStep = Simulator::Schedule(first - Simulator::Now(), &LinuxTcpSocket::SendmsgEnter, this);
             return;
         }
     }
+    SendmsgEnter();
+}
+
+// tcp_sendmsg(): lock_sock(), then tcp_sendmsg_locked(), which first asks whether the
+// sender is application-limited
+void
+LinuxTcpSocket::SendmsgEnter()
+{
     LockSock();
-    TcpRateCheckAppLimited(m_tp); // tcp_sendmsg_locked(): is the sender application-limited?
+    TcpRateCheckAppLimited(m_tp);
     SendmsgRun();
 }
 
@@ -1014,9 +1018,9 @@ LinuxTcpSocket::PageFragCopy(uint32_t seq, size_t len)
     while (len > 0)
     {
         bool restart = false;
-        if (m_pfrag.page && PageFragFree())
+        if (m_pfrag.page && m_pfrag.offset != 0 && PageFragFree())
         {
-            restart = m_pfrag.offset != 0;
+            restart = true;
         }
         else if (!m_pfrag.page || m_pfrag.offset + 32 > SKB_FRAG_PAGE_SIZE)
         {
@@ -1062,20 +1066,10 @@ LinuxTcpSocket::PageFragFree() const
 uint32_t
 LinuxTcpSocket::PageFragsOf(uint32_t seq, uint32_t len) const
 {
-    uint32_t frags = 1;
-    for (uint32_t b : m_pageBreaks)
-    {
-        if (!SeqAfter(b, seq))
-        {
-            continue;
-        }
-        if (!SeqBefore(b, seq + len))
-        {
-            break;
-        }
-        ++frags;
-    }
-    return frags;
+    const auto before = [](uint32_t a, uint32_t b) { return SeqBefore(a, b); };
+    const auto from = std::upper_bound(m_pageBreaks.begin(), m_pageBreaks.end(), seq, before);
+    const auto to = std::lower_bound(from, m_pageBreaks.end(), seq + len, before);
+    return 1 + static_cast<uint32_t>(to - from);
 }
 
 // What a read could copy now: the queue from copied_seq (a 32 KiB read leaves part of a
@@ -1465,8 +1459,7 @@ LinuxTcpSocket::DoDispose()
 void
 LinuxTcpSocket::SlowStartAfterIdleCheck()
 {
-    if (!m_prof->tcp_slow_start_after_idle || m_tp.packets_out ||
-        m_prof->congestion_control == CongestionControl::Bbr)
+    if (!m_prof->tcp_slow_start_after_idle || m_tp.packets_out || CaHasCongControl())
     {
         return;
     }

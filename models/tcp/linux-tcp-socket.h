@@ -26,8 +26,8 @@
 #include <ns3/event-id.h>
 #include <ns3/inet-socket-address.h>
 #include <ns3/nstime.h>
-#include <ns3/tcp-header.h>
 #include <ns3/simulator.h>
+#include <ns3/tcp-header.h>
 #include <ns3/tcp-socket.h>
 #include <ns3/traced-callback.h>
 
@@ -527,6 +527,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     CubicClock CaClock() const;
     bool IsCwndLimited() const;
     void UpdatePacingRate();
+    bool CaHasCongControl() const;
     BbrEnv CaEnv() const;
     uint32_t CaUndoCwnd();
     bool PacingCheck();
@@ -594,6 +595,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool PageFragFree() const;
     uint32_t PageFragsOf(uint32_t seq, uint32_t len) const;
     void StartSendmsg();
+    void SendmsgEnter();
     void SendmsgRun();
     void SendmsgReturn();
     bool InSendmsg() const { return !m_sendmsg.empty() || m_sendmsgReturning; }

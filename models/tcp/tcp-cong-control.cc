@@ -41,6 +41,15 @@ LinuxTcpSocket::CaClock() const
     return CubicClock{NowJiffies(), m_prof->hz, static_cast<uint32_t>(NowUs())}; // bictcp_clock_us(): u32
 }
 
+// icsk_ca_ops->cong_control: the congestion control sets the window and the pacing rate
+// itself from each rate sample (BBR's bbr_main()); tcp_input.c and tcp_output.c then
+// leave both alone
+bool
+LinuxTcpSocket::CaHasCongControl() const
+{
+    return m_prof->congestion_control == CongestionControl::Bbr;
+}
+
 // What BBR reads besides the TCB: the clocks, and the bound of bbr_tso_segs_goal()
 BbrEnv
 LinuxTcpSocket::CaEnv() const
@@ -147,7 +156,7 @@ LinuxTcpSocket::CaPktsAcked(int64_t rtt_us)
 void
 LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t flag, const RateSample& rs)
 {
-    if (m_prof->congestion_control == CongestionControl::Bbr)
+    if (CaHasCongControl())
     {
         BbrMain(m_bbr, m_tp, rs, CaEnv());
         return;
@@ -173,7 +182,7 @@ LinuxTcpSocket::CongControl(uint32_t acked_sacked, uint32_t newly_lost, uint32_t
 void
 LinuxTcpSocket::UpdatePacingRate()
 {
-    if (m_prof->congestion_control == CongestionControl::Bbr)
+    if (CaHasCongControl())
     {
         return;
     }

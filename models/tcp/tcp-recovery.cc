@@ -325,9 +325,9 @@ LinuxTcpSocket::EnterCwr()
 void
 LinuxTcpSocket::EndCwndReduction()
 {
-    if (m_prof->congestion_control == CongestionControl::Bbr)
+    if (CaHasCongControl())
     {
-        return; // a congestion control with its own cong_control sets the window itself
+        return; // it sets the window itself
     }
     if (m_tp.snd_ssthresh < TCP_INFINITE_SSTHRESH &&
         (m_tp.ca_state == CaState::CWR || m_tp.undo_marker))
