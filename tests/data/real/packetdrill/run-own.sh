@@ -10,22 +10,8 @@ set -euo pipefail
 pd="$(realpath "$1")"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 drill="$(cd "$here/../../../drill" && pwd)"
-saved="$(mktemp)"
-sysctl -a 2>/dev/null | grep -E '^net\.(ipv4\.tcp_|core\.)' >"$saved"
-restore() {
-    restore_each
-    rm -f "$saved"
-}
-restore_each() {
-    while IFS= read -r line; do
-        key="${line%% =*}"
-        case "$key" in
-        net.ipv4.tcp_available_congestion_control | net.ipv4.tcp_fastopen_key) continue ;;
-        esac
-        sysctl -q -w "$key=${line#* = }" 2>/dev/null || true
-    done <"$saved"
-}
-trap restore EXIT
+# shellcheck source=sysctls.sh
+source "$here/sysctls.sh"
 out="$here/own-verdicts.txt"
 {
     echo "# $(uname -r), net.ipv4.tcp_congestion_control=$(sysctl -n net.ipv4.tcp_congestion_control)"
@@ -33,6 +19,6 @@ out="$here/own-verdicts.txt"
         log="$(cd "$drill" && timeout 60 "$pd" "$(basename "$script")" 2>&1)" && verdict=pass ||
             verdict="fail: $(grep -m1 -iE 'error' <<<"$log" | cut -c1-200)"
         echo "$(basename "$script") $verdict"
-        restore_each
+        sysctls_restore
     done
 } >"$out"

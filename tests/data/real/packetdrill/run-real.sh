@@ -11,19 +11,8 @@ set -euo pipefail
 pd="$(realpath "$1")"
 tests="$(realpath "$2")"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-saved="$(mktemp)"
-sysctl -a 2>/dev/null | grep -E '^net\.(ipv4\.tcp_|core\.)' >"$saved"
-restore() {
-    while IFS= read -r line; do
-        key="${line%% =*}"
-        case "$key" in
-        net.ipv4.tcp_available_congestion_control | net.ipv4.tcp_fastopen_key) continue ;;
-        esac
-        sysctl -q -w "$key=${line#* = }" 2>/dev/null || true
-    done <"$saved"
-    rm -f "$saved"
-}
-trap restore EXIT
+# shellcheck source=sysctls.sh
+source "$here/sysctls.sh"
 uname -r >"$here/kernel.txt"
 out="$here/real-verdicts.txt"
 : >"$out"
