@@ -2,6 +2,7 @@
 #include "models/tcp/bbr.h"
 
 #include "models/config/splitmix64.h"
+#include "models/tcp/segment.h"
 
 #include <algorithm>
 
@@ -21,38 +22,11 @@ constexpr int SK_PACING_SHIFT = 10;
 // tp->snd_cwnd_clamp: never set in this model, the kernel's ~0
 constexpr uint32_t SND_CWND_CLAMP = 0xFFFFFFFF;
 
-// before() and after() of sequence numbers (and of jiffies, time_after())
-bool
-Before(uint32_t seq1, uint32_t seq2)
-{
-    return static_cast<int32_t>(seq1 - seq2) < 0;
-}
-
-bool
-After(uint32_t seq2, uint32_t seq1)
-{
-    return Before(seq1, seq2);
-}
-
 // msecs_to_jiffies(): rounds up to a whole jiffy
 uint32_t
 MsecsToJiffies(uint32_t m, int hz)
 {
     return static_cast<uint32_t>((uint64_t{m} * static_cast<uint64_t>(hz) + 999) / 1000);
-}
-
-// tcp_stamp_us_delta(): t1 - t0, 0 if negative, as a u32
-uint32_t
-TcpStampUsDelta(uint64_t t1, uint64_t t0)
-{
-    return static_cast<uint32_t>(std::max<int64_t>(static_cast<int64_t>(t1 - t0), 0));
-}
-
-// tcp_min_rtt(): the Tcb's 0 (no sample yet) is the kernel's ~0U
-uint32_t
-TcpMinRtt(const Tcb& tp)
-{
-    return tp.rtt_min_us ? tp.rtt_min_us : ~0u;
 }
 
 // get_random_u32_below(ceil): a draw in [0, ceil). The kernel's is random and nothing
@@ -474,7 +448,7 @@ BbrUpdateBw(BbrState& bbr, const Tcb& tp, const RateSample& rs)
         return;
     }
 
-    if (!Before(rs.prior_delivered, bbr.next_rtt_delivered))
+    if (!SeqBefore(rs.prior_delivered, bbr.next_rtt_delivered))
     {
         bbr.next_rtt_delivered = tp.delivered;
         bbr.rtt_cnt++;
@@ -581,7 +555,7 @@ BbrCheckDrain(BbrState& bbr, Tcb& tp, const BbrEnv& env)
 void
 BbrCheckProbeRttDone(BbrState& bbr, Tcb& tp, const BbrEnv& env)
 {
-    if (!(bbr.probe_rtt_done_stamp && After(env.now_jiffies, bbr.probe_rtt_done_stamp)))
+    if (!(bbr.probe_rtt_done_stamp && SeqAfter(env.now_jiffies, bbr.probe_rtt_done_stamp)))
     {
         return;
     }
@@ -599,7 +573,7 @@ void
 BbrUpdateMinRtt(BbrState& bbr, Tcb& tp, const RateSample& rs, const BbrEnv& env)
 {
     const bool filter_expired =
-        After(env.now_jiffies, bbr.min_rtt_stamp + bbr_min_rtt_win_sec * static_cast<uint32_t>(env.hz));
+        SeqAfter(env.now_jiffies, bbr.min_rtt_stamp + bbr_min_rtt_win_sec * static_cast<uint32_t>(env.hz));
     if (rs.rtt_us >= 0 &&
         (rs.rtt_us < static_cast<int64_t>(bbr.min_rtt_us) || (filter_expired && !rs.is_ack_delayed)))
     {

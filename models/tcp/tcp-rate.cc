@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/tcp/tcp-rate.h"
 
+#include "models/tcp/segment.h"
+
 #include <algorithm>
 
 namespace sim
@@ -13,14 +15,7 @@ namespace
 bool
 SentAfter(uint64_t t1, uint64_t t2, uint32_t seq1, uint32_t seq2)
 {
-    return t1 > t2 || (t1 == t2 && static_cast<int32_t>(seq1 - seq2) > 0);
-}
-
-// tcp_stamp_us_delta(): never negative
-int64_t
-StampDelta(uint64_t t1, uint64_t t0)
-{
-    return t1 > t0 ? static_cast<int64_t>(t1 - t0) : 0;
+    return t1 > t2 || (t1 == t2 && SeqAfter(seq1, seq2));
 }
 
 } // namespace
@@ -63,7 +58,7 @@ TcpRateSkbDelivered(Tcb& tp, SkbTxInfo& tx, uint64_t tx_us, uint32_t end_seq, bo
         rs.is_retrans = retrans;
         rs.last_end_seq = end_seq;
         tp.first_tx_mstamp = tx_us;
-        rs.interval_us = StampDelta(tp.first_tx_mstamp, tx.first_tx_mstamp);
+        rs.interval_us = TcpStampUsDelta(tp.first_tx_mstamp, tx.first_tx_mstamp);
     }
     // a SACKed skb is counted once, not again when the cumulative ACK covers it
     if (sacked)
@@ -98,13 +93,11 @@ TcpRateGen(Tcb& tp, uint32_t delivered, uint32_t lost, bool is_sack_reneg, uint6
     }
     rs.delivered = static_cast<int32_t>(tp.delivered - rs.prior_delivered);
     const int64_t snd_us = rs.interval_us;
-    const int64_t ack_us = StampDelta(now_us, rs.prior_mstamp);
+    const int64_t ack_us = TcpStampUsDelta(now_us, rs.prior_mstamp);
     rs.interval_us = std::max(snd_us, ack_us);
     rs.snd_interval_us = static_cast<uint32_t>(snd_us);
     rs.rcv_interval_us = static_cast<uint32_t>(ack_us);
-    // tcp_min_rtt() is ~0U before any sample (the model's 0)
-    const uint32_t min_rtt = tp.rtt_min_us ? tp.rtt_min_us : ~0U;
-    if (rs.interval_us < static_cast<int64_t>(min_rtt))
+    if (rs.interval_us < static_cast<int64_t>(TcpMinRtt(tp)))
     {
         rs.interval_us = -1;
         return;

@@ -12,6 +12,20 @@
 namespace sim
 {
 
+// tcp_stamp_us_delta(): t1 - t0 in us, 0 if negative, as the kernel's u32
+inline uint32_t
+TcpStampUsDelta(uint64_t t1, uint64_t t0)
+{
+    return t1 > t0 ? static_cast<uint32_t>(t1 - t0) : 0;
+}
+
+// tcp_min_rtt(): the Tcb's 0 (no sample yet) is the kernel's ~0U
+inline uint32_t
+TcpMinRtt(const Tcb& tp)
+{
+    return tp.rtt_min_us ? tp.rtt_min_us : ~0U;
+}
+
 // struct rate_sample (include/net/tcp.h): what one ACK delivered and over what time
 struct RateSample
 {
