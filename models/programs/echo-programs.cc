@@ -313,7 +313,8 @@ EchoClient::Next(uint64_t i)
                 Simulator::Schedule(ThinkBefore(ClientStepAt(m_cfg, i + 1)), &EchoClient::Next, this, i + 1);
             });
         };
-        AfterHeldLock(m_sock, m_cfg.timing.Hold("send", s.index), std::move(work));
+        AfterHeldLock(m_sock, m_cfg.timing.Hold("send", s.index), std::move(work),
+                      FirstTurn(m_cfg.timing.SendTurns("send", s.index)));
         return;
     }
     case ClientStep::Recv:

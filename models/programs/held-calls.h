@@ -29,14 +29,30 @@ AfterHold(ns3::Time hold, F&& work)
 
 // A send() held up the same way: tcp_sendmsg() takes the socket (lock_sock()) before it
 // copies, so what arrives during the hold waits in the backlog until the call's
-// release_sock(), after its own segments have gone
+// release_sock(), after its own segments have gone. A traced write says when that
+// was (`lock_at`, the first turn of its copy loop: lock_sock() comes just before
+// tcp_sendmsg_locked()); before it, what arrives is processed at once.
 template <class F>
 inline void
-AfterHeldLock(const ns3::Ptr<LinuxTcpSocket>& sock, ns3::Time hold, F&& work)
+AfterHeldLock(const ns3::Ptr<LinuxTcpSocket>& sock, ns3::Time hold, F&& work, ns3::Time lock_at = ns3::Time(0))
 {
     if (hold.IsStrictlyPositive())
     {
-        sock->LockSock();
+        const ns3::Time now = ns3::Simulator::Now();
+        if (lock_at >= now + hold)
+        {
+            // the loop began after the hold: the write takes the socket itself (StartSendmsg())
+            ns3::Simulator::Schedule(hold, std::forward<F>(work));
+            return;
+        }
+        if (lock_at > now)
+        {
+            ns3::Simulator::Schedule(lock_at - now, [sock]() { sock->LockSock(); });
+        }
+        else
+        {
+            sock->LockSock();
+        }
         ns3::Simulator::Schedule(hold, [sock, work = std::forward<F>(work)]() mutable {
             work();
             sock->ReleaseSock();
@@ -44,6 +60,13 @@ AfterHeldLock(const ns3::Ptr<LinuxTcpSocket>& sock, ns3::Time hold, F&& work)
         return;
     }
     work();
+}
+
+// The first turn of a traced write's copy loop (zero: not traced)
+inline ns3::Time
+FirstTurn(const LinuxTcpSocket::CopyTurns& turns)
+{
+    return turns.empty() ? ns3::Time(0) : turns.front().first;
 }
 
 // Call `call` of `step`: made after `think` from now, or at its recorded start, then
@@ -63,7 +86,8 @@ ScheduleCall(const ProcessTiming& timing,
                                  const ns3::Time hold = timing.Hold(step, call);
                                  if (sock)
                                  {
-                                     AfterHeldLock(sock, hold, std::move(work));
+                                     AfterHeldLock(sock, hold, std::move(work),
+                                                   FirstTurn(timing.SendTurns(step, call)));
                                  }
                                  else
                                  {
