@@ -189,6 +189,12 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
         static_cast<int64_t>(sched.Number("wakeup_latency_us", 0, 1e6, static_cast<double>(p.wakeup_latency_ns) / 1e3) * 1e3);
     p.hrtimer_latency_ns =
         static_cast<int64_t>(sched.Number("hrtimer_latency_us", 0, 1e6, static_cast<double>(p.hrtimer_latency_ns) / 1e3) * 1e3);
+    p.flush_held_gap_ns =
+        static_cast<int64_t>(sched.Number("flush_held_gap_us", 0, 1e6, static_cast<double>(p.flush_held_gap_ns) / 1e3) * 1e3);
+    p.flush_held_gap_max_ns = static_cast<int64_t>(
+        sched.Number("flush_held_gap_max_us", 0, 1e6, static_cast<double>(p.flush_held_gap_max_ns) / 1e3) * 1e3);
+    p.flush_before_restart_ns = static_cast<int64_t>(
+        sched.Number("flush_before_restart_us", 0, 1e6, static_cast<double>(p.flush_before_restart_ns) / 1e3) * 1e3);
     p.sendmsg_ns_per_kib = static_cast<int64_t>(sched.Integer("sendmsg_ns_per_kib", 0, 1000000, p.sendmsg_ns_per_kib));
     p.recvmsg_ns_per_kib = static_cast<int64_t>(sched.Integer("recvmsg_ns_per_kib", 0, 1000000, p.recvmsg_ns_per_kib));
     p.recvmsg_entry_ns = static_cast<int64_t>(sched.Integer("recvmsg_entry_ns", 0, 1000000, p.recvmsg_entry_ns));

@@ -163,6 +163,14 @@ struct KernelProfile
     // after it is due or armed, whichever is later: the timer interrupt's delay and the
     // HRTIMER_SOFTIRQ after it. A host property, measured with tracefs.
     int64_t hrtimer_latency_ns = 0;
+    // A traced write whose copy loop restarted at the same byte (a backlog flush, "goto
+    // restart") more than flush_held_gap_ns but less than flush_held_gap_max_ns after
+    // the turn before: the task was held there, and its flush came
+    // flush_before_restart_ns before the restart. A host property read from
+    // recordings; 0: the flush at the first turn.
+    int64_t flush_held_gap_ns = 0;
+    int64_t flush_held_gap_max_ns = 0;
+    int64_t flush_before_restart_ns = 0;
     // Time a system call spends per KiB, the host's speed. sendmsg: the copy into skbs
     // (skb_copy_to_page_nocache()) and, on loopback, the receiving softirq that each
     // skb's transmit runs on the same CPU. recvmsg: skb_copy_datagram_msg() alone.

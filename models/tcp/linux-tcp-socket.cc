@@ -607,6 +607,7 @@ LinuxTcpSocket::StartSendmsg()
     m_sendmsgOff = 0;
     m_processBacklog = 0;
     m_sendmsgSizeGoal = 0;
+    m_sendmsgFlushHeld = false;
     if (m_prof->loopback_send_runs_softirq)
     {
         m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
@@ -663,7 +664,8 @@ LinuxTcpSocket::SendmsgRun()
             continue;
         }
         // a traced write: the loop's turn at this offset begins when the kernel's did
-        // (the first of two when a backlog flush restarted it: the flush is made there)
+        // (the first of two when a backlog flush restarted it: the flush is made there,
+        // or just before the restart when the task was held in between: HeldFlushAt())
         if (const Time at = TurnAt(m_sendmsg.front().turns, m_sendmsgOff, false); at > Simulator::Now())
         {
             m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
@@ -683,6 +685,13 @@ LinuxTcpSocket::SendmsgRun()
             // it changed (the peer's window) resets the size goal ("goto restart")
             if (m_processBacklog >= 16)
             {
+                if (const Time at = HeldFlushAt(); at > Simulator::Now() && !m_sendmsgFlushHeld)
+                {
+                    m_sendmsgFlushHeld = true;
+                    m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
+                    return;
+                }
+                m_sendmsgFlushHeld = false;
                 m_processBacklog = 0;
                 if (!m_backlog.empty())
                 {
@@ -779,6 +788,27 @@ LinuxTcpSocket::SendmsgRun()
         return;
     }
     drained();
+}
+
+// A traced write's backlog flush at this offset, when the trace says the task was held
+// before it (profile flush_held_gap_ns): flush_before_restart_ns before the loop's
+// restart. Zero: none such (the flush is made now, at the first turn).
+Time
+LinuxTcpSocket::HeldFlushAt() const
+{
+    if (m_prof->flush_held_gap_ns <= 0 || m_sendmsg.empty())
+    {
+        return Time(0);
+    }
+    const CopyTurns& turns = m_sendmsg.front().turns;
+    const Time first = TurnAt(turns, m_sendmsgOff, false);
+    const Time restart = TurnAt(turns, m_sendmsgOff, true);
+    if (restart - first <= NanoSeconds(m_prof->flush_held_gap_ns) ||
+        restart - first >= NanoSeconds(m_prof->flush_held_gap_max_ns))
+    {
+        return Time(0);
+    }
+    return restart - NanoSeconds(m_prof->flush_before_restart_ns);
 }
 
 // When the kernel's copy loop began its first turn at exactly byte `off` of a traced

@@ -260,6 +260,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     bool SendmsgFlushBacklog();
     static ns3::Time TurnAt(const CopyTurns& turns, uint64_t off, bool last);
     static ns3::Time NextTurn(const CopyTurns& turns, uint64_t off);
+    ns3::Time HeldFlushAt() const;
     bool OwnedByUser() const { return m_ownedByUser > 0; }
     // tcp_add_backlog(): joined to the backlog's last skb where it may be (backlog.h),
     // else queued (sk_add_backlog())
@@ -737,6 +738,7 @@ class LinuxTcpSocket : public ns3::TcpSocket
     std::deque<PendingWrite> m_sendmsg;
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
+    bool m_sendmsgFlushHeld = false; // the flush due now waits for HeldFlushAt()
     // tcp_send_mss() as the call last computed it (at its start, "restart:" after a
     // backlog flush that processed something, and after sk_stream_wait_memory()):
     // the skbs it fills and the pushes it makes use these, not the mss of the moment.
