@@ -29,6 +29,13 @@ Triple(TomlReader& t, const std::string& key, std::array<int, 3> fallback)
     return {static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2])};
 }
 
+// A time key in microseconds (0 to a second), kept in nanoseconds; `ns` when absent
+static int64_t
+MicrosAsNs(TomlReader& t, const std::string& key, int64_t ns)
+{
+    return static_cast<int64_t>(t.Number(key, 0, 1e6, static_cast<double>(ns) / 1e3) * 1e3);
+}
+
 // A string key naming one of a few choices; the first is the default
 template <typename T>
 static T
@@ -167,34 +174,26 @@ LoadKernelProfile(const std::string& name_or_path, const std::string& root)
 
     TomlReader lo = top.Table("loopback");
     p.loopback_mtu = static_cast<int>(lo.Integer("mtu", 68, 1 << 20, p.loopback_mtu));
-    p.loopback_latency_ns =
-        static_cast<int64_t>(lo.Number("latency_us", 0, 1e6, static_cast<double>(p.loopback_latency_ns) / 1e3) * 1e3);
-    p.loopback_before_tap_ns = static_cast<int64_t>(
-        lo.Number("before_tap_us", 0, 1e6, static_cast<double>(p.loopback_before_tap_ns) / 1e3) * 1e3);
+    p.loopback_latency_ns = MicrosAsNs(lo, "latency_us", p.loopback_latency_ns);
+    p.loopback_before_tap_ns = MicrosAsNs(lo, "before_tap_us", p.loopback_before_tap_ns);
     if (p.loopback_before_tap_ns > p.loopback_latency_ns)
     {
         lo.Fail("before_tap_us", "is part of latency_us and cannot be more");
     }
     p.loopback_send_runs_softirq = lo.Bool("send_runs_softirq", p.loopback_send_runs_softirq);
-    p.loopback_softirq_wake_ns =
-        static_cast<int64_t>(lo.Number("softirq_wake_us", 0, 1e6, static_cast<double>(p.loopback_softirq_wake_ns) / 1e3) * 1e3);
+    p.loopback_softirq_wake_ns = MicrosAsNs(lo, "softirq_wake_us", p.loopback_softirq_wake_ns);
     if (lo.Has("midwrite_wake_us"))
     {
-        p.loopback_midwrite_wake_ns = static_cast<int64_t>(lo.Number("midwrite_wake_us", 0, 1e6, 0) * 1e3);
+        p.loopback_midwrite_wake_ns = MicrosAsNs(lo, "midwrite_wake_us", 0);
     }
     lo.Finish();
 
     TomlReader sched = top.Table("scheduler");
-    p.wakeup_latency_ns =
-        static_cast<int64_t>(sched.Number("wakeup_latency_us", 0, 1e6, static_cast<double>(p.wakeup_latency_ns) / 1e3) * 1e3);
-    p.hrtimer_latency_ns =
-        static_cast<int64_t>(sched.Number("hrtimer_latency_us", 0, 1e6, static_cast<double>(p.hrtimer_latency_ns) / 1e3) * 1e3);
-    p.flush_held_gap_ns =
-        static_cast<int64_t>(sched.Number("flush_held_gap_us", 0, 1e6, static_cast<double>(p.flush_held_gap_ns) / 1e3) * 1e3);
-    p.flush_held_gap_max_ns = static_cast<int64_t>(
-        sched.Number("flush_held_gap_max_us", 0, 1e6, static_cast<double>(p.flush_held_gap_max_ns) / 1e3) * 1e3);
-    p.flush_before_restart_ns = static_cast<int64_t>(
-        sched.Number("flush_before_restart_us", 0, 1e6, static_cast<double>(p.flush_before_restart_ns) / 1e3) * 1e3);
+    p.wakeup_latency_ns = MicrosAsNs(sched, "wakeup_latency_us", p.wakeup_latency_ns);
+    p.hrtimer_latency_ns = MicrosAsNs(sched, "hrtimer_latency_us", p.hrtimer_latency_ns);
+    p.flush_held_gap_ns = MicrosAsNs(sched, "flush_held_gap_us", p.flush_held_gap_ns);
+    p.flush_held_gap_max_ns = MicrosAsNs(sched, "flush_held_gap_max_us", p.flush_held_gap_max_ns);
+    p.flush_before_restart_ns = MicrosAsNs(sched, "flush_before_restart_us", p.flush_before_restart_ns);
     p.sendmsg_ns_per_kib = static_cast<int64_t>(sched.Integer("sendmsg_ns_per_kib", 0, 1000000, p.sendmsg_ns_per_kib));
     p.recvmsg_ns_per_kib = static_cast<int64_t>(sched.Integer("recvmsg_ns_per_kib", 0, 1000000, p.recvmsg_ns_per_kib));
     p.recvmsg_entry_ns = static_cast<int64_t>(sched.Integer("recvmsg_entry_ns", 0, 1000000, p.recvmsg_entry_ns));

@@ -314,7 +314,7 @@ EchoClient::Next(uint64_t i)
             });
         };
         AfterHeldLock(m_sock, m_cfg.timing.Hold("send", s.index), std::move(work),
-                      FirstTurn(m_cfg.timing.SendTurns("send", s.index)));
+                      m_cfg.timing.FirstSendTurn("send", s.index));
         return;
     }
     case ClientStep::Recv:

@@ -62,13 +62,6 @@ AfterHeldLock(const ns3::Ptr<LinuxTcpSocket>& sock, ns3::Time hold, F&& work, ns
     work();
 }
 
-// The first turn of a traced write's copy loop (zero: not traced)
-inline ns3::Time
-FirstTurn(const LinuxTcpSocket::CopyTurns& turns)
-{
-    return turns.empty() ? ns3::Time(0) : turns.front().first;
-}
-
 // Call `call` of `step`: made after `think` from now, or at its recorded start, then
 // held up by its recorded hold: with `sock` locked for a send() (AfterHeldLock()), or
 // without (AfterHold(), a close()) when `sock` is null. `timing` outlives the call.
@@ -86,8 +79,7 @@ ScheduleCall(const ProcessTiming& timing,
                                  const ns3::Time hold = timing.Hold(step, call);
                                  if (sock)
                                  {
-                                     AfterHeldLock(sock, hold, std::move(work),
-                                                   FirstTurn(timing.SendTurns(step, call)));
+                                     AfterHeldLock(sock, hold, std::move(work), timing.FirstSendTurn(step, call));
                                  }
                                  else
                                  {

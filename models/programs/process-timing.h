@@ -91,6 +91,13 @@ struct ProcessTiming
         return Entry(&Recorded::turns, step, call).value_or(Turns{});
     }
 
+    // When a traced send's copy loop began (its first turn; 0: not traced)
+    ns3::Time FirstSendTurn(const std::string& step, size_t call) const
+    {
+        const Turns* t = Find(&Recorded::turns, step, call);
+        return t && !t->empty() ? t->front().first : ns3::Time(0);
+    }
+
     // A traced read's copies (empty: not traced)
     Turns ReadCopies(const std::string& step, size_t call) const
     {
@@ -123,17 +130,24 @@ struct ProcessTiming
     template <class T>
     std::optional<T> Entry(std::map<std::string, std::vector<T>> Recorded::*list, const std::string& step, size_t call) const
     {
+        const T* e = Find(list, step, call);
+        return e ? std::optional<T>(*e) : std::nullopt;
+    }
+
+    template <class T>
+    const T* Find(std::map<std::string, std::vector<T>> Recorded::*list, const std::string& step, size_t call) const
+    {
         if (!recorded)
         {
-            return std::nullopt;
+            return nullptr;
         }
         const std::map<std::string, std::vector<T>>& m = (*recorded).*list;
         auto it = m.find(step);
         if (it == m.end() || call >= it->second.size())
         {
-            return std::nullopt;
+            return nullptr;
         }
-        return it->second[call];
+        return &it->second[call];
     }
 
     static ns3::Time Pick(const std::map<std::string, std::vector<ns3::Time>>& m,

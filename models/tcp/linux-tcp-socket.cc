@@ -607,7 +607,6 @@ LinuxTcpSocket::StartSendmsg()
     m_sendmsgOff = 0;
     m_processBacklog = 0;
     m_sendmsgSizeGoal = 0;
-    m_sendmsgFlushHeld = false;
     if (m_prof->loopback_send_runs_softirq)
     {
         m_sendmsgSoftirq = std::make_shared<LoopbackSoftirq>();
@@ -685,13 +684,12 @@ LinuxTcpSocket::SendmsgRun()
             // it changed (the peer's window) resets the size goal ("goto restart")
             if (m_processBacklog >= 16)
             {
-                if (const Time at = HeldFlushAt(); at > Simulator::Now() && !m_sendmsgFlushHeld)
+                // (come back then: HeldFlushAt() is now, and the flush is made)
+                if (const Time at = HeldFlushAt(); at > Simulator::Now())
                 {
-                    m_sendmsgFlushHeld = true;
                     m_sendmsgStep = Simulator::Schedule(at - Simulator::Now(), &LinuxTcpSocket::SendmsgRun, this);
                     return;
                 }
-                m_sendmsgFlushHeld = false;
                 m_processBacklog = 0;
                 if (!m_backlog.empty())
                 {

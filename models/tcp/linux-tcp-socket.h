@@ -738,7 +738,6 @@ class LinuxTcpSocket : public ns3::TcpSocket
     std::deque<PendingWrite> m_sendmsg;
     size_t m_sendmsgOff = 0;
     int m_processBacklog = 0; // skbs since the backlog was last processed
-    bool m_sendmsgFlushHeld = false; // the flush due now waits for HeldFlushAt()
     // tcp_send_mss() as the call last computed it (at its start, "restart:" after a
     // backlog flush that processed something, and after sk_stream_wait_memory()):
     // the skbs it fills and the pushes it makes use these, not the mss of the moment.
