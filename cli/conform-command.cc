@@ -50,6 +50,7 @@ struct ConformArgs
     std::string profile = "linux-6.18";
     double timeout_s = 10;
     bool replay = false; // simulate the recordings already in --out again
+    bool kernel_state = false; // each recording's kstate.csv too (record --kernel-state)
     ExperimentPrograms programs = ExperimentPrograms::Both;
 };
 
@@ -307,9 +308,13 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     }
     else
     {
-        rec = RecordRun(sc, a.timeout_s);
+        rec = RecordRun(sc, a.timeout_s, a.kernel_state);
         WritePcap((dir / "real.pcap").string(), rec.capture);
         WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+        if (a.kernel_state)
+        {
+            WriteFileAtomic((dir / "kstate.csv").string(), rec.kernel_state);
+        }
         if (rec.timed_out)
         {
             WriteFileAtomic((dir / "hung").string(), fmt::format("stopped after {} s\n", a.timeout_s));
@@ -435,6 +440,9 @@ AddConformCommand(CLI::App& app, int& exit_code)
     cmd->add_flag("--replay", a->replay,
                   "record nothing: simulate the runs already in --out again (after a change to the model) "
                   "and compare them; needs no root");
+    cmd->add_flag("--kernel-state", a->kernel_state,
+                  "also write each recording's kstate.csv, the kernel's TCP state (as sim record --kernel-state; "
+                  "the tracepoints cost the recording some time)");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
     auto programs = std::make_shared<std::string>("both");

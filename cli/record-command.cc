@@ -49,6 +49,7 @@ struct RecordArgs
     double timeout_s = 60;
     bool replay = false; // derive recorded.toml again from DIR's calls.csv and real.pcap
     std::string profile;  // the profile recorded.toml will be simulated with
+    bool kernel_state = false; // also kstate.csv: the kernel's TCP state, from its tracepoints
 };
 
 // The programs started so far; any still running when the recording ends, however it
@@ -102,10 +103,14 @@ Record(const RecordArgs& a)
                                  sc.name, sc.link.delay.GetMicroSeconds() / 1e3);
     }
     const fs::path dir = OutputDir(a.out, sc.name);
-    const RealRecording rec = RecordRun(sc, a.timeout_s);
+    const RealRecording rec = RecordRun(sc, a.timeout_s, a.kernel_state);
     const fs::path out = dir / "real.pcap";
     WritePcap(out.string(), rec.capture);
     WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
+    if (a.kernel_state)
+    {
+        WriteFileAtomic((dir / "kstate.csv").string(), rec.kernel_state);
+    }
     const fs::path toml = dir / "recorded.toml";
     WriteFileAtomic(toml.string(), RecordedScenarioToml(path, DeriveRecordedInputs(sc, rec.run)));
     std::cout << fmt::format("{}: recorded {} packets on port {} with this host's kernel; wrote {} and {}\n",
@@ -227,7 +232,7 @@ CheckRecordable(const Scenario& sc, const std::string& name)
 }
 
 RealRecording
-RecordRun(Scenario sc, double timeout_s)
+RecordRun(Scenario sc, double timeout_s, bool kernel_state)
 {
     RealRecording rec;
     const std::string filter = [&] {
@@ -282,7 +287,7 @@ RecordRun(Scenario sc, double timeout_s)
     CallTimeline server_log;
     CallTimeline client_log;
     // follows this process's children from here: the programs forked next
-    KernelTrace trace(getpid());
+    KernelTrace trace(getpid(), kernel_state);
     if (!trace.Ok())
     {
         static bool told = false;
@@ -343,6 +348,10 @@ RecordRun(Scenario sc, double timeout_s)
     AttachKernelEvents(events, server, rec.run.realtime_minus_monotonic_ns, rec.run.server_calls,
                        &rec.run.server_turns);
     rec.run.last_tick_monotonic_ns = LastTickMonotonicNs();
+    if (kernel_state)
+    {
+        rec.kernel_state = KernelStateCsv(events, rec.run.realtime_minus_monotonic_ns);
+    }
     return rec;
 }
 
@@ -360,6 +369,10 @@ AddRecordCommand(CLI::App& app, int& exit_code)
     cmd->add_flag("--replay", a->replay,
                   "record nothing: write recorded.toml again from the calls.csv and real.pcap already in --out "
                   "(needs no root)");
+    cmd->add_flag("--kernel-state", a->kernel_state,
+                  "also write kstate.csv: the kernel's TCP state at each segment a socket received "
+                  "(tracepoint tcp_probe: cwnd, srtt, windows) and at each receive-buffer growth "
+                  "(tcp_rcvbuf_grow), to compare with the model's (sim explain); needs tracefs");
     cmd->add_option("--timeout", a->timeout_s, "stop the programs after this many seconds")
         ->check(CLI::PositiveNumber);
     cmd->footer("The echo programs, or the HTTP server and a browser with one connection whose requests follow "

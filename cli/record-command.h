@@ -24,11 +24,13 @@ struct RealRecording
     bool timed_out = false; // the programs were stopped (they had not finished)
     Capture capture;
     RecordedRun run;
+    std::string kernel_state; // kstate.csv (KernelStateCsv()), when asked for
 };
 
 // One run of the scenario's programs on this host's kernel, captured, with each
 // program's call times; stops them after `timeout_s`. An ethernet scenario runs in
 // network namespaces made for the run and deleted after it, whatever happens.
-RealRecording RecordRun(Scenario sc, double timeout_s);
+// `kernel_state`: also the kernel's TCP state (KernelTrace's tcp_probe and tcp_rcvbuf_grow)
+RealRecording RecordRun(Scenario sc, double timeout_s, bool kernel_state = false);
 
 } // namespace sim

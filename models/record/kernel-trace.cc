@@ -34,6 +34,20 @@ constexpr Tracepoint kTracepoints[] = {
     {"sock/sock_send_length", "sock_send_length", KernelEvent::Kind::SendEnd},
 };
 
+// --kernel-state: the TCP state to compare with the model's, not its inputs
+constexpr Tracepoint kStateTracepoints[] = {
+    {"tcp/tcp_probe", "tcp_probe", KernelEvent::Kind::TcpProbe},
+    {"tcp/tcp_rcvbuf_grow", "tcp_rcvbuf_grow", KernelEvent::Kind::RcvbufGrow},
+};
+
+// kstate.csv's columns after time_ns and event: the tracepoints' own field names
+// (include/trace/events/tcp.h), `port` for the local one (tcp_probe's "src=addr:port",
+// tcp_rcvbuf_grow's "sport")
+constexpr const char* kStateColumns[] = {"port",    "data_len",     "snd_una",      "snd_nxt", "snd_cwnd",
+                                         "ssthresh", "snd_wnd",     "srtt",         "rcv_wnd", "rcvbuf",
+                                         "rcv_ssthresh", "window_clamp", "space", "copied",  "inq",
+                                         "rtt_us",   "scaling_ratio", "time"};
+
 bool
 WriteTo(const std::string& path, const std::string& value)
 {
@@ -126,13 +140,25 @@ ParseKernelTrace(std::istream& in)
         }
         stamp.pop_back();
         name.pop_back();
-        const auto tp = std::find_if(std::begin(kTracepoints), std::end(kTracepoints),
-                                     [&](const Tracepoint& t) { return name == t.name; });
-        if (tp == std::end(kTracepoints) || !ParseTimestamp(stamp, e.mono_ns))
+        const auto named = [&](const Tracepoint& t) { return name == t.name; };
+        const Tracepoint* tp = std::find_if(std::begin(kTracepoints), std::end(kTracepoints), named);
+        if (tp == std::end(kTracepoints))
+        {
+            tp = std::find_if(std::begin(kStateTracepoints), std::end(kStateTracepoints), named);
+            if (tp == std::end(kStateTracepoints))
+            {
+                continue;
+            }
+        }
+        if (!ParseTimestamp(stamp, e.mono_ns))
         {
             continue;
         }
         e.kind = tp->kind;
+        if (e.kind == KernelEvent::Kind::TcpProbe || e.kind == KernelEvent::Kind::RcvbufGrow)
+        {
+            std::getline(rest >> std::ws, e.fields);
+        }
         if (e.kind == KernelEvent::Kind::RecvCopy)
         {
             // "skbaddr=%p len=%d"
@@ -193,7 +219,7 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
     std::map<const CallRecord*, int64_t> write_size;  // by a write, msg_left at its first turn
     for (const KernelEvent& e : events)
     {
-        if (e.pid != pid)
+        if (e.pid != pid || e.kind == KernelEvent::Kind::TcpProbe || e.kind == KernelEvent::Kind::RcvbufGrow)
         {
             continue;
         }
@@ -246,11 +272,74 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
         case KernelEvent::Kind::SendEnd:
             owner->kernel_return_ns = std::max(owner->kernel_return_ns, at);
             break;
+        case KernelEvent::Kind::TcpProbe:
+        case KernelEvent::Kind::RcvbufGrow:
+            break; // skipped above: no call's timing
         }
     }
 }
 
-KernelTrace::KernelTrace(int pid)
+std::string
+KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_monotonic_ns)
+{
+    std::string out = "time_ns,event";
+    for (const char* c : kStateColumns)
+    {
+        out += fmt::format(",{}", c);
+    }
+    out += '\n';
+    for (const KernelEvent& e : events)
+    {
+        const bool probe = e.kind == KernelEvent::Kind::TcpProbe;
+        if (!probe && e.kind != KernelEvent::Kind::RcvbufGrow)
+        {
+            continue;
+        }
+        std::map<std::string, std::string> f;
+        std::istringstream in(e.fields);
+        std::string kv;
+        while (in >> kv)
+        {
+            const size_t eq = kv.find('=');
+            if (eq != std::string::npos)
+            {
+                f[kv.substr(0, eq)] = kv.substr(eq + 1);
+            }
+        }
+        if (probe)
+        {
+            // "src=127.0.0.1:41143"; sequence numbers printed in hex
+            const std::string& src = f["src"];
+            const size_t colon = src.rfind(':');
+            f["port"] = colon == std::string::npos ? "" : src.substr(colon + 1);
+            for (const char* k : {"snd_una", "snd_nxt"})
+            {
+                try
+                {
+                    f[k] = std::to_string(std::stoull(f[k], nullptr, 16));
+                }
+                catch (const std::exception&)
+                {
+                    f[k].clear();
+                }
+            }
+        }
+        else
+        {
+            f["port"] = f["sport"];
+        }
+        out += fmt::format("{},{}", e.mono_ns + realtime_minus_monotonic_ns, probe ? "tcp_probe" : "tcp_rcvbuf_grow");
+        for (const char* c : kStateColumns)
+        {
+            const auto it = f.find(c);
+            out += fmt::format(",{}", it == f.end() ? "" : it->second);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+KernelTrace::KernelTrace(int pid, bool kernel_state) : m_kernelState(kernel_state)
 {
     const std::string root = TracefsRoot(m_why);
     if (root.empty())
@@ -270,6 +359,13 @@ KernelTrace::KernelTrace(int pid)
     {
         ok = ok && WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "1");
     }
+    if (kernel_state)
+    {
+        for (const Tracepoint& t : kStateTracepoints)
+        {
+            ok = ok && WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "1");
+        }
+    }
     if (!ok || !WriteTo(dir + "/tracing_on", "1"))
     {
         m_why = fmt::format("cannot set up the tracefs instance {}", dir);
@@ -287,6 +383,13 @@ KernelTrace::~KernelTrace()
         for (const Tracepoint& t : kTracepoints)
         {
             WriteTo(fmt::format("{}/events/{}/enable", m_dir, t.path), "0");
+        }
+        if (m_kernelState)
+        {
+            for (const Tracepoint& t : kStateTracepoints)
+            {
+                WriteTo(fmt::format("{}/events/{}/enable", m_dir, t.path), "0");
+            }
         }
         rmdir(m_dir.c_str());
     }

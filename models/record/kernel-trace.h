@@ -28,12 +28,17 @@ struct KernelEvent
         RecvEnd,    // sock_recv_length
         SendLoop,   // tcp_sendmsg_locked
         SendEnd,    // sock_send_length
+        // the kernel's TCP state, asked for with --kernel-state (not process timing: what
+        // the model computes, kept to compare with it)
+        TcpProbe,   // tcp:tcp_probe, each segment a socket receives (tcp_rcv_established())
+        RcvbufGrow, // tcp:tcp_rcvbuf_grow, before tcp_rcv_space_adjust() grows the buffer
     };
     int pid = 0;
     int64_t mono_ns = 0; // trace_clock "mono" (CLOCK_MONOTONIC), microsecond resolution
     Kind kind = Kind::RecvCopy;
     int64_t msg_left = -1; // SendLoop: what of the write was still to copy
     int64_t len = -1;      // RecvCopy: the bytes of this copy
+    std::string fields;    // TcpProbe, RcvbufGrow: the event's "key=value ..." text
 };
 
 // The events of a tracefs `trace` file (the default text format); lines of other
@@ -53,13 +58,19 @@ void AttachKernelEvents(const std::vector<KernelEvent>& events,
                         std::vector<CallRecord>& calls,
                         SendTurns* turns = nullptr);
 
+// The TcpProbe and RcvbufGrow events as kstate.csv: one row each, on CLOCK_REALTIME
+// (the capture's clock), the socket's local port and its state then; sequence numbers
+// absolute, as in the capture. Fields an event does not have are empty.
+std::string KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_monotonic_ns);
+
 // A tracefs instance of our own that follows one process and the children it forks
 // from then on. Ok() false (and Why() says why) when tracefs or the events are not
 // there: recording goes on without them.
 class KernelTrace
 {
   public:
-    explicit KernelTrace(int pid);
+    // `kernel_state`: tcp_probe and tcp_rcvbuf_grow too
+    explicit KernelTrace(int pid, bool kernel_state = false);
     ~KernelTrace(); // removes the instance
     KernelTrace(const KernelTrace&) = delete;
     KernelTrace& operator=(const KernelTrace&) = delete;
@@ -71,6 +82,7 @@ class KernelTrace
 
   private:
     std::string m_dir; // the instance's folder
+    bool m_kernelState = false;
     std::string m_why;
 };
 

@@ -114,6 +114,49 @@ BOOST_AUTO_TEST_CASE(events_go_to_the_call_they_happened_in)
     BOOST_TEST(early[0].kernel_return_ns == 0);
 }
 
+// sim record --kernel-state: tcp_probe in the softirq a sender ran (flags ..s2.), tcp_rcvbuf_grow
+// in the reader's recvmsg(); made-up values in the tracepoints' formats
+// (include/trace/events/tcp.h)
+const char* kStateTrace = R"(# tracer: nop
+             sim-4100    [000] ..s2. 12909.080300: tcp_probe: family=AF_INET src=127.0.0.1:41143 dest=127.0.0.1:45172 mark=0x0 data_len=0 snd_nxt=0x50de50d9 snd_una=0x50de4ef2 snd_cwnd=17 ssthresh=2147483647 snd_wnd=65483 srtt=92 rcv_wnd=65536 sock_cookie=1015 skbaddr=00000000573996ca skaddr=00000000ee5c7554
+             sim-4200    [001] ..... 12909.080400: tcp_rcvbuf_grow: time=40639 rtt_us=1065 copied=79185 inq=0 space=65495 ooo=0 scaling_ratio=251 rcvbuf=131072 rcv_ssthresh=95232 window_clamp=128512 rcv_wnd=95232 family=AF_INET sport=45172 dport=41143 saddr=127.0.0.1 daddr=127.0.0.1 saddrv6=::ffff:127.0.0.1 daddrv6=::ffff:127.0.0.1 skaddr=00000000ee26edb8 sock_cookie=101d
+             sim-4200    [001] ..... 12909.080401: skb_copy_datagram_iovec: skbaddr=00000000c715fd57 len=5000
+)";
+
+BOOST_AUTO_TEST_CASE(the_kernel_state_is_kept_apart_from_the_calls)
+{
+    std::istringstream in(kStateTrace);
+    const std::vector<KernelEvent> e = ParseKernelTrace(in);
+    BOOST_REQUIRE_EQUAL(e.size(), 3u);
+    BOOST_TEST((e[0].kind == KernelEvent::Kind::TcpProbe));
+    BOOST_TEST((e[1].kind == KernelEvent::Kind::RcvbufGrow));
+    // not a copy of the read: its first copy is the skb_copy_datagram_iovec
+    std::vector<CallRecord> reader = {Call(CallKind::Recv, 0, 12909080350000LL, 12909080500000LL, 5000)};
+    AttachKernelEvents(e, 4200, kOffset, reader);
+    BOOST_TEST(reader[0].copy_ns == kOffset + 12909080401000LL);
+    std::vector<CallRecord> sender = {Call(CallKind::Send, 0, 12909080250000LL, 12909080350000LL, 100)};
+    AttachKernelEvents(e, 4100, kOffset, sender);
+    BOOST_TEST(sender[0].copy_ns == 0);
+    BOOST_TEST(sender[0].kernel_return_ns == 0);
+
+    // kstate.csv: the capture's clock, the local port, sequence numbers in decimal
+    std::istringstream csv(KernelStateCsv(e, kOffset));
+    std::string header;
+    std::string probe;
+    std::string grow;
+    std::string rest;
+    std::getline(csv, header);
+    std::getline(csv, probe);
+    std::getline(csv, grow);
+    BOOST_TEST(!std::getline(csv, rest)); // the copy is no state
+    BOOST_TEST(header == "time_ns,event,port,data_len,snd_una,snd_nxt,snd_cwnd,ssthresh,snd_wnd,srtt,rcv_wnd,"
+                         "rcvbuf,rcv_ssthresh,window_clamp,space,copied,inq,rtt_us,scaling_ratio,time");
+    BOOST_TEST(probe == "1012909080300000,tcp_probe,41143,0,1356746482,1356746969,17,2147483647,65483,92,65536,"
+                        ",,,,,,,,");
+    BOOST_TEST(grow == "1012909080400000,tcp_rcvbuf_grow,45172,,,,,,,,95232,131072,95232,128512,65495,79185,0,"
+                       "1065,251,40639");
+}
+
 BOOST_AUTO_TEST_CASE(a_write_cut_short_counts_its_turns_from_what_it_was_asked)
 {
     // the same send returning 40000 of its 100000 bytes (a reset came): msg_left
