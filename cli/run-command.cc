@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "cli/run-command.h"
 
+#include "models/capture/kernel-state.h"
+
 #include "cli/app-paths.h"
 #include "cli/plot-command.h"
 #include "models/capture/trace-table.h"
@@ -82,8 +84,16 @@ RunOne(const RunOptions& opt)
     {
         writer.Explain((dir / "trace.pcapng").string());
     }
+    if (opt.kernel_state)
+    {
+        KernelStateLog::Start((dir / "kstate.csv").string());
+    }
     const RunResult res = RunScenario(sc, [&writer](Frame&& f) { writer.Write(f); }, opt.why);
     writer.Commit();
+    if (!KernelStateLog::Finish())
+    {
+        throw InputError(fmt::format("run: cannot write {}", (dir / "kstate.csv").string()));
+    }
     // `sim bench` runs this as a child and asks it for what only the run knows
     if (const char* stats = std::getenv("SIM_STATS_FILE"); stats && *stats)
     {
@@ -152,6 +162,10 @@ AddRunCommands(CLI::App& app, int& exit_code)
                   "say why each packet was sent: a reason column in the table and trace.txt, and "
                   "DIR/trace.pcapng with the reason and the socket's state as each packet's comment "
                   "(Wireshark shows it; `sim explain` prints it)");
+    run->add_flag("--kernel-state", opt->kernel_state,
+                  "also write DIR/kstate.csv: the model's TCP state at each segment a socket receives "
+                  "and before each receive-buffer growth, in the columns of sim record --kernel-state "
+                  "(the kernel's tcp_probe and tcp_rcvbuf_grow tracepoints), to set beside a recording's");
     run->add_option("--snaplen", opt->snaplen,
                     "bytes kept of each frame, as tcpdump -s (default: the scenario's [capture] snaplen, "
                     "else whole packets)")

@@ -20,6 +20,7 @@ struct RunOptions
     uint64_t seed = 1;
     uint32_t snaplen = 0; // 0: the scenario's
     bool why = false;     // reasons: trace.pcapng comments and a table column
+    bool kernel_state = false; // DIR/kstate.csv: the model's TCP state where the kernel's tracepoints are
 };
 
 // `sim run SCENARIO`, `sim list`, `sim all`

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "models/record/kernel-trace.h"
 
+#include "models/capture/kernel-state.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -39,14 +41,6 @@ constexpr Tracepoint kStateTracepoints[] = {
     {"tcp/tcp_probe", "tcp_probe", KernelEvent::Kind::TcpProbe},
     {"tcp/tcp_rcvbuf_grow", "tcp_rcvbuf_grow", KernelEvent::Kind::RcvbufGrow},
 };
-
-// kstate.csv's columns after time_ns and event: the tracepoints' own field names
-// (include/trace/events/tcp.h), `port` for the local one (tcp_probe's "src=addr:port",
-// tcp_rcvbuf_grow's "sport")
-constexpr const char* kStateColumns[] = {"port",    "data_len",     "snd_una",      "snd_nxt", "snd_cwnd",
-                                         "ssthresh", "snd_wnd",     "srtt",         "rcv_wnd", "rcvbuf",
-                                         "rcv_ssthresh", "window_clamp", "space", "copied",  "inq",
-                                         "rtt_us",   "scaling_ratio", "time"};
 
 bool
 WriteTo(const std::string& path, const std::string& value)
@@ -282,12 +276,7 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
 std::string
 KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_monotonic_ns)
 {
-    std::string out = "time_ns,event";
-    for (const char* c : kStateColumns)
-    {
-        out += fmt::format(",{}", c);
-    }
-    out += '\n';
+    std::string out = KernelStateHeader();
     for (const KernelEvent& e : events)
     {
         const bool probe = e.kind == KernelEvent::Kind::TcpProbe;
@@ -328,13 +317,8 @@ KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_mo
         {
             f["port"] = f["sport"];
         }
-        out += fmt::format("{},{}", e.mono_ns + realtime_minus_monotonic_ns, probe ? "tcp_probe" : "tcp_rcvbuf_grow");
-        for (const char* c : kStateColumns)
-        {
-            const auto it = f.find(c);
-            out += fmt::format(",{}", it == f.end() ? "" : it->second);
-        }
-        out += '\n';
+        out += KernelStateRow(static_cast<uint64_t>(e.mono_ns + realtime_minus_monotonic_ns),
+                              probe ? "tcp_probe" : "tcp_rcvbuf_grow", f);
     }
     return out;
 }

@@ -3,6 +3,7 @@
 // inet_accept(), tcp_sendmsg(), tcp_recvmsg(), tcp_close().
 #include "models/tcp/linux-tcp-socket.h"
 
+#include "models/capture/kernel-state.h"
 #include "models/link/linux-loopback-net-device.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/rcvbuf-autotune.h"
@@ -1295,7 +1296,32 @@ void
 LinuxTcpSocket::RcvSpaceAdjust()
 {
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
+    if (KernelStateLog::On())
+    {
+        TcpRcvSpaceAdjust(m_tp, *m_prof, [this](uint64_t time_us) { LogRcvbufGrow(time_us); });
+        return;
+    }
     TcpRcvSpaceAdjust(m_tp, *m_prof);
+}
+
+// kstate.csv's tcp_rcvbuf_grow row: the kernel's trace_tcp_rcvbuf_grow(), before the
+// growth (the old space and rcvbuf)
+void
+LinuxTcpSocket::LogRcvbufGrow(uint64_t time_us) const
+{
+    KernelStateLog::Write(KernelStateRow(
+        static_cast<uint64_t>(Simulator::Now().GetNanoSeconds()), "tcp_rcvbuf_grow",
+        {{"port", std::to_string(m_localPort)},
+         {"rcv_wnd", std::to_string(m_tp.rcv_wnd)},
+         {"rcvbuf", std::to_string(m_tp.rcvbuf)},
+         {"rcv_ssthresh", std::to_string(m_tp.rcv_ssthresh)},
+         {"window_clamp", std::to_string(m_tp.window_clamp)},
+         {"space", std::to_string(m_tp.rcvq_space.space)},
+         {"copied", std::to_string(m_tp.copied_seq - m_tp.rcvq_space.seq)},
+         {"inq", std::to_string(m_tp.rcv_nxt - m_tp.copied_seq)},
+         {"rtt_us", std::to_string(m_tp.rcv_rtt_est.rtt_us >> 3)},
+         {"scaling_ratio", std::to_string(unsigned{m_tp.scaling_ratio})},
+         {"time", std::to_string(time_us)}}));
 }
 
 // tcp_cleanup_rbuf(): ACK what the read made worth acknowledging

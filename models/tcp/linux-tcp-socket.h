@@ -586,6 +586,9 @@ class LinuxTcpSocket : public ns3::TcpSocket
     void RecvmsgLoop();
     void RecvmsgCopied(uint32_t used);
     void RecvmsgCopyEnd(uint32_t used, ns3::Time next_at);
+    // kstate.csv rows (sim run --kernel-state): tcp_probe, tcp_rcvbuf_grow
+    void LogProbe(const Segment& seg) const;
+    void LogRcvbufGrow(uint64_t time_us) const;
     uint32_t RecvmsgNextCopy() const;
     ns3::Time RecvmsgCopyAt() const;
     bool RecvmsgAtFin(bool len_left);

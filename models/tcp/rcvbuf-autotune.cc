@@ -141,7 +141,7 @@ TcpRcvRttMeasureTs(Tcb& tp, const KernelProfile& prof, uint32_t seg_len, uint32_
 }
 
 bool
-TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof)
+TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof, const std::function<void(uint64_t)>& grows)
 {
     const uint64_t now = MstampUs(tp);
     const uint64_t time = now - tp.rcvq_space.time;
@@ -159,6 +159,10 @@ TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof)
     }
     if (copied > static_cast<int64_t>(tp.rcvq_space.space))
     {
+        if (grows)
+        {
+            grows(time);
+        }
         const uint64_t oldval = tp.rcvq_space.space;
         const uint64_t newval = static_cast<uint64_t>(copied);
         tp.rcvq_space.space = static_cast<uint32_t>(newval);

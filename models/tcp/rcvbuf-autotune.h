@@ -6,6 +6,8 @@
 // net.ipv4.tcp_moderate_rcvbuf.
 #pragma once
 
+#include <functional>
+
 #include "models/tcp/kernel-profile.h"
 #include "models/tcp/tcb.h"
 
@@ -22,6 +24,8 @@ void TcpRcvRttMeasure(Tcb& tp, const KernelProfile& prof);
 void TcpRcvRttMeasureTs(Tcb& tp, const KernelProfile& prof, uint32_t seg_len, uint32_t tsecr);
 
 // tcp_rcv_space_adjust(): after a read; true when sk_rcvbuf grew
-bool TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof);
+// `grows`, when given, is called where the kernel's trace_tcp_rcvbuf_grow() is: the
+// buffer is to grow, nothing changed yet; with the time since the last measure (us)
+bool TcpRcvSpaceAdjust(Tcb& tp, const KernelProfile& prof, const std::function<void(uint64_t)>& grows = {});
 
 } // namespace sim

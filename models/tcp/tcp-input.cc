@@ -3,6 +3,7 @@
 // tcp_rcv_synsent_state_process(), tcp_ack(), tcp_data_queue(), tcp_fin()) and
 // tcp_minisocks.c (tcp_check_req(), tcp_create_openreq_child()). Runs in the receive
 // path ("softirq"): whatever it sends may wait for the CPU (LinuxTcpL4Protocol).
+#include "models/capture/kernel-state.h"
 #include "models/tcp/linux-tcp-l4-protocol.h"
 #include "models/tcp/linux-tcp-socket.h"
 #include "models/tcp/rcvbuf-autotune.h"
@@ -765,9 +766,35 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
     XmitRecovery(rexmit);
 }
 
+// kstate.csv's tcp_probe row: the kernel's trace_tcp_probe() at the top of
+// tcp_rcv_established(), the state before the segment (ssthresh as tcp_current_ssthresh())
+void
+LinuxTcpSocket::LogProbe(const Segment& seg) const
+{
+    const bool reducing = m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery;
+    const uint32_t ssthresh =
+        reducing ? m_tp.snd_ssthresh
+                 : std::max(m_tp.snd_ssthresh, (m_tp.snd_cwnd >> 1) + (m_tp.snd_cwnd >> 2));
+    KernelStateLog::Write(KernelStateRow(
+        static_cast<uint64_t>(Simulator::Now().GetNanoSeconds()), "tcp_probe",
+        {{"port", std::to_string(m_localPort)},
+         {"data_len", std::to_string(seg.payload.size())},
+         {"snd_una", std::to_string(m_tp.snd_una)},
+         {"snd_nxt", std::to_string(m_tp.snd_nxt)},
+         {"snd_cwnd", std::to_string(m_tp.snd_cwnd)},
+         {"ssthresh", std::to_string(ssthresh)},
+         {"snd_wnd", std::to_string(m_tp.snd_wnd)},
+         {"srtt", std::to_string(m_tp.srtt_us >> 3)},
+         {"rcv_wnd", std::to_string(m_tp.rcv_wnd)}}));
+}
+
 void
 LinuxTcpSocket::StateProcess(const Segment& seg)
 {
+    if (KernelStateLog::On() && m_tp.state == TcpState::Established)
+    {
+        LogProbe(seg);
+    }
     // Step 1: sequence number and PAWS (tcp_validate_incoming())
     if (PawsReject(seg) || !SequenceAcceptable(seg))
     {
