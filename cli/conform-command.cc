@@ -10,6 +10,7 @@
 #include "cli/app-paths.h"
 #include "cli/bench-process.h"
 #include "cli/record-command.h"
+#include "models/capture/kernel-state.h"
 #include "cli/run-command.h"
 #include "models/capture/compare.h"
 #include "models/capture/pcap-file.h"
@@ -31,6 +32,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 
 namespace sim
 {
@@ -66,7 +68,17 @@ struct RunResult
     bool hung = false;  // the real programs did not finish (both blocked: a deadlock)
     std::string klass;  // empty when exact
     std::string detail; // the first difference, one line
+    std::string state;  // with a recorded kstate.csv: the first difference in the TCP state
 };
+
+std::string
+ReadFileText(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
 
 constexpr uint8_t kFin = 0x01;
 constexpr uint8_t kSyn = 0x02;
@@ -203,7 +215,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
 {
     std::string csv = "experiment,run,programs,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
                       "interleave,files,request_size,read_size,shortened,hung,real_packets,sim_packets,matched,slots,"
-                      "exact,class,first_difference\n";
+                      "exact,class,first_difference,first_state_difference\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
     for (const RunResult& r : results)
     {
@@ -227,9 +239,9 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
         {
             http = fmt::format("{},{},{}", list(h->files), h->request_size, h->read_size);
         }
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run, r.exp.Programs(),
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run, r.exp.Programs(),
                            echo, http, r.exp.Shortened(), r.hung, r.real_packets, r.sim_packets, r.matched, r.slots,
-                           r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail));
+                           r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail), CsvField(r.state));
         if (!r.exact)
         {
             classes[r.klass].push_back(&r);
@@ -334,10 +346,13 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     {
         WriteFileAtomic((dir / "recorded.toml").string(),
                         RecordedScenarioToml(scenario_path.string(), DeriveRecordedInputs(sc, rec.run)));
-        RunChild(SelfPath(),
-                 {(dir / "recorded.toml").string(), "--profile", a.profile, "--out", (dir / "sim").string(),
-                  "--no-plot", "-q"},
-                 (dir / "stats.txt").string());
+        std::vector<std::string> args{(dir / "recorded.toml").string(), "--profile", a.profile, "--out",
+                                      (dir / "sim").string(), "--no-plot", "-q"};
+        if (fs::exists(dir / "kstate.csv"))
+        {
+            args.emplace_back("--kernel-state"); // the model's beside the kernel's
+        }
+        RunChild(SelfPath(), args, (dir / "stats.txt").string());
     }
     catch (const std::exception& e)
     {
@@ -349,6 +364,10 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     res.sim_packets = sim.size();
     Classify(res, CompareTraces(sim, rec.run.packets, CompareOptions{}), AnalyzeTrace(sim),
              AnalyzeTrace(rec.run.packets));
+    if (fs::exists(dir / "kstate.csv") && fs::exists(dir / "sim" / "kstate.csv"))
+    {
+        res.state = FirstKernelStateDifference(ReadFileText(dir / "kstate.csv"), ReadFileText(dir / "sim" / "kstate.csv"));
+    }
     return res;
 }
 
@@ -442,7 +461,9 @@ AddConformCommand(CLI::App& app, int& exit_code)
                   "and compare them; needs no root");
     cmd->add_flag("--kernel-state", a->kernel_state,
                   "also write each recording's kstate.csv, the kernel's TCP state (as sim record --kernel-state; "
-                  "the tracepoints cost the recording some time)");
+                  "the tracepoints cost the recording some time); a run with one (also with --replay) is simulated "
+                  "with --kernel-state, and results.csv's first_state_difference names the first row and field "
+                  "where the model's state differs from the kernel's");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
     auto programs = std::make_shared<std::string>("both");

@@ -350,7 +350,13 @@ RecordRun(Scenario sc, double timeout_s, bool kernel_state)
     rec.run.last_tick_monotonic_ns = LastTickMonotonicNs();
     if (kernel_state)
     {
-        rec.kernel_state = KernelStateCsv(events, rec.run.realtime_minus_monotonic_ns);
+        // this run's connection: its two ports, as the capture has them
+        std::vector<uint16_t> ports;
+        if (!rec.run.packets.empty())
+        {
+            ports = {rec.run.packets.front().sport, rec.run.packets.front().dport};
+        }
+        rec.kernel_state = KernelStateCsv(events, rec.run.realtime_minus_monotonic_ns, ports);
     }
     return rec;
 }

@@ -22,6 +22,13 @@ std::string KernelStateHeader();
 // One row: `f` by column name, a missing one empty
 std::string KernelStateRow(uint64_t time_ns, const std::string& event, const std::map<std::string, std::string>& f);
 
+// The first difference between a recording's kstate.csv and the model's of the same
+// run, "tcp_probe 3 of port 41143: snd_cwnd REAL 17 SIM 10" (empty: none). Each
+// socket's rows of each event are matched in order, the kernel's in time order; the
+// fields compared are those the model computes exactly (not srtt or the receiver's RTT
+// estimate, measured on clocks the model places differently).
+std::string FirstKernelStateDifference(const std::string& real_csv, const std::string& sim_csv);
+
 // The model's rows of one run, streamed to a file (written to a temporary, renamed by
 // Finish()); off unless Start() was called
 class KernelStateLog

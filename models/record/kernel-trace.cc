@@ -274,7 +274,9 @@ AttachKernelEvents(const std::vector<KernelEvent>& events,
 }
 
 std::string
-KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_monotonic_ns)
+KernelStateCsv(const std::vector<KernelEvent>& events,
+               int64_t realtime_minus_monotonic_ns,
+               const std::vector<uint16_t>& ports)
 {
     std::string out = KernelStateHeader();
     for (const KernelEvent& e : events)
@@ -317,13 +319,64 @@ KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_mo
         {
             f["port"] = f["sport"];
         }
+        if (!ports.empty() &&
+            std::none_of(ports.begin(), ports.end(), [&](uint16_t p) { return f["port"] == std::to_string(p); }))
+        {
+            continue; // another connection of this host
+        }
         out += KernelStateRow(static_cast<uint64_t>(e.mono_ns + realtime_minus_monotonic_ns),
                               probe ? "tcp_probe" : "tcp_rcvbuf_grow", f);
     }
     return out;
 }
 
-KernelTrace::KernelTrace(int pid, bool kernel_state) : m_kernelState(kernel_state)
+// An instance at `dir` with `points` enabled, following `pid` and its children (0: every
+// task; the TCP state is reported in the softirq of whichever task ran it)
+template <size_t N>
+bool
+OpenInstance(const std::string& dir, int pid, const Tracepoint (&points)[N], std::string& why)
+{
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    {
+        why = fmt::format("cannot make the tracefs instance {}: {}", dir, std::strerror(errno));
+        return false;
+    }
+    bool ok = WriteTo(dir + "/tracing_on", "0") && WriteTo(dir + "/trace_clock", "mono") &&
+              WriteTo(dir + "/buffer_size_kb", "2048") && WriteTo(dir + "/trace", "");
+    if (pid)
+    {
+        ok = ok && WriteTo(dir + "/options/event-fork", "1") && WriteTo(dir + "/set_event_pid", std::to_string(pid));
+    }
+    for (const Tracepoint& t : points)
+    {
+        ok = ok && WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "1");
+    }
+    if (!ok || !WriteTo(dir + "/tracing_on", "1"))
+    {
+        why = fmt::format("cannot set up the tracefs instance {}", dir);
+        rmdir(dir.c_str());
+        return false;
+    }
+    return true;
+}
+
+template <size_t N>
+void
+CloseInstance(const std::string& dir, const Tracepoint (&points)[N])
+{
+    if (dir.empty())
+    {
+        return;
+    }
+    WriteTo(dir + "/tracing_on", "0");
+    for (const Tracepoint& t : points)
+    {
+        WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "0");
+    }
+    rmdir(dir.c_str());
+}
+
+KernelTrace::KernelTrace(int pid, bool kernel_state)
 {
     const std::string root = TracefsRoot(m_why);
     if (root.empty())
@@ -331,64 +384,43 @@ KernelTrace::KernelTrace(int pid, bool kernel_state) : m_kernelState(kernel_stat
         return;
     }
     const std::string dir = fmt::format("{}/instances/sim-record-{}", root, getpid());
-    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    if (!OpenInstance(dir, pid, kTracepoints, m_why))
     {
-        m_why = fmt::format("cannot make the tracefs instance {}: {}", dir, std::strerror(errno));
-        return;
-    }
-    bool ok = WriteTo(dir + "/tracing_on", "0") && WriteTo(dir + "/trace_clock", "mono") &&
-              WriteTo(dir + "/buffer_size_kb", "2048") && WriteTo(dir + "/trace", "") &&
-              WriteTo(dir + "/options/event-fork", "1") && WriteTo(dir + "/set_event_pid", std::to_string(pid));
-    for (const Tracepoint& t : kTracepoints)
-    {
-        ok = ok && WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "1");
-    }
-    if (kernel_state)
-    {
-        for (const Tracepoint& t : kStateTracepoints)
-        {
-            ok = ok && WriteTo(fmt::format("{}/events/{}/enable", dir, t.path), "1");
-        }
-    }
-    if (!ok || !WriteTo(dir + "/tracing_on", "1"))
-    {
-        m_why = fmt::format("cannot set up the tracefs instance {}", dir);
-        rmdir(dir.c_str());
         return;
     }
     m_dir = dir;
+    if (kernel_state)
+    {
+        const std::string state = dir + "-state";
+        if (OpenInstance(state, 0, kStateTracepoints, m_why))
+        {
+            m_stateDir = state;
+        }
+    }
 }
 
 KernelTrace::~KernelTrace()
 {
-    if (!m_dir.empty())
-    {
-        WriteTo(m_dir + "/tracing_on", "0");
-        for (const Tracepoint& t : kTracepoints)
-        {
-            WriteTo(fmt::format("{}/events/{}/enable", m_dir, t.path), "0");
-        }
-        if (m_kernelState)
-        {
-            for (const Tracepoint& t : kStateTracepoints)
-            {
-                WriteTo(fmt::format("{}/events/{}/enable", m_dir, t.path), "0");
-            }
-        }
-        rmdir(m_dir.c_str());
-    }
+    CloseInstance(m_dir, kTracepoints);
+    CloseInstance(m_stateDir, kStateTracepoints);
 }
 
 std::vector<KernelEvent>
 KernelTrace::Stop()
 {
-    if (m_dir.empty())
+    std::vector<KernelEvent> events;
+    for (const std::string& dir : {m_dir, m_stateDir})
     {
-        return {};
+        if (dir.empty())
+        {
+            continue;
+        }
+        WriteTo(dir + "/tracing_on", "0");
+        std::ifstream in(dir + "/trace");
+        std::vector<KernelEvent> more = ParseKernelTrace(in);
+        events.insert(events.end(), more.begin(), more.end());
     }
-    WriteTo(m_dir + "/tracing_on", "0");
-    std::ifstream in(m_dir + "/trace");
-    return ParseKernelTrace(in);
+    return events;
 }
 
 } // namespace sim

@@ -61,7 +61,10 @@ void AttachKernelEvents(const std::vector<KernelEvent>& events,
 // The TcpProbe and RcvbufGrow events as kstate.csv: one row each, on CLOCK_REALTIME
 // (the capture's clock), the socket's local port and its state then; sequence numbers
 // absolute, as in the capture. Fields an event does not have are empty.
-std::string KernelStateCsv(const std::vector<KernelEvent>& events, int64_t realtime_minus_monotonic_ns);
+// Only the sockets of `ports` (the state events are traced for every task: empty, all).
+std::string KernelStateCsv(const std::vector<KernelEvent>& events,
+                           int64_t realtime_minus_monotonic_ns,
+                           const std::vector<uint16_t>& ports = {});
 
 // A tracefs instance of our own that follows one process and the children it forks
 // from then on. Ok() false (and Why() says why) when tracefs or the events are not
@@ -81,8 +84,8 @@ class KernelTrace
     std::vector<KernelEvent> Stop();
 
   private:
-    std::string m_dir; // the instance's folder
-    bool m_kernelState = false;
+    std::string m_dir;      // the instance's folder
+    std::string m_stateDir; // the TCP state's (--kernel-state), not filtered by task
     std::string m_why;
 };
 

@@ -778,7 +778,8 @@ LinuxTcpSocket::LogProbe(const Segment& seg) const
     KernelStateLog::Write(KernelStateRow(
         static_cast<uint64_t>(Simulator::Now().GetNanoSeconds()), "tcp_probe",
         {{"port", std::to_string(m_localPort)},
-         {"data_len", std::to_string(seg.payload.size())},
+         // the tracepoint's data_len is a __u16: a coalesced skb of more shows modulo 2^16
+         {"data_len", std::to_string(seg.payload.size() & 0xffff)},
          {"snd_una", std::to_string(m_tp.snd_una)},
          {"snd_nxt", std::to_string(m_tp.snd_nxt)},
          {"snd_cwnd", std::to_string(m_tp.snd_cwnd)},

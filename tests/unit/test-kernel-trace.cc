@@ -4,6 +4,8 @@
 // of them.
 #include "models/record/kernel-trace.h"
 
+#include "models/capture/kernel-state.h"
+
 #include "models/scenario/recorded-scenario.h"
 
 #include <boost/test/unit_test.hpp>
@@ -155,6 +157,31 @@ BOOST_AUTO_TEST_CASE(the_kernel_state_is_kept_apart_from_the_calls)
                         ",,,,,,,,");
     BOOST_TEST(grow == "1012909080400000,tcp_rcvbuf_grow,45172,,,,,,,,95232,131072,95232,128512,65495,79185,0,"
                        "1065,251,40639");
+}
+
+// sim conform's first_state_difference: each socket's rows of each event in order; srtt
+// and the receive RTT are not compared (timed on clocks the model places differently)
+BOOST_AUTO_TEST_CASE(the_first_state_difference_names_the_row_the_field_and_both_values)
+{
+    const std::string header = KernelStateHeader();
+    const auto probe = [](uint64_t t, const std::string& port, const std::string& cwnd, const std::string& srtt) {
+        return KernelStateRow(t, "tcp_probe",
+                              {{"port", port}, {"data_len", "0"}, {"snd_una", "1"}, {"snd_nxt", "1"},
+                               {"snd_cwnd", cwnd}, {"ssthresh", "7"}, {"snd_wnd", "65536"}, {"srtt", srtt},
+                               {"rcv_wnd", "65536"}});
+    };
+    const std::string real = header + probe(10, "80", "10", "29") + probe(20, "5000", "10", "40") +
+                             probe(30, "80", "17", "31");
+    // the model's rows in another time order and with other srtt: the same state
+    const std::string same = header + probe(1, "5000", "10", "10") + probe(2, "80", "10", "10") +
+                             probe(3, "80", "17", "10");
+    BOOST_TEST(FirstKernelStateDifference(real, same).empty());
+    const std::string other = header + probe(1, "80", "10", "10") + probe(2, "5000", "10", "10") +
+                              probe(3, "80", "12", "10");
+    BOOST_TEST(FirstKernelStateDifference(real, other) == "tcp_probe 2 of port 80: snd_cwnd REAL 17 SIM 12");
+    const std::string fewer = header + probe(1, "80", "10", "10") + probe(2, "5000", "10", "10");
+    BOOST_TEST(FirstKernelStateDifference(real, fewer) == "tcp_probe 2 of port 80: none in SIM");
+    BOOST_TEST(FirstKernelStateDifference(fewer, real) == "tcp_probe 2 of port 80: none in REAL");
 }
 
 BOOST_AUTO_TEST_CASE(a_write_cut_short_counts_its_turns_from_what_it_was_asked)
