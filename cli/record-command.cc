@@ -298,6 +298,17 @@ RecordRun(Scenario sc, double timeout_s, bool kernel_state)
             told = true;
         }
     }
+    if (kernel_state && !trace.StateOk())
+    {
+        static bool told = false;
+        if (!told)
+        {
+            std::cerr << "sim: record: no kernel state (" << trace.Why()
+                      << "); kstate.csv will hold its header only (the tracepoints tcp:tcp_probe and "
+                         "tcp:tcp_rcvbuf_grow are needed, with tracefs and root)\n";
+            told = true;
+        }
+    }
     Programs programs;
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();

@@ -79,6 +79,8 @@ class KernelTrace
     KernelTrace& operator=(const KernelTrace&) = delete;
 
     bool Ok() const { return !m_dir.empty(); }
+    // the TCP state's instance, when asked for, is there too
+    bool StateOk() const { return !m_stateDir.empty(); }
     const std::string& Why() const { return m_why; }
     // Stops tracing and reads what was traced
     std::vector<KernelEvent> Stop();
