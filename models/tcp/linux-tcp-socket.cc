@@ -1296,12 +1296,10 @@ void
 LinuxTcpSocket::RcvSpaceAdjust()
 {
     TcpMstampRefresh(m_tp, m_tcp->Clock(), NowNs());
-    if (KernelStateLog::On())
-    {
-        TcpRcvSpaceAdjust(m_tp, *m_prof, [this](uint64_t time_us) { LogRcvbufGrow(time_us); });
-        return;
-    }
-    TcpRcvSpaceAdjust(m_tp, *m_prof);
+    // (the log's callback is made only when the log is on: this runs at every copy)
+    TcpRcvSpaceAdjust(m_tp, *m_prof,
+                      KernelStateLog::On() ? [this](uint64_t time_us) { LogRcvbufGrow(time_us); }
+                                           : std::function<void(uint64_t)>());
 }
 
 // kstate.csv's tcp_rcvbuf_grow row: the kernel's trace_tcp_rcvbuf_grow(), before the

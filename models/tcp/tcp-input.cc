@@ -771,10 +771,6 @@ LinuxTcpSocket::TcpAck(const Segment& seg)
 void
 LinuxTcpSocket::LogProbe(const Segment& seg) const
 {
-    const bool reducing = m_tp.ca_state == CaState::CWR || m_tp.ca_state == CaState::Recovery;
-    const uint32_t ssthresh =
-        reducing ? m_tp.snd_ssthresh
-                 : std::max(m_tp.snd_ssthresh, (m_tp.snd_cwnd >> 1) + (m_tp.snd_cwnd >> 2));
     KernelStateLog::Write(KernelStateRow(
         static_cast<uint64_t>(Simulator::Now().GetNanoSeconds()), "tcp_probe",
         {{"port", std::to_string(m_localPort)},
@@ -783,7 +779,7 @@ LinuxTcpSocket::LogProbe(const Segment& seg) const
          {"snd_una", std::to_string(m_tp.snd_una)},
          {"snd_nxt", std::to_string(m_tp.snd_nxt)},
          {"snd_cwnd", std::to_string(m_tp.snd_cwnd)},
-         {"ssthresh", std::to_string(ssthresh)},
+         {"ssthresh", std::to_string(CurrentSsthresh())},
          {"snd_wnd", std::to_string(m_tp.snd_wnd)},
          {"srtt", std::to_string(m_tp.srtt_us >> 3)},
          {"rcv_wnd", std::to_string(m_tp.rcv_wnd)}}));
