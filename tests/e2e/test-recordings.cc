@@ -42,18 +42,14 @@ Sequence(const std::vector<sim::PacketRecord>& packets)
     return out;
 }
 
-// The recording whose sequence occurs most often (ties: the smallest sequence text)
+// The recording whose sequence occurs most often among `pcaps` (ties: the smallest
+// sequence text)
 fs::path
-MostCommonRecording(const std::string& name, size_t* count, size_t* total)
+MostCommon(const std::vector<fs::path>& pcaps, size_t* count, size_t* total)
 {
     std::map<std::string, std::vector<fs::path>> by_sequence;
-    for (const auto& e : fs::directory_iterator(SourceDir() / "tests" / "data" / "real" / name))
+    for (const fs::path& pcap : pcaps)
     {
-        if (e.path().filename().string().rfind("run-", 0) != 0)
-        {
-            continue; // the script and its notes beside the runs
-        }
-        const fs::path pcap = e.path() / "real.pcap";
         by_sequence[Sequence(Packets(pcap))].push_back(pcap);
     }
     const std::vector<fs::path>* best = nullptr;
@@ -69,6 +65,22 @@ MostCommonRecording(const std::string& name, size_t* count, size_t* total)
     BOOST_REQUIRE(best);
     *count = best->size();
     return best->front();
+}
+
+// The kept recording of tests/data/real/NAME whose sequence occurs most often
+fs::path
+MostCommonRecording(const std::string& name, size_t* count, size_t* total)
+{
+    std::vector<fs::path> pcaps;
+    for (const auto& e : fs::directory_iterator(SourceDir() / "tests" / "data" / "real" / name))
+    {
+        if (e.path().filename().string().rfind("run-", 0) == 0) // not the script and its notes
+        {
+            pcaps.push_back(e.path() / "real.pcap");
+        }
+    }
+    std::sort(pcaps.begin(), pcaps.end()); // directory order is the file system's
+    return MostCommon(pcaps, count, total);
 }
 
 // `scenario`: a name in scenarios/ or a .toml path
@@ -725,6 +737,10 @@ BOOST_AUTO_TEST_CASE(zero_window_probes_replay_from_ten_recordings)
     BOOST_TEST(probe_on_time >= 7u);
 }
 
+// Three live runs of each, against the most common of their sequences: one run on a
+// shared host can be disturbed by the host (a CI run once captured v1's quick ACK after
+// the echo it preceded, seq 1 behind the echo's 14, which no kernel rule orders so), as
+// the kept recordings show; the model is held to what this kernel usually does
 BOOST_AUTO_TEST_CASE(record_now_and_compare, *utf::precondition(CanCapture))
 {
     for (const char* name : {"v1", "v3"})
@@ -732,9 +748,20 @@ BOOST_AUTO_TEST_CASE(record_now_and_compare, *utf::precondition(CanCapture))
         BOOST_TEST_CONTEXT("scenario " << name)
         {
             TempDir dir;
-            const Outcome rec = RunSim(std::string("record ") + name + " --out '" + (dir / name).string() + "'");
-            BOOST_REQUIRE_MESSAGE(rec.status == 0, rec.err);
-            const sim::CompareResult r = SimulateAndCompare(name, dir / name / "real.pcap");
+            std::vector<fs::path> pcaps;
+            for (int run = 1; run <= 3; ++run)
+            {
+                const fs::path out = dir / fmt::format("{}-{}", name, run);
+                const Outcome rec = RunSim(std::string("record ") + name + " --out '" + out.string() + "'");
+                BOOST_REQUIRE_MESSAGE(rec.status == 0, rec.err);
+                pcaps.push_back(out / "real.pcap");
+                BOOST_TEST_MESSAGE(name << " run " << run << ": " << Sequence(Packets(pcaps.back())));
+            }
+            size_t count = 0;
+            size_t total = 0;
+            const fs::path real = MostCommon(pcaps, &count, &total);
+            BOOST_TEST(count * 2 > total, "most common sequence in " << count << "/" << total << " runs");
+            const sim::CompareResult r = SimulateAndCompare(name, real);
             BOOST_TEST(r.matched == r.slots, sim::FormatComparison(r));
         }
     }
