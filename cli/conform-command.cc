@@ -69,7 +69,14 @@ struct RunResult
     std::string klass;  // empty when exact
     std::string detail; // the first difference, one line
     std::string state;  // with a recorded kstate.csv: the first difference in the TCP state
+    int64_t short_send_ns = 0; // LongestShortSendNs() of the recording
 };
+
+// A short send this long in the kernel marks a run whose timing the host disturbed inside
+// a call (LongestShortSendNs()): such a send's own work takes microseconds here (seed 30's
+// recordings: the "flags of data" runs, a quick ACK stuck behind a stopped vCPU, had one
+// in 23-26 of 26-30)
+constexpr int64_t kShortSendStallNs = 200 * 1000;
 
 std::string
 ReadFileText(const fs::path& p)
@@ -215,7 +222,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
 {
     std::string csv = "experiment,run,programs,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
                       "interleave,files,request_size,read_size,shortened,hung,real_packets,sim_packets,matched,slots,"
-                      "exact,class,first_difference,first_state_difference\n";
+                      "exact,class,first_difference,first_state_difference,longest_short_send_us\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
     for (const RunResult& r : results)
     {
@@ -239,9 +246,10 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
         {
             http = fmt::format("{},{},{}", list(h->files), h->request_size, h->read_size);
         }
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run, r.exp.Programs(),
-                           echo, http, r.exp.Shortened(), r.hung, r.real_packets, r.sim_packets, r.matched, r.slots,
-                           r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail), CsvField(r.state));
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
+                           r.exp.Programs(), echo, http, r.exp.Shortened(), r.hung, r.real_packets, r.sim_packets,
+                           r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail),
+                           CsvField(r.state), r.short_send_ns / 1000);
         if (!r.exact)
         {
             classes[r.klass].push_back(&r);
@@ -274,6 +282,20 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
             md += fmt::format("- {} experiments: {} of {} finished runs exact ({:.1f}%), {} hung\n", kind, k.exact,
                               k.finished, k.Percent(), k.hung);
         }
+    }
+    {
+        std::vector<RunResult> stalled;
+        std::vector<RunResult> others;
+        for (const RunResult& r : results)
+        {
+            (r.short_send_ns > kShortSendStallNs ? stalled : others).push_back(r);
+        }
+        const Tally s(stalled);
+        const Tally o(others);
+        md += fmt::format("\nRuns in which a send of under 64 KiB spent over {} us in the kernel (its task lost the "
+                          "CPU inside the call, or waited for buffer space; results.csv's longest_short_send_us): "
+                          "{} of {} exact. The other runs: {} of {} exact ({:.1f}%).\n",
+                          kShortSendStallNs / 1000, s.exact, s.finished, o.exact, o.finished, o.Percent());
     }
     md += "\n| class (first difference) | runs | example |\n|---|---|---|\n";
     std::vector<std::pair<std::string, std::vector<const RunResult*>>> sorted(classes.begin(), classes.end());
@@ -342,6 +364,7 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
         return res;
     }
     res.real_packets = rec.run.packets.size();
+    res.short_send_ns = LongestShortSendNs(rec.run);
     try
     {
         WriteFileAtomic((dir / "recorded.toml").string(),

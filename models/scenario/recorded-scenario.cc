@@ -936,4 +936,21 @@ RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in)
     return os.str();
 }
 
+int64_t
+LongestShortSendNs(const RecordedRun& run, int64_t max_bytes)
+{
+    int64_t longest = 0;
+    for (const auto* calls : {&run.client_calls, &run.server_calls})
+    {
+        for (const CallRecord& c : *calls)
+        {
+            if (c.kind == CallKind::Send && c.result >= 0 && c.result < max_bytes && c.copy_ns && c.kernel_return_ns)
+            {
+                longest = std::max(longest, c.kernel_return_ns - c.copy_ns);
+            }
+        }
+    }
+    return longest;
+}
+
 } // namespace sim

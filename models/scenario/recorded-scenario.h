@@ -97,6 +97,15 @@ bool WriteTurnsSayNothing(const CallRecord& c, const std::vector<std::pair<int64
 // CallsCsv() read back (its packets are not in it); throws InputError naming the line
 RecordedRun ReadCallsCsv(const std::string& path);
 
+// The longest time a traced send() of fewer than `max_bytes` spent in the kernel, from
+// the first turn of its copy loop (tcp_sendmsg_locked()) to the end of its kernel part
+// (sock_send_length, after release_sock()); 0 when none was traced. Such a send's own
+// work, with the loopback softirq it runs, takes microseconds; hundreds mean its task
+// lost the CPU inside the call (a vCPU the host stopped, say), or waited for send-buffer
+// space (sk_stream_wait_memory()). Either is host or peer timing that the recording
+// does not place within the call.
+int64_t LongestShortSendNs(const RecordedRun& run, int64_t max_bytes = 64 * 1024);
+
 // The scenario file at `scenario_path` with those inputs in place of its own (as TOML
 // text, with a header naming where it came from)
 std::string RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in);

@@ -582,4 +582,31 @@ BOOST_AUTO_TEST_CASE(a_capture_without_a_handshake_is_refused)
     BOOST_CHECK_THROW(DeriveRecordedInputs(Loopback(), run), InputError);
 }
 
+// conform's longest_short_send_us: only traced sends of under 64 KiB count, from their
+// first copy to the end of their kernel part
+BOOST_AUTO_TEST_CASE(the_longest_short_send_counts_traced_sends_under_64_kib_only)
+{
+    auto call = [](CallKind kind, int64_t result, int64_t copy, int64_t end) {
+        CallRecord c;
+        c.kind = kind;
+        c.start_ns = copy ? copy - 1000 : 0;
+        c.return_ns = end + 1000;
+        c.result = result;
+        c.copy_ns = copy;
+        c.kernel_return_ns = end;
+        return c;
+    };
+    RecordedRun run;
+    BOOST_TEST(LongestShortSendNs(run) == 0);
+    run.client_calls = {call(CallKind::Send, 4620, 1'000'000, 1'012'000),   // 12 us
+                        call(CallKind::Send, 70000, 2'000'000, 7'000'000),  // a large one: 5 ms
+                        call(CallKind::Recv, 100, 8'000'000, 9'000'000),    // a read
+                        call(CallKind::Send, 100, 0, 0),                    // not traced
+                        call(CallKind::Send, -1, 10'000'000, 11'000'000)};  // failed
+    BOOST_TEST(LongestShortSendNs(run) == 12'000);
+    run.server_calls = {call(CallKind::Send, 23690, 20'000'000, 20'300'000)}; // 300 us
+    BOOST_TEST(LongestShortSendNs(run) == 300'000);
+    BOOST_TEST(LongestShortSendNs(run, 4096) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
