@@ -10,9 +10,9 @@
 #include "cli/app-paths.h"
 #include "cli/bench-process.h"
 #include "cli/record-command.h"
-#include "models/capture/kernel-state.h"
 #include "cli/run-command.h"
 #include "models/capture/compare.h"
+#include "models/capture/kernel-state.h"
 #include "models/capture/pcap-file.h"
 #include "models/capture/trace-table.h"
 #include "models/config/toml-input.h"
@@ -29,6 +29,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -187,14 +188,20 @@ struct Tally
     size_t exact = 0;
     size_t hung = 0;
 
-    explicit Tally(const std::vector<RunResult>& results)
+    // Of `results`, those `counted` (all when none is given)
+    explicit Tally(const std::vector<RunResult>& results,
+                   const std::function<bool(const RunResult&)>& counted = {})
     {
         for (const RunResult& r : results)
         {
+            if (counted && !counted(r))
+            {
+                continue;
+            }
             hung += r.hung ? 1 : 0;
             exact += r.exact ? 1 : 0;
+            finished += r.hung ? 0 : 1;
         }
-        finished = results.size() - hung;
     }
 
     double Percent() const { return finished == 0 ? 0.0 : 100.0 * static_cast<double>(exact) / finished; }
@@ -273,25 +280,17 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
                       t.exact, t.finished, t.Percent(), t.hung);
     for (const char* kind : {"echo", "http"})
     {
-        std::vector<RunResult> of_kind;
-        std::copy_if(results.begin(), results.end(), std::back_inserter(of_kind),
-                     [kind](const RunResult& r) { return std::string(r.exp.Programs()) == kind; });
-        const Tally k(of_kind);
-        if (!of_kind.empty())
+        const Tally k(results, [kind](const RunResult& r) { return std::string(r.exp.Programs()) == kind; });
+        if (k.finished + k.hung > 0)
         {
             md += fmt::format("- {} experiments: {} of {} finished runs exact ({:.1f}%), {} hung\n", kind, k.exact,
                               k.finished, k.Percent(), k.hung);
         }
     }
     {
-        std::vector<RunResult> stalled;
-        std::vector<RunResult> others;
-        for (const RunResult& r : results)
-        {
-            (r.short_send_ns > kShortSendStallNs ? stalled : others).push_back(r);
-        }
-        const Tally s(stalled);
-        const Tally o(others);
+        const auto stalled = [](const RunResult& r) { return r.short_send_ns > kShortSendStallNs; };
+        const Tally s(results, stalled);
+        const Tally o(results, [&stalled](const RunResult& r) { return !stalled(r); });
         md += fmt::format("\nRuns in which a send of under 64 KiB spent over {} us in the kernel (its task lost the "
                           "CPU inside the call, or waited for buffer space; results.csv's longest_short_send_us): "
                           "{} of {} exact. The other runs: {} of {} exact ({:.1f}%).\n",

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "cli/run-command.h"
 
-#include "models/capture/kernel-state.h"
-
 #include "cli/app-paths.h"
 #include "cli/plot-command.h"
+#include "models/capture/kernel-state.h"
 #include "models/capture/trace-table.h"
 #include "models/capture/trace-writer.h"
 #include "models/config/toml-input.h"

@@ -6,10 +6,10 @@
 // net.ipv4.tcp_moderate_rcvbuf.
 #pragma once
 
-#include <functional>
-
 #include "models/tcp/kernel-profile.h"
 #include "models/tcp/tcb.h"
+
+#include <functional>
 
 namespace sim
 {
