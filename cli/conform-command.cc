@@ -73,11 +73,6 @@ struct RunResult
     int64_t short_send_ns = 0; // LongestShortSendNs() of the recording
 };
 
-// A short send this long in the kernel marks a run whose timing the host disturbed inside
-// a call (LongestShortSendNs()): such a send's own work takes microseconds here (seed 30's
-// recordings: the "flags of data" runs, a quick ACK stuck behind a stopped vCPU, had one
-// in 23-26 of 26-30)
-constexpr int64_t kShortSendStallNs = 200 * 1000;
 
 std::string
 ReadFileText(const fs::path& p)

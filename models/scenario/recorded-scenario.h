@@ -106,6 +106,11 @@ RecordedRun ReadCallsCsv(const std::string& path);
 // does not place within the call.
 int64_t LongestShortSendNs(const RecordedRun& run, int64_t max_bytes = 64 * 1024);
 
+// Longer than this, a short send marks a run the host disturbed inside a call: in seed
+// 30's recordings the "flags of data" runs (a quick ACK stuck behind a stopped vCPU, or
+// behind ksoftirqd on a busy host) had one in 23-26 of 26-30
+constexpr int64_t kShortSendStallNs = 200 * 1000;
+
 // The scenario file at `scenario_path` with those inputs in place of its own (as TOML
 // text, with a header naming where it came from)
 std::string RecordedScenarioToml(const std::string& scenario_path, const RecordedInputs& in);
