@@ -347,6 +347,10 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
         {
             WriteFileAtomic((dir / "hung").string(), fmt::format("stopped after {} s\n", a.timeout_s));
         }
+        if (rec.dropped)
+        {
+            WriteFileAtomic((dir / "dropped").string(), fmt::format("{}\n", rec.dropped));
+        }
     }
     res.hung = fs::exists(dir / "hung");
     if (res.hung)
@@ -381,6 +385,13 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     res.sim_packets = sim.size();
     Classify(res, CompareTraces(sim, rec.run.packets, CompareOptions{}), AnalyzeTrace(sim),
              AnalyzeTrace(rec.run.packets));
+    if (fs::exists(dir / "dropped"))
+    {
+        // a capture with holes is no reference: counted against the model all the same
+        res.exact = false;
+        res.klass = "the capture dropped packets";
+        res.detail = fmt::format("{} packets had no room in the capture's ring", OneLine(ReadFileText(dir / "dropped")));
+    }
     if (fs::exists(dir / "kstate.csv") && fs::exists(dir / "sim" / "kstate.csv"))
     {
         res.state = FirstKernelStateDifference(ReadFileText(dir / "kstate.csv"), ReadFileText(dir / "sim" / "kstate.csv"));

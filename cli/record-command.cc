@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sched.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -70,6 +71,39 @@ struct Programs
         }
         pids.clear();
     }
+};
+
+// The recorder's own polling (the capture's ring, the programs' exits) runs at
+// SCHED_IDLE while the programs run: a woken SCHED_IDLE task does not preempt a normal
+// one (check_preempt_wakeup_fair()), and runs on a CPU they leave idle. Traced with
+// sched_switch over a seed 30 campaign (100 x 3): at the default policy, polling every
+// 500 us, the recorder took a program's CPU (prev_state R) 280 times in 157 of the 300
+// runs, median 61 us, up to 753 us, inside the calls whose timing the recording
+// measures; at SCHED_IDLE polling every 5 ms, 18 times in 13 runs. The capture's ring
+// (LiveCapture) keeps what the polls have not taken.
+class IdleWhileRecording
+{
+  public:
+    IdleWhileRecording()
+    {
+        const sched_param idle{};
+        m_policy = sched_getscheduler(0);
+        m_ok = m_policy >= 0 && sched_getparam(0, &m_param) == 0 && sched_setscheduler(0, SCHED_IDLE, &idle) == 0;
+    }
+    ~IdleWhileRecording()
+    {
+        if (m_ok)
+        {
+            sched_setscheduler(0, m_policy, &m_param);
+        }
+    }
+    IdleWhileRecording(const IdleWhileRecording&) = delete;
+    IdleWhileRecording& operator=(const IdleWhileRecording&) = delete;
+
+  private:
+    int m_policy = -1;
+    sched_param m_param{};
+    bool m_ok = false;
 };
 
 bool
@@ -324,6 +358,7 @@ RecordRun(Scenario sc, double timeout_s, bool kernel_state)
     bool server_done = false;
     bool client_done = false;
     auto done_at = clock::time_point::max();
+    std::optional<IdleWhileRecording> idle(std::in_place);
     for (;;)
     {
         capture->Poll();
@@ -344,12 +379,20 @@ RecordRun(Scenario sc, double timeout_s, bool kernel_state)
             rec.timed_out = true;
             break;
         }
-        std::this_thread::sleep_for(std::chrono::microseconds(500));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    idle.reset();
     programs.Stop();
     capture->Poll();
     const std::vector<KernelEvent> events = trace.Stop();
     rec.capture = capture->Result();
+    rec.dropped = capture->Dropped();
+    if (rec.dropped)
+    {
+        std::cerr << fmt::format("sim: record: the capture missed {} packets of {} (its ring was full); "
+                                 "real.pcap lacks them: record it again on a less busy host\n",
+                                 rec.dropped, sc.name);
+    }
     rec.run.client_calls = client_log.Calls();
     rec.run.server_calls = server_log.Calls();
     rec.run.packets = DecodeCapture(rec.capture);

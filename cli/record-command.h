@@ -22,6 +22,7 @@ struct RealRecording
 {
     uint16_t port = 0; // the server's
     bool timed_out = false; // the programs were stopped (they had not finished)
+    uint64_t dropped = 0;   // packets the capture's ring had no room for (LiveCapture::Dropped())
     Capture capture;
     RecordedRun run;
     std::string kernel_state; // kstate.csv (KernelStateCsv()), when asked for

@@ -6,6 +6,7 @@
 
 #include "models/capture/pcap-file.h"
 
+#include <cstdint>
 #include <string>
 
 struct pcap;
@@ -25,9 +26,13 @@ class LiveCapture
     LiveCapture(const LiveCapture&) = delete;
     LiveCapture& operator=(const LiveCapture&) = delete;
 
-    // Takes what has arrived so far; never blocks
+    // Takes what the ring has handed over so far (a block at most 1 ms after its last
+    // packet); never blocks
     void Poll();
     const Capture& Result() const { return m_capture; }
+    // Packets the kernel could not put in the capture's ring since it opened (it was
+    // full: the polls came too late), pcap_stats()'s ps_drop
+    uint64_t Dropped() const;
 
   private:
     pcap* m_pcap = nullptr;
