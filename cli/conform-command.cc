@@ -54,6 +54,7 @@ struct ConformArgs
     double timeout_s = 10;
     bool replay = false; // simulate the recordings already in --out again
     bool kernel_state = false; // each recording's kstate.csv too (record --kernel-state)
+    uint64_t retakes = 0; // a run the host disturbed is recorded again, up to this many times
     ExperimentPrograms programs = ExperimentPrograms::Both;
 };
 
@@ -71,6 +72,7 @@ struct RunResult
     std::string detail; // the first difference, one line
     std::string state;  // with a recorded kstate.csv: the first difference in the TCP state
     int64_t short_send_ns = 0; // LongestShortSendNs() of the recording
+    uint64_t takes = 1;        // recordings made of this run (--retakes): the last is kept
 };
 
 
@@ -224,7 +226,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
 {
     std::string csv = "experiment,run,programs,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
                       "interleave,files,request_size,read_size,shortened,hung,real_packets,sim_packets,matched,slots,"
-                      "exact,class,first_difference,first_state_difference,longest_short_send_us\n";
+                      "exact,class,first_difference,first_state_difference,longest_short_send_us,takes\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
     for (const RunResult& r : results)
     {
@@ -248,10 +250,10 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
         {
             http = fmt::format("{},{},{}", list(h->files), h->request_size, h->read_size);
         }
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
                            r.exp.Programs(), echo, http, r.exp.Shortened(), r.hung, r.real_packets, r.sim_packets,
                            r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail),
-                           CsvField(r.state), r.short_send_ns / 1000);
+                           CsvField(r.state), r.short_send_ns / 1000, r.takes);
         if (!r.exact)
         {
             classes[r.klass].push_back(&r);
@@ -263,6 +265,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
     const std::string options = (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) +
                                 (a.programs != ExperimentPrograms::Both ? " --programs " + ProgramsName(a.programs)
                                                                         : std::string()) +
+                                (a.retakes ? fmt::format(" --retakes {}", a.retakes) : std::string()) +
                                 (a.replay ? " --replay" : "");
     md += fmt::format("Command: `./sim conform --seed {} -n {} --runs {}{}` (as root), on {}; profile `{}`; "
                       "{:.0f} s.\n\n",
@@ -290,6 +293,19 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
                           "CPU inside the call, or waited for buffer space; results.csv's longest_short_send_us): "
                           "{} of {} exact. The other runs: {} of {} exact ({:.1f}%).\n",
                           kShortSendStallNs / 1000, s.exact, s.finished, o.exact, o.finished, o.Percent());
+        size_t retaken = 0;
+        size_t takes = 0;
+        for (const RunResult& r : results)
+        {
+            retaken += r.takes > 1 ? 1 : 0;
+            takes += r.takes;
+        }
+        if (retaken)
+        {
+            md += fmt::format("{} runs were recorded again because such a send came in their first take "
+                              "(--retakes; results.csv's takes): {} recordings for {} runs, the last take kept.\n",
+                              retaken, takes, results.size());
+        }
     }
     md += "\n| class (first difference) | runs | example |\n|---|---|---|\n";
     std::vector<std::pair<std::string, std::vector<const RunResult*>>> sorted(classes.begin(), classes.end());
@@ -333,10 +349,30 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     {
         rec.run = ReadCallsCsv((dir / "calls.csv").string());
         rec.run.packets = DecodeCapture(ReadCapture((dir / "real.pcap").string()));
+        if (fs::exists(dir / "takes"))
+        {
+            try
+            {
+                res.takes = std::stoull(ReadFileText(dir / "takes"));
+            }
+            catch (const std::exception&)
+            {
+                throw InputError(fmt::format("{}: takes: expected a number of recordings", (dir / "takes").string()));
+            }
+        }
     }
     else
     {
+        // A take in which the host stopped a short send's task (kShortSendStallNs) is
+        // made again: the selection looks at the programs' call times only, never at
+        // the packets or the model
         rec = RecordRun(sc, a.timeout_s, a.kernel_state);
+        while (res.takes <= a.retakes && !rec.timed_out && LongestShortSendNs(rec.run) > kShortSendStallNs)
+        {
+            ++res.takes;
+            rec = RecordRun(sc, a.timeout_s, a.kernel_state);
+        }
+        WriteFileAtomic((dir / "takes").string(), fmt::format("{}\n", res.takes));
         WritePcap((dir / "real.pcap").string(), rec.capture);
         WriteFileAtomic((dir / "calls.csv").string(), CallsCsv(rec.run));
         if (a.kernel_state)
@@ -390,7 +426,9 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
         // a capture with holes is no reference: counted against the model all the same
         res.exact = false;
         res.klass = "the capture dropped packets";
-        res.detail = fmt::format("{} packets had no room in the capture's ring", OneLine(ReadFileText(dir / "dropped")));
+        std::string n = ReadFileText(dir / "dropped");
+        n.erase(n.find_last_not_of(" \n") + 1);
+        res.detail = fmt::format("{} packets had no room in the capture's ring", n);
     }
     if (fs::exists(dir / "kstate.csv") && fs::exists(dir / "sim" / "kstate.csv"))
     {
@@ -494,6 +532,12 @@ AddConformCommand(CLI::App& app, int& exit_code)
                   "where the model's state differs from the kernel's");
     cmd->add_option("--timeout", a->timeout_s, "stop a recording's programs after this many seconds")
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--retakes", a->retakes,
+                    "record a run again, up to this many times, while the host stopped one of its sends of "
+                    "under 64 KiB for over 200 us in the kernel (a stalled vCPU; results.csv's "
+                    "longest_short_send_us); only the programs' call times decide, the last take is kept "
+                    "(default 0)")
+        ->check(CLI::Range(uint64_t{0}, uint64_t{20}));
     auto programs = std::make_shared<std::string>("both");
     cmd->add_option("--programs", *programs,
                     "which programs the experiments run: echo, http, or both (default; each experiment HTTP "

@@ -327,6 +327,43 @@ BOOST_AUTO_TEST_CASE(conform_replays_a_kept_campaign_without_root)
     BOOST_TEST(other.err.find("another seed's experiment") != std::string::npos, other.err);
 }
 
+// What a recording leaves beside its capture: `takes` (conform --retakes: the run was
+// recorded twice, the host having stalled the first) goes to results.csv's last column,
+// and `dropped` (the capture's ring was full) makes the run a mismatch of its own class
+// whatever the comparison says. A `takes` that is no number: one line, exit 2.
+BOOST_AUTO_TEST_CASE(conform_replay_reports_retakes_and_a_capture_that_dropped)
+{
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
+             fs::copy_options::recursive);
+    const fs::path run = dir / "campaign" / "exp-001" / "run-1";
+    const std::string cmd = "conform --seed 7 -n 1 --runs 1 --replay --out " + (dir / "campaign").string();
+    WriteFile(run / "takes", "2\n");
+    const Outcome o = RunSim(cmd);
+    BOOST_TEST(o.status == 0, o.err);
+    std::string csv = ReadFile(dir / "campaign" / "results.csv");
+    BOOST_TEST(csv.find(",takes\n") != std::string::npos, csv);
+    BOOST_TEST(csv.find(",1,\"\",\"\",\"\",") != std::string::npos, csv); // exact: no class, no differences
+    BOOST_TEST(csv.substr(csv.size() - 3) == ",2\n", csv);
+    const std::string md = ReadFile(dir / "campaign" / "conformance.md");
+    BOOST_TEST(md.find("1 runs were recorded again") != std::string::npos, md);
+
+    WriteFile(run / "dropped", "7\n");
+    const Outcome d = RunSim(cmd);
+    BOOST_TEST(d.status == 0, d.err);
+    BOOST_TEST(d.out.find("0 of 1 finished runs exact") != std::string::npos, d.out);
+    csv = ReadFile(dir / "campaign" / "results.csv");
+    BOOST_TEST(csv.find("the capture dropped packets") != std::string::npos, csv);
+    BOOST_TEST(csv.find("\"7 packets had no room in the capture's ring\"") != std::string::npos, csv);
+
+    WriteFile(run / "takes", "two\n");
+    const Outcome bad = RunSim(cmd);
+    BOOST_TEST(bad.status == 2);
+    BOOST_TEST(Lines(bad.err) == 1u, bad.err);
+    BOOST_TEST(bad.err.find("takes: expected a number") != std::string::npos, bad.err);
+}
+
 // v1's trace with its last packet cut in the middle, as a capture still being written
 std::filesystem::path
 CutShortTrace(const TempDir& dir)
