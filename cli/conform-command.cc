@@ -265,6 +265,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
     const std::string options = (a.first != 1 ? fmt::format(" --first {}", a.first) : std::string()) +
                                 (a.programs != ExperimentPrograms::Both ? " --programs " + ProgramsName(a.programs)
                                                                         : std::string()) +
+                                (a.kernel_state ? " --kernel-state" : "") +
                                 (a.retakes ? fmt::format(" --retakes {}", a.retakes) : std::string()) +
                                 (a.replay ? " --replay" : "");
     md += fmt::format("Command: `./sim conform --seed {} -n {} --runs {}{}` (as root), on {}; profile `{}`; "
