@@ -73,6 +73,7 @@ struct RunResult
     std::string state;  // with a recorded kstate.csv: the first difference in the TCP state
     int64_t short_send_ns = 0; // LongestShortSendNs() of the recording
     uint64_t takes = 1;        // recordings made of this run (--retakes): the last is kept
+    bool repeated = false;     // another run of the experiment captured the same packets (MarkRepeated())
 };
 
 
@@ -226,7 +227,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
 {
     std::string csv = "experiment,run,programs,message_bytes,sends,reads,server_buffer,multiplier,sleep_s,nodelay,"
                       "interleave,files,request_size,read_size,shortened,hung,real_packets,sim_packets,matched,slots,"
-                      "exact,class,first_difference,first_state_difference,longest_short_send_us,takes\n";
+                      "exact,class,first_difference,first_state_difference,longest_short_send_us,takes,repeated\n";
     std::map<std::string, std::vector<const RunResult*>> classes;
     for (const RunResult& r : results)
     {
@@ -250,10 +251,10 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
         {
             http = fmt::format("{},{},{}", list(h->files), h->request_size, h->read_size);
         }
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
+        csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.exp.number, r.run,
                            r.exp.Programs(), echo, http, r.exp.Shortened(), r.hung, r.real_packets, r.sim_packets,
                            r.matched, r.slots, r.exact ? 1 : 0, CsvField(r.klass), CsvField(r.detail),
-                           CsvField(r.state), r.short_send_ns / 1000, r.takes);
+                           CsvField(r.state), r.short_send_ns / 1000, r.takes, r.repeated);
         if (!r.exact)
         {
             classes[r.klass].push_back(&r);
@@ -285,6 +286,14 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
             md += fmt::format("- {} experiments: {} of {} finished runs exact ({:.1f}%), {} hung\n", kind, k.exact,
                               k.finished, k.Percent(), k.hung);
         }
+    }
+    {
+        const Tally rep(results, [](const RunResult& r) { return r.repeated; });
+        const Tally other(results, [](const RunResult& r) { return !r.repeated; });
+        md += fmt::format("\nRuns the kernel repeated (another run of the same experiment captured the same packets, "
+                          "every relative field; results.csv's repeated): **{} of {} exact ({:.1f}%)**. The others, whose "
+                          "packets differed from every other run's (timing decided them): {} of {} exact ({:.1f}%).\n",
+                          rep.exact, rep.finished, rep.Percent(), other.exact, other.finished, other.Percent());
     }
     {
         const auto stalled = [](const RunResult& r) { return r.short_send_ns > kShortSendStallNs; };
@@ -438,6 +447,37 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     return res;
 }
 
+// The runs of one experiment whose captures are equal to another's in every relative
+// field (the comparison that makes a run exact): what the kernel does again whenever
+// the experiment runs. Only the real captures are compared, never the model's.
+void
+MarkRepeated(const fs::path& exp_dir, RunResult* runs, size_t n)
+{
+    std::vector<std::vector<PacketRecord>> real(n);
+    for (size_t i = 0; i < n; ++i)
+    {
+        if (!runs[i].hung)
+        {
+            real[i] = DecodeCapture(ReadCapture((exp_dir / fmt::format("run-{}", runs[i].run) / "real.pcap").string()));
+        }
+    }
+    for (size_t i = 0; i < n; ++i)
+    {
+        for (size_t j = i + 1; j < n; ++j)
+        {
+            if (runs[i].hung || runs[j].hung || (runs[i].repeated && runs[j].repeated))
+            {
+                continue;
+            }
+            const CompareResult c = CompareTraces(real[i], real[j], CompareOptions{});
+            if (c.diffs.empty() && c.matched == c.slots)
+            {
+                runs[i].repeated = runs[j].repeated = true;
+            }
+        }
+    }
+}
+
 void
 Conform(const ConformArgs& a)
 {
@@ -494,6 +534,7 @@ Conform(const ConformArgs& a)
                                      res.exact ? "exact" : res.klass, res.real_packets,
                                      r == 1 ? "  " + e.Summary() : "");
         }
+        MarkRepeated(exp_dir, results.data() + results.size() - a.runs, a.runs);
     }
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

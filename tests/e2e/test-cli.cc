@@ -343,9 +343,9 @@ BOOST_AUTO_TEST_CASE(conform_replay_reports_retakes_and_a_capture_that_dropped)
     const Outcome o = RunSim(cmd);
     BOOST_TEST(o.status == 0, o.err);
     std::string csv = ReadFile(dir / "campaign" / "results.csv");
-    BOOST_TEST(csv.find(",takes\n") != std::string::npos, csv);
+    BOOST_TEST(csv.find(",takes,repeated\n") != std::string::npos, csv);
     BOOST_TEST(csv.find(",1,\"\",\"\",\"\",") != std::string::npos, csv); // exact: no class, no differences
-    BOOST_TEST(csv.substr(csv.size() - 3) == ",2\n", csv);
+    BOOST_TEST(csv.substr(csv.size() - 9) == ",2,false\n", csv);
     const std::string md = ReadFile(dir / "campaign" / "conformance.md");
     BOOST_TEST(md.find("1 runs were recorded again") != std::string::npos, md);
 
@@ -362,6 +362,38 @@ BOOST_AUTO_TEST_CASE(conform_replay_reports_retakes_and_a_capture_that_dropped)
     BOOST_TEST(bad.status == 2);
     BOOST_TEST(Lines(bad.err) == 1u, bad.err);
     BOOST_TEST(bad.err.find("takes: expected a number") != std::string::npos, bad.err);
+}
+
+// A run the kernel repeated: the sample's run copied as a second run of the experiment
+// captures the same packets, so both are `repeated` and conformance.md counts them
+// apart; a run alone is not.
+BOOST_AUTO_TEST_CASE(conform_counts_the_runs_the_kernel_repeated)
+{
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
+             fs::copy_options::recursive);
+    const fs::path exp = dir / "campaign" / "exp-001";
+    const Outcome one = RunSim("conform --seed 7 -n 1 --runs 1 --replay --out " + (dir / "campaign").string());
+    BOOST_TEST(one.status == 0, one.err);
+    std::string csv = ReadFile(dir / "campaign" / "results.csv");
+    BOOST_TEST(csv.find(",repeated\n") != std::string::npos, csv);
+    BOOST_TEST(csv.substr(csv.size() - 7) == ",false\n", csv);
+
+    fs::create_directories(exp / "run-2");
+    for (const char* f : {"real.pcap", "calls.csv"})
+    {
+        fs::copy_file(exp / "run-1" / f, exp / "run-2" / f);
+    }
+    const Outcome two = RunSim("conform --seed 7 -n 1 --runs 2 --replay --out " + (dir / "campaign").string());
+    BOOST_TEST(two.status == 0, two.err);
+    csv = ReadFile(dir / "campaign" / "results.csv");
+    BOOST_TEST(Lines(csv) == 3u, csv);
+    BOOST_TEST(csv.find(",true\n1,2,") != std::string::npos, csv);
+    BOOST_TEST(csv.substr(csv.size() - 6) == ",true\n", csv);
+    const std::string md = ReadFile(dir / "campaign" / "conformance.md");
+    BOOST_TEST(md.find("Runs the kernel repeated") != std::string::npos, md);
+    BOOST_TEST(md.find("**2 of 2 exact (100.0%)**") != std::string::npos, md);
 }
 
 // v1's trace with its last packet cut in the middle, as a capture still being written
