@@ -304,14 +304,21 @@ BOOST_AUTO_TEST_CASE(record_and_conform_without_root_are_refused_with_one_line)
     BOOST_TEST(!fs::exists(dir / "campaign"));
 }
 
+// tests/data/real/conform-sample copied to DIR/campaign, to be simulated there
+void
+CopyConformSample(const TempDir& dir)
+{
+    std::filesystem::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
+                          std::filesystem::copy_options::recursive);
+}
+
 // tests/data/real/conform-sample: one recorded run of `conform --seed 7`, simulated
 // again without recording (and so without root)
 BOOST_AUTO_TEST_CASE(conform_replays_a_kept_campaign_without_root)
 {
     namespace fs = std::filesystem;
     TempDir dir;
-    fs::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
-             fs::copy_options::recursive);
+    CopyConformSample(dir);
     const Outcome o = RunSim("conform --seed 7 -n 1 --runs 1 --replay --out " + (dir / "campaign").string());
     BOOST_TEST(o.status == 0, o.err);
     BOOST_TEST(o.out.find("1 of 1 finished runs exact") != std::string::npos, o.out);
@@ -335,8 +342,7 @@ BOOST_AUTO_TEST_CASE(conform_replay_reports_retakes_and_a_capture_that_dropped)
 {
     namespace fs = std::filesystem;
     TempDir dir;
-    fs::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
-             fs::copy_options::recursive);
+    CopyConformSample(dir);
     const fs::path run = dir / "campaign" / "exp-001" / "run-1";
     const std::string cmd = "conform --seed 7 -n 1 --runs 1 --replay --out " + (dir / "campaign").string();
     WriteFile(run / "takes", "2\n");
@@ -371,8 +377,7 @@ BOOST_AUTO_TEST_CASE(conform_counts_the_runs_the_kernel_repeated)
 {
     namespace fs = std::filesystem;
     TempDir dir;
-    fs::copy(SourceDir() / "tests" / "data" / "real" / "conform-sample", dir / "campaign",
-             fs::copy_options::recursive);
+    CopyConformSample(dir);
     const fs::path exp = dir / "campaign" / "exp-001";
     const Outcome one = RunSim("conform --seed 7 -n 1 --runs 1 --replay --out " + (dir / "campaign").string());
     BOOST_TEST(one.status == 0, one.err);
