@@ -287,6 +287,7 @@ WriteReports(const fs::path& dir, const ConformArgs& a, const std::vector<RunRes
                               k.finished, k.Percent(), k.hung);
         }
     }
+    if (a.runs > 1)
     {
         const Tally rep(results, [](const RunResult& r) { return r.repeated; });
         const Tally other(results, [](const RunResult& r) { return !r.repeated; });
