@@ -32,7 +32,7 @@ LiveCapture::LiveCapture(const std::string& filter, const std::string& device, L
     // under load (two busy processes beside it); none with 128 or 256 MiB V3, under load
     // too. The ring is mapped into the recorder: 128 MiB of its memory. Nothing needs
     // the packets early: the last poll comes 200 ms after the programs end, and a
-    // block is handed over at most 1 ms after its last packet (the timeout).
+    // block is handed over when full or at most 1 ms after it opened (the timeout).
     pcap_set_immediate_mode(m_pcap, 0);
     pcap_set_timeout(m_pcap, 1);
     pcap_set_buffer_size(m_pcap, 128 << 20);

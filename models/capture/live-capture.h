@@ -26,8 +26,8 @@ class LiveCapture
     LiveCapture(const LiveCapture&) = delete;
     LiveCapture& operator=(const LiveCapture&) = delete;
 
-    // Takes what the ring has handed over so far (a block at most 1 ms after its last
-    // packet); never blocks
+    // Takes what the ring has handed over so far (a block when full, or at most 1 ms
+    // after it opened); never blocks
     void Poll();
     const Capture& Result() const { return m_capture; }
     // Packets the kernel could not put in the capture's ring since it opened (it was
