@@ -74,6 +74,7 @@ struct RunResult
     int64_t short_send_ns = 0; // LongestShortSendNs() of the recording
     uint64_t takes = 1;        // recordings made of this run (--retakes): the last is kept
     bool repeated = false;     // another run of the experiment captured the same packets (MarkRepeated())
+    std::vector<PacketRecord> real; // the capture, until MarkRepeated() has compared it
 };
 
 
@@ -426,6 +427,7 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     {
         res.klass = "not simulated";
         res.detail = OneLine(e.what());
+        res.real = std::move(rec.run.packets);
         return res;
     }
     const std::vector<PacketRecord> sim = DecodeCapture(ReadCapture((dir / "sim" / "trace.pcap").string()));
@@ -445,6 +447,7 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
     {
         res.state = FirstKernelStateDifference(ReadFileText(dir / "kstate.csv"), ReadFileText(dir / "sim" / "kstate.csv"));
     }
+    res.real = std::move(rec.run.packets);
     return res;
 }
 
@@ -452,16 +455,8 @@ OneRun(const ConformArgs& a, const Experiment& exp, const fs::path& scenario_pat
 // field (the comparison that makes a run exact): what the kernel does again whenever
 // the experiment runs. Only the real captures are compared, never the model's.
 void
-MarkRepeated(const fs::path& exp_dir, RunResult* runs, size_t n)
+MarkRepeated(RunResult* runs, size_t n)
 {
-    std::vector<std::vector<PacketRecord>> real(n);
-    for (size_t i = 0; i < n; ++i)
-    {
-        if (!runs[i].hung)
-        {
-            real[i] = DecodeCapture(ReadCapture((exp_dir / fmt::format("run-{}", runs[i].run) / "real.pcap").string()));
-        }
-    }
     for (size_t i = 0; i < n; ++i)
     {
         for (size_t j = i + 1; j < n; ++j)
@@ -470,12 +465,16 @@ MarkRepeated(const fs::path& exp_dir, RunResult* runs, size_t n)
             {
                 continue;
             }
-            const CompareResult c = CompareTraces(real[i], real[j], CompareOptions{});
+            const CompareResult c = CompareTraces(runs[i].real, runs[j].real, CompareOptions{});
             if (c.diffs.empty() && c.matched == c.slots)
             {
                 runs[i].repeated = runs[j].repeated = true;
             }
         }
+    }
+    for (size_t i = 0; i < n; ++i)
+    {
+        runs[i].real = {}; // the campaign keeps its results only
     }
 }
 
@@ -535,7 +534,7 @@ Conform(const ConformArgs& a)
                                      res.exact ? "exact" : res.klass, res.real_packets,
                                      r == 1 ? "  " + e.Summary() : "");
         }
-        MarkRepeated(exp_dir, results.data() + results.size() - a.runs, a.runs);
+        MarkRepeated(results.data() + results.size() - a.runs, a.runs);
     }
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

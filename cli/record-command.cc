@@ -358,30 +358,31 @@ RecordRun(Scenario sc, double timeout_s, bool kernel_state)
     bool server_done = false;
     bool client_done = false;
     auto done_at = clock::time_point::max();
-    std::optional<IdleWhileRecording> idle(std::in_place);
-    for (;;)
     {
-        capture->Poll();
-        server_done = server_done || Exited(server);
-        client_done = client_done || Exited(client);
-        const auto now = clock::now();
-        if (server_done && client_done && done_at == clock::time_point::max())
+        const IdleWhileRecording idle; // until the programs are done
+        for (;;)
         {
-            done_at = now; // the last ACKs follow the closes within microseconds
+            capture->Poll();
+            server_done = server_done || Exited(server);
+            client_done = client_done || Exited(client);
+            const auto now = clock::now();
+            if (server_done && client_done && done_at == clock::time_point::max())
+            {
+                done_at = now; // the last ACKs follow the closes within microseconds
+            }
+            if (now - done_at > std::chrono::milliseconds(200))
+            {
+                break;
+            }
+            if (now - start > std::chrono::duration<double>(timeout_s))
+            {
+                std::cerr << fmt::format("sim: record: {} did not finish in {} s; stopping it\n", sc.name, timeout_s);
+                rec.timed_out = true;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
-        if (now - done_at > std::chrono::milliseconds(200))
-        {
-            break;
-        }
-        if (now - start > std::chrono::duration<double>(timeout_s))
-        {
-            std::cerr << fmt::format("sim: record: {} did not finish in {} s; stopping it\n", sc.name, timeout_s);
-            rec.timed_out = true;
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    idle.reset();
     programs.Stop();
     capture->Poll();
     const std::vector<KernelEvent> events = trace.Stop();
